@@ -1,0 +1,17 @@
+# Turns sql/NNN_name.sql into a C++ table so the binary carries its own migrations
+# (`regdesk migrate` works from any directory, and the schema can never drift from the code).
+file(GLOB files "${SQL_DIR}/*.sql")
+list(SORT files)
+set(out "// Generated from sql/*.sql by cmake/embed_sql.cmake. Do not edit.\n")
+string(APPEND out "#include \"store/migrations.hpp\"\nnamespace regdesk::store {\n")
+string(APPEND out "const std::vector<Migration>& embedded_migrations() {\n  static const std::vector<Migration> kAll = {\n")
+foreach(f IN LISTS files)
+  get_filename_component(name "${f}" NAME_WE)
+  string(REGEX MATCH "^[0-9]+" version "${name}")
+  math(EXPR version "${version}")
+  file(READ "${f}" body)
+  string(APPEND out "    {${version}, \"${name}\", R\"__sql__(${body})__sql__\"},\n")
+endforeach()
+string(APPEND out "  };\n  return kAll;\n}\n}  // namespace regdesk::store\n")
+file(WRITE "${OUT}.tmp" "${out}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# ops/install-deps.sh — install the Debian (bookworm) packages regdesk needs to
+# build, test and run. Does nothing at all when everything is installed, so
+# ops/test and ops/run can call it every time at no cost.
+set -euo pipefail
+
+# One list for everything; add new dependencies here.
+PACKAGES=(
+	# toolchain
+	build-essential cmake ninja-build pkg-config
+	# libraries (see /work/shared/LIBRARIES.md)
+	libpistache-dev libmysqlcppconn-dev libcurl4-openssl-dev nlohmann-json3-dev
+	libssl-dev libkainjow-mustache-dev libxlsxwriter-dev libicu-dev libcli11-dev
+	libhowardhinnant-date-dev libexpected-dev tzdata
+	# database server and client (a private instance is started by ops/lib/stack.sh)
+	mariadb-server mariadb-client
+	# tests
+	libgtest-dev libgmock-dev googletest
+	python3-aiosmtpd python3-pytest python3-openpyxl wrk
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	# ${Status} is dpkg-query's field, not a shell expansion.
+	# shellcheck disable=SC2016
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	if [[ $status != "install ok installed" ]]; then
+		missing+=("$pkg")
+	fi
+done
+
+if ((${#missing[@]} == 0)); then
+	exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+
+sudo=()
+if ((EUID != 0)); then
+	sudo=(sudo)
+fi
+
+# Packages such as mariadb-server start their service from postinst; the
+# project never uses the system server (tests and ops/run start a private
+# one), so forbid service starts during the install with a policy-rc.d —
+# only if there is none already, and remove only the one we created.
+policy=/usr/sbin/policy-rc.d
+if [[ ! -e $policy ]]; then
+	printf '#!/bin/sh\n# temporary, from regdesk ops/install-deps.sh\nexit 101\n' |
+		"${sudo[@]}" tee "$policy" >/dev/null
+	"${sudo[@]}" chmod 755 "$policy"
+	trap '"${sudo[@]}" rm -f "$policy"' EXIT
+fi
+
+# Wait for a concurrent apt/dpkg (e.g. another checkout's run) instead of failing.
+apt_opts=(-q -o DPkg::Lock::Timeout=600)
+"${sudo[@]}" apt-get "${apt_opts[@]}" update
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+	apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,198 @@
+#include "app/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "domain/time.hpp"
+#include "http/admin_auth.hpp"
+
+namespace regdesk::app {
+
+using nlohmann::json;
+
+namespace {
+
+// Reads one object strictly: each key must be read, and read with the right type.
+class Section {
+ public:
+  Section(const json& obj, std::string path) : obj_(obj), path_(std::move(path)) {
+    if (!obj_.is_object()) throw ConfigError(where("") + " must be an object");
+  }
+  ~Section() noexcept(false) {
+    if (std::uncaught_exceptions()) return;
+    for (auto it = obj_.begin(); it != obj_.end(); ++it)
+      if (!seen_.count(it.key())) throw ConfigError("unknown configuration key '" + where(it.key()) + "'");
+  }
+  std::string where(const std::string& k) const { return path_.empty() ? k : path_ + "." + k; }
+  const json* get(const std::string& k) {
+    seen_.insert(k);
+    auto it = obj_.find(k);
+    return it == obj_.end() ? nullptr : &*it;
+  }
+  void string(const std::string& k, std::string& out) {
+    if (auto v = get(k)) {
+      if (!v->is_string()) throw ConfigError("'" + where(k) + "' must be a string");
+      out = v->get<std::string>();
+    }
+  }
+  template <typename Int>
+  void integer(const std::string& k, Int& out, long long min, long long max) {
+    if (auto v = get(k)) {
+      if (!v->is_number_integer() || v->get<long long>() < min || v->get<long long>() > max)
+        throw ConfigError("'" + where(k) + "' must be an integer from " + std::to_string(min) +
+                          " to " + std::to_string(max));
+      out = static_cast<Int>(v->get<long long>());
+    }
+  }
+  void boolean(const std::string& k, bool& out) {
+    if (auto v = get(k)) {
+      if (!v->is_boolean()) throw ConfigError("'" + where(k) + "' must be true or false");
+      out = v->get<bool>();
+    }
+  }
+  void strings(const std::string& k, std::vector<std::string>& out) {
+    if (auto v = get(k)) {
+      if (!v->is_array()) throw ConfigError("'" + where(k) + "' must be a list of strings");
+      out.clear();
+      for (const auto& s : *v) {
+        if (!s.is_string()) throw ConfigError("'" + where(k) + "' must be a list of strings");
+        out.push_back(s.get<std::string>());
+      }
+    }
+  }
+
+ private:
+  const json& obj_;
+  std::string path_;
+  std::set<std::string> seen_;
+};
+
+void set_listen(Config& c, const std::string& listen, const std::string& source) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw ConfigError(source + " must be host:port, got '" + listen + "'");
+  c.http.host = listen.substr(0, colon);
+  try {
+    size_t used = 0;
+    int port = std::stoi(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1 || port < 0 || port > 65535) throw std::out_of_range("port");
+    c.http.port = port;
+  } catch (const std::exception&) {
+    throw ConfigError(source + " has no valid port: '" + listen + "'");
+  }
+}
+
+void set_db_url(Config& c, const std::string& url, const std::string& source) {
+  std::string error;
+  auto parsed = store::parse_db_url(url, error);
+  if (!parsed) throw ConfigError(source + ": " + error);
+  parsed->pool_size = c.database.pool_size;
+  parsed->connect_timeout_seconds = c.database.connect_timeout_seconds;
+  c.database = *parsed;
+}
+
+void apply_file(Config& c, const json& doc) {
+  Section root(doc, "");
+  if (auto v = root.get("listen")) {
+    if (!v->is_string()) throw ConfigError("'listen' must be a string host:port");
+    set_listen(c, v->get<std::string>(), "'listen'");
+  }
+  root.string("public_url", c.http.public_url);
+  if (auto v = root.get("database")) {
+    Section db(*v, "database");
+    db.integer("pool_size", c.database.pool_size, 1, 256);
+    db.integer("connect_timeout_seconds", c.database.connect_timeout_seconds, 1, 60);
+    std::string url;
+    db.string("url", url);
+    if (!url.empty()) set_db_url(c, url, "'database.url'");
+  }
+  if (auto v = root.get("smtp")) {
+    Section smtp(*v, "smtp");
+    smtp.string("url", c.smtp.url);
+    smtp.string("user", c.smtp.user);
+    smtp.boolean("require_tls", c.smtp.require_tls);
+    smtp.integer("messages_per_minute", c.smtp.messages_per_minute, 0, 1000000);
+  }
+  if (auto v = root.get("mail")) {
+    Section mail(*v, "mail");
+    mail.string("from", c.mail_from);
+  }
+  if (auto v = root.get("admin")) {
+    Section admin(*v, "admin");
+    admin.strings("token_sha256", c.http.admin_token_hashes);
+    for (const auto& h : c.http.admin_token_hashes)
+      if (h.size() != 64 || h.find_first_not_of("0123456789abcdef") != std::string::npos)
+        throw ConfigError("'admin.token_sha256' entries must be 64 lower-case hex digits "
+                          "(regdesk admin hash-token prints one)");
+  }
+  if (auto v = root.get("http")) {
+    Section http(*v, "http");
+    http.integer("threads", c.http.threads, 1, 64);
+    http.integer("blocking_threads", c.http.blocking_threads, 1, 256);
+    http.integer("max_body_bytes", c.http.max_body_bytes, 1024, 1024 * 1024 - 8192);
+    http.strings("trusted_proxies", c.http.trusted_proxies);
+    http.integer("signups_per_minute_per_client", c.http.signups_per_minute_per_client, 0, 1000000);
+  }
+  if (auto v = root.get("worker")) {
+    Section worker(*v, "worker");
+    worker.boolean("enabled", c.run_worker);
+  }
+}
+
+}  // namespace
+
+Environment process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Config load_config(const std::string& path, bool path_was_defaulted, const Environment& env) {
+  Config c;
+  std::ifstream in(path);
+  if (in) {
+    json doc = json::parse(in, nullptr, false);
+    if (doc.is_discarded()) throw ConfigError(path + " is not valid JSON");
+    try {
+      apply_file(c, doc);
+    } catch (const ConfigError& e) {
+      throw ConfigError(path + ": " + e.what());
+    }
+  } else if (!path_was_defaulted) {
+    throw ConfigError("cannot read the configuration file " + path);
+  }
+
+  if (auto v = env("REGDESK_LISTEN")) set_listen(c, *v, "REGDESK_LISTEN");
+  if (auto v = env("REGDESK_DB_URL")) set_db_url(c, *v, "REGDESK_DB_URL");
+  if (auto v = env("REGDESK_SMTP_URL")) c.smtp.url = *v;
+  if (auto v = env("REGDESK_SMTP_USER")) c.smtp.user = *v;
+  if (auto v = env("REGDESK_SMTP_PASSWORD")) c.smtp.password = *v;
+  if (auto v = env("REGDESK_MAIL_FROM")) c.mail_from = *v;
+  if (auto v = env("REGDESK_PUBLIC_URL")) c.http.public_url = *v;
+  if (auto v = env("REGDESK_ADMIN_TOKEN"); v && !v->empty())
+    c.http.admin_token_hashes.push_back(http::sha256_hex(*v));
+  if (auto v = env("REGDESK_RATE_LIMIT")) {
+    try {
+      size_t used = 0;
+      int n = std::stoi(*v, &used);
+      if (used != v->size() || n < 0) throw std::invalid_argument("rate");
+      c.http.signups_per_minute_per_client = n;
+    } catch (const std::exception&) {
+      throw ConfigError("REGDESK_RATE_LIMIT must be a whole number of sign-ups per minute (0: off)");
+    }
+  }
+  if (auto v = env("REGDESK_NOW"); v && !v->empty()) {
+    c.rehearsal_start = parse_rfc3339(*v);
+    if (!c.rehearsal_start)
+      throw ConfigError("REGDESK_NOW must be an RFC 3339 instant, e.g. 2024-01-15T10:00:00+09:00");
+  }
+  if (c.database.user.empty())
+    throw ConfigError("no database configured: set REGDESK_DB_URL or database.url");
+  return c;
+}
+
+}  // namespace regdesk::app

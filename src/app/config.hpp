@@ -1,0 +1,46 @@
+#pragma once
+// Service configuration: config/regdesk.json, overridden by the REGDESK_* environment
+// variables of API.md, validated at start-up. An unknown or ill-typed key stops the start
+// with a message naming it.
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "domain/clock.hpp"
+#include "http/server.hpp"
+#include "store/db_settings.hpp"
+
+namespace regdesk::app {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct SmtpSettings {
+  std::string url;
+  std::string user;
+  std::string password;
+  bool require_tls = false;
+  int messages_per_minute = 0;  // 0: as fast as the relay takes them
+};
+
+struct Config {
+  http::HttpSettings http;
+  store::DbSettings database;
+  SmtpSettings smtp;
+  std::string mail_from = "regdesk <no-reply@regdesk.invalid>";
+  bool run_worker = true;
+  std::optional<Instant> rehearsal_start;  // REGDESK_NOW
+};
+
+using Environment = std::function<std::optional<std::string>(const std::string&)>;
+Environment process_environment();
+
+// Reads `path` (a missing file is fine when `path_was_defaulted`), then the environment.
+Config load_config(const std::string& path, bool path_was_defaulted, const Environment& env);
+
+}  // namespace regdesk::app

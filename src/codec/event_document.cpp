@@ -1,0 +1,251 @@
+#include "codec/event_document.hpp"
+
+#include <set>
+
+#include "domain/time.hpp"
+
+namespace regdesk::codec {
+
+using nlohmann::json;
+
+namespace {
+
+// Walks one JSON object, remembering which keys were read, so leftovers are reported.
+class Reader {
+ public:
+  Reader(const json& obj, std::string path, std::vector<EventProblem>& problems)
+      : obj_(obj), path_(std::move(path)), problems_(problems) {}
+
+  ~Reader() {
+    if (!obj_.is_object()) return;
+    for (auto it = obj_.begin(); it != obj_.end(); ++it)
+      if (!seen_.count(it.key())) problems_.push_back({key(it.key()), "unknown key"});
+  }
+
+  bool is_object() const { return obj_.is_object(); }
+  std::string key(const std::string& k) const { return path_.empty() ? k : path_ + "." + k; }
+  void fail(const std::string& k, const std::string& m) { problems_.push_back({key(k), m}); }
+
+  const json* get(const std::string& k, bool required) {
+    seen_.insert(k);
+    auto it = obj_.find(k);
+    if (it == obj_.end() || it->is_null()) {
+      if (required) fail(k, "required");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  void string(const std::string& k, std::string& out, bool required = false) {
+    if (const json* v = get(k, required)) {
+      if (v->is_string()) out = v->get<std::string>();
+      else fail(k, "must be a string");
+    }
+  }
+
+  template <typename Int>
+  void integer(const std::string& k, Int& out, bool required = false) {
+    if (const json* v = get(k, required)) {
+      if (v->is_number_integer()) out = v->get<Int>();
+      else fail(k, "must be an integer");
+    }
+  }
+
+  void boolean(const std::string& k, bool& out) {
+    if (const json* v = get(k, false)) {
+      if (v->is_boolean()) out = v->get<bool>();
+      else fail(k, "must be true or false");
+    }
+  }
+
+  void instant(const std::string& k, Instant& out) {
+    std::string s;
+    string(k, s, true);
+    if (s.empty()) return;
+    if (auto t = parse_rfc3339(s)) out = *t;
+    else fail(k, "must be an RFC 3339 instant with offset, e.g. 2024-02-28T14:00:00+09:00");
+  }
+
+  void duration(const std::string& k, std::chrono::seconds& out) {
+    std::string s;
+    string(k, s);
+    if (s.empty()) return;
+    if (auto d = parse_iso_duration(s)) out = *d;
+    else fail(k, "must be an ISO 8601 duration such as P2D or PT1H");
+  }
+
+  void localized(const std::string& k, LocalizedText& out, bool required) {
+    const json* v = get(k, required);
+    if (!v) return;
+    if (v->is_string()) {  // a plain string is taken as Japanese, the default language
+      out.ja = v->get<std::string>();
+      return;
+    }
+    Reader r(*v, key(k), problems_);
+    if (!r.is_object()) return fail(k, "must be {\"ja\": ..., \"en\": ...}");
+    r.string("ja", out.ja);
+    r.string("en", out.en);
+  }
+
+ private:
+  const json& obj_;
+  std::string path_;
+  std::vector<EventProblem>& problems_;
+  std::set<std::string> seen_;
+};
+
+void read_fields(const json& arr, const std::string& path, std::vector<EventProblem>& problems,
+                 std::vector<FieldRule>& out) {
+  if (!arr.is_array()) return problems.push_back({path, "must be a list"});
+  out.clear();
+  for (size_t i = 0; i < arr.size(); ++i) {
+    std::string p = path + "[" + std::to_string(i) + "]";
+    std::string name;
+    FieldRule rule{FormField::kName, false};
+    if (arr[i].is_string()) {
+      name = arr[i].get<std::string>();
+      rule.required = true;
+    } else {
+      Reader r(arr[i], p, problems);
+      if (!r.is_object()) {
+        problems.push_back({p, "must be a field name or {\"name\", \"required\"}"});
+        continue;
+      }
+      r.string("name", name, true);
+      rule.required = true;
+      r.boolean("required", rule.required);
+    }
+    if (name == "email" || name == "consent_privacy") continue;  // always asked
+    auto f = form_field_from_string(name);
+    if (!f) {
+      problems.push_back({p, "unknown field '" + name + "'"});
+      continue;
+    }
+    rule.field = *f;
+    out.push_back(rule);
+  }
+}
+
+}  // namespace
+
+EventParse parse_event_document(const json& doc) {
+  EventParse result;
+  auto& problems = result.problems;
+  Event e;
+  {
+    Reader r(doc, "", problems);
+    if (!r.is_object()) {
+      problems.push_back({"", "the event must be a JSON object"});
+      return result;
+    }
+    r.string("slug", e.slug, true);
+    r.localized("title", e.title, true);
+    r.localized("description", e.description, false);
+    r.instant("starts_at", e.starts_at);
+    r.instant("ends_at", e.ends_at);
+    r.string("timezone", e.timezone);
+    r.string("venue", e.venue);
+    r.integer("fee", e.fee);
+    r.integer("capacity", e.capacity, true);
+    r.string("program_url", e.program_url);
+    if (const json* v = r.get("registration", true)) {
+      Reader reg(*v, "registration", problems);
+      reg.instant("opens_at", e.opens_at);
+      reg.instant("closes_at", e.closes_at);
+      // Read-only keys of the public view; accepted so a GET body can be PUT back.
+      for (const char* k : {"state", "seats_remaining", "waitlist_available"}) reg.get(k, false);
+    }
+    if (const json* v = r.get("waitlist", false)) {
+      Reader w(*v, "waitlist", problems);
+      w.boolean("enabled", e.waitlist_enabled);
+      w.integer("capacity", e.waitlist_capacity);
+    }
+    if (const json* v = r.get("meeting", false)) {
+      Reader m(*v, "meeting", problems);
+      m.string("url", e.meeting_url);
+      m.string("passcode", e.meeting_passcode);
+      m.integer("join_opens_minutes_before", e.join_opens_minutes_before);
+    }
+    if (const json* v = r.get("mail", false)) {
+      Reader m(*v, "mail", problems);
+      m.duration("meeting_link_before", e.meeting_link_before);
+      if (const json* list = m.get("reminders_before", false)) {
+        if (!list->is_array()) {
+          m.fail("reminders_before", "must be a list of ISO 8601 durations");
+        } else {
+          for (size_t i = 0; i < list->size(); ++i) {
+            auto d = (*list)[i].is_string() ? parse_iso_duration((*list)[i].get<std::string>())
+                                            : std::nullopt;
+            if (d) e.reminders_before.push_back(*d);
+            else m.fail("reminders_before[" + std::to_string(i) + "]", "must be like P1D or PT1H");
+          }
+        }
+      }
+    }
+    if (const json* v = r.get("eligibility", false)) {
+      Reader el(*v, "eligibility", problems);
+      if (const json* list = el.get("email_domains", false)) {
+        if (!list->is_array()) el.fail("email_domains", "must be a list of domains");
+        else
+          for (const auto& d : *list) {
+            if (d.is_string()) e.eligible_email_domains.push_back(d.get<std::string>());
+            else el.fail("email_domains", "must be a list of domains");
+          }
+      }
+    }
+    if (const json* v = r.get("contact", false)) {
+      Reader c(*v, "contact", problems);
+      c.string("name", e.contact.name);
+      c.string("email", e.contact.email);
+      c.string("phone", e.contact.phone);
+    }
+    if (const json* v = r.get("fields", false)) read_fields(*v, "fields", problems, e.fields);
+    std::string visibility = "public";
+    r.string("visibility", visibility);
+    if (visibility == "public") e.visibility = Visibility::kPublic;
+    else if (visibility == "unlisted") e.visibility = Visibility::kUnlisted;
+    else r.fail("visibility", "must be \"public\" or \"unlisted\"");
+  }
+  if (!problems.empty()) return result;
+  problems = check_event(e);
+  if (problems.empty()) result.event = std::move(e);
+  return result;
+}
+
+json event_document(const Event& e) {
+  json fields = json::array();
+  for (const auto& f : e.fields) fields.push_back({{"name", to_string(f.field)}, {"required", f.required}});
+  json reminders = json::array();
+  for (auto d : e.reminders_before) reminders.push_back(format_iso_duration(d));
+  json doc = {
+      {"slug", e.slug},
+      {"title", {{"ja", e.title.ja}, {"en", e.title.en}}},
+      {"description", {{"ja", e.description.ja}, {"en", e.description.en}}},
+      {"starts_at", format_in_zone(e.starts_at, e.timezone)},
+      {"ends_at", format_in_zone(e.ends_at, e.timezone)},
+      {"timezone", e.timezone},
+      {"venue", e.venue},
+      {"fee", e.fee},
+      {"capacity", e.capacity},
+      {"registration",
+       {{"opens_at", format_in_zone(e.opens_at, e.timezone)},
+        {"closes_at", format_in_zone(e.closes_at, e.timezone)}}},
+      {"waitlist", {{"enabled", e.waitlist_enabled}, {"capacity", e.waitlist_capacity}}},
+      {"meeting",
+       {{"url", e.meeting_url},
+        {"passcode", e.meeting_passcode},
+        {"join_opens_minutes_before", e.join_opens_minutes_before}}},
+      {"mail",
+       {{"meeting_link_before", format_iso_duration(e.meeting_link_before)},
+        {"reminders_before", reminders}}},
+      {"contact", {{"name", e.contact.name}, {"email", e.contact.email}, {"phone", e.contact.phone}}},
+      {"program_url", e.program_url},
+      {"fields", fields},
+      {"visibility", e.visibility == Visibility::kPublic ? "public" : "unlisted"},
+  };
+  if (!e.eligible_email_domains.empty())
+    doc["eligibility"] = {{"email_domains", e.eligible_email_domains}};
+  return doc;
+}
+
+}  // namespace regdesk::codec

@@ -1,0 +1,53 @@
+#include "domain/admission.hpp"
+
+#include <algorithm>
+
+namespace regdesk {
+
+const char* to_string(AdmissionOutcome o) {
+  switch (o) {
+    case AdmissionOutcome::kConfirmed:
+      return "confirmed";
+    case AdmissionOutcome::kWaitlisted:
+      return "waitlisted";
+    case AdmissionOutcome::kSoldOut:
+      return "sold_out";
+    case AdmissionOutcome::kAlreadyRegistered:
+      return "already_registered";
+  }
+  return "sold_out";
+}
+
+std::vector<AdmissionDecision> decide_admissions(const std::vector<AdmissionCandidate>& batch,
+                                                 const std::unordered_set<std::string>& taken,
+                                                 SeatCounts& counts, int& next_number) {
+  std::vector<AdmissionDecision> decisions;
+  decisions.reserve(batch.size());
+  std::unordered_set<std::string> admitted_now;
+  for (const auto& c : batch) {
+    AdmissionDecision d;
+    if (taken.count(c.email_key) || admitted_now.count(c.email_key)) {
+      d.outcome = AdmissionOutcome::kAlreadyRegistered;
+    } else if (!counts.full()) {
+      d.outcome = AdmissionOutcome::kConfirmed;
+      d.number = next_number++;
+      ++counts.confirmed;
+      admitted_now.insert(c.email_key);
+    } else if (c.wants_waitlist && counts.waitlist_has_room()) {
+      d.outcome = AdmissionOutcome::kWaitlisted;
+      d.number = next_number++;
+      d.waitlist_position = ++counts.waitlisted;
+      admitted_now.insert(c.email_key);
+    } else {
+      d.outcome = AdmissionOutcome::kSoldOut;
+    }
+    decisions.push_back(d);
+  }
+  return decisions;
+}
+
+int promotions_due(const SeatCounts& counts) {
+  return std::max(0, std::min(counts.seats_remaining(), counts.waitlisted));
+}
+
+}  // namespace regdesk

@@ -1,0 +1,113 @@
+#include "domain/event.hpp"
+
+#include <regex>
+
+#include "domain/time.hpp"
+
+namespace regdesk {
+
+namespace {
+struct FieldInfo {
+  FormField field;
+  const char* name;
+  size_t max_length;
+};
+constexpr FieldInfo kFields[] = {
+    {FormField::kName, "name", 100},
+    {FormField::kNameKana, "name_kana", 100},
+    {FormField::kOrganization, "organization", 200},
+    {FormField::kDepartment, "department", 200},
+    {FormField::kCategory, "category", 20},
+    {FormField::kPhone, "phone", 30},
+    {FormField::kQuestion, "question", 2000},
+};
+
+struct CategoryInfo {
+  Category category;
+  const char* code;
+  const char* label;
+};
+constexpr CategoryInfo kCategories[] = {
+    {Category::kIndustry, "industry", "製造販売業者"},
+    {Category::kAcademia, "academia", "アカデミア"},
+    {Category::kCro, "cro", "CRO"},
+    {Category::kHealthcare, "healthcare", "医療機関"},
+    {Category::kGovernment, "government", "行政"},
+    {Category::kOther, "other", "その他"},
+};
+}  // namespace
+
+const char* to_string(FormField f) {
+  for (const auto& i : kFields)
+    if (i.field == f) return i.name;
+  return "?";
+}
+
+std::optional<FormField> form_field_from_string(const std::string& s) {
+  for (const auto& i : kFields)
+    if (s == i.name) return i.field;
+  return std::nullopt;
+}
+
+size_t max_length(FormField f) {
+  for (const auto& i : kFields)
+    if (i.field == f) return i.max_length;
+  return 0;
+}
+
+std::vector<FieldRule> default_field_rules() {
+  return {{FormField::kName, true},         {FormField::kNameKana, true},
+          {FormField::kOrganization, true}, {FormField::kDepartment, true},
+          {FormField::kCategory, true},     {FormField::kPhone, false},
+          {FormField::kQuestion, false}};
+}
+
+const char* to_string(Category c) {
+  for (const auto& i : kCategories)
+    if (i.category == c) return i.code;
+  return "other";
+}
+
+std::optional<Category> category_from_string(const std::string& s) {
+  for (const auto& i : kCategories)
+    if (s == i.code) return i.category;
+  return std::nullopt;
+}
+
+const char* japanese_label(Category c) {
+  for (const auto& i : kCategories)
+    if (i.category == c) return i.label;
+  return "その他";
+}
+
+const FieldRule* Event::rule_for(FormField f) const {
+  for (const auto& r : fields)
+    if (r.field == f) return &r;
+  return nullptr;
+}
+
+std::vector<EventProblem> check_event(const Event& e) {
+  std::vector<EventProblem> problems;
+  static const std::regex kSlug("^[a-z0-9][a-z0-9-]{0,63}$");
+  if (!std::regex_match(e.slug, kSlug))
+    problems.push_back({"slug", "must be 1-64 lower-case letters, digits or '-'"});
+  if (e.title.ja.empty() && e.title.en.empty())
+    problems.push_back({"title", "needs at least one of ja, en"});
+  if (!is_known_zone(e.timezone)) problems.push_back({"timezone", "unknown IANA time zone"});
+  if (e.ends_at <= e.starts_at) problems.push_back({"ends_at", "must be after starts_at"});
+  if (e.capacity < 0) problems.push_back({"capacity", "must be 0 or more"});
+  if (e.closes_at <= e.opens_at)
+    problems.push_back({"registration.closes_at", "must be after registration.opens_at"});
+  if (e.closes_at > e.ends_at)
+    problems.push_back({"registration.closes_at", "must not be after ends_at"});
+  if (e.waitlist_capacity < 0) problems.push_back({"waitlist.capacity", "must be 0 or more"});
+  if (e.join_opens_minutes_before < 0 || e.join_opens_minutes_before > 7 * 24 * 60)
+    problems.push_back({"meeting.join_opens_minutes_before", "must be 0 to 10080"});
+  if (e.fee != 0) problems.push_back({"fee", "paid events are not supported; must be 0"});
+  for (const auto& d : e.eligible_email_domains)
+    if (d.empty() || d.find('@') != std::string::npos)
+      problems.push_back({"eligibility.email_domains", "entries are domains like example.co.jp"});
+  return problems;
+}
+
+}  // namespace regdesk

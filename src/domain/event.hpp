@@ -1,0 +1,85 @@
+#pragma once
+// An event as organisers define it (config/events/*.json or the admin PUT), in domain terms.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/clock.hpp"
+
+namespace regdesk {
+
+struct LocalizedText {
+  std::string ja;
+  std::string en;
+  const std::string& in(const std::string& locale) const {
+    return (locale == "en" && !en.empty()) || ja.empty() ? en : ja;
+  }
+};
+
+// The sign-up form's fields. name, email and consent are always asked; the rest may be
+// switched off or made optional per event.
+enum class FormField { kName, kNameKana, kOrganization, kDepartment, kCategory, kPhone, kQuestion };
+
+struct FieldRule {
+  FormField field;
+  bool required = false;
+};
+
+const char* to_string(FormField f);
+std::optional<FormField> form_field_from_string(const std::string& s);
+size_t max_length(FormField f);
+// The set a Japanese symposium form asks when an event does not say otherwise.
+std::vector<FieldRule> default_field_rules();
+
+enum class Category { kIndustry, kAcademia, kCro, kHealthcare, kGovernment, kOther };
+const char* to_string(Category c);
+std::optional<Category> category_from_string(const std::string& s);
+// 製造販売業者, アカデミア, ... (exports and pages show these)
+const char* japanese_label(Category c);
+
+enum class Visibility { kPublic, kUnlisted };
+
+struct Contact {
+  std::string name;
+  std::string email;
+  std::string phone;
+};
+
+struct Event {
+  std::string slug;
+  LocalizedText title;
+  LocalizedText description;
+  Instant starts_at;
+  Instant ends_at;
+  std::string timezone = "Asia/Tokyo";
+  std::string venue = "online";
+  long fee = 0;
+  int capacity = 0;
+  Instant opens_at;   // window is half-open: [opens_at, closes_at)
+  Instant closes_at;
+  bool waitlist_enabled = false;
+  int waitlist_capacity = 0;
+  std::string meeting_url;
+  std::string meeting_passcode;
+  int join_opens_minutes_before = 30;
+  std::chrono::seconds meeting_link_before = std::chrono::hours(48);
+  std::vector<std::chrono::seconds> reminders_before;
+  std::vector<std::string> eligible_email_domains;  // empty: open to everyone
+  Contact contact;
+  std::string program_url;
+  std::vector<FieldRule> fields = default_field_rules();
+  Visibility visibility = Visibility::kPublic;
+
+  const FieldRule* rule_for(FormField f) const;
+};
+
+// Problems in an event definition, each naming the key ("registration.closes_at").
+struct EventProblem {
+  std::string key;
+  std::string message;
+};
+std::vector<EventProblem> check_event(const Event& e);
+
+}  // namespace regdesk

@@ -1,0 +1,180 @@
+#include "domain/signup.hpp"
+
+#include <algorithm>
+
+#include "domain/text.hpp"
+
+namespace regdesk {
+
+namespace {
+
+constexpr size_t kEmailMax = 254;
+
+bool listed(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// Checks one free-text field; returns the trimmed value (names are kept as typed otherwise).
+std::string check_text(const std::optional<std::string>& raw, const char* field, bool required,
+                       size_t max_chars, bool allow_newlines, std::vector<FieldError>& errors) {
+  if (!raw) {
+    if (required) errors.push_back({field, "required"});
+    return {};
+  }
+  if (!text::is_valid_utf8(*raw) || text::has_control_chars(*raw, allow_newlines)) {
+    errors.push_back({field, "control_characters"});
+    return {};
+  }
+  std::string value = text::trim(*raw);
+  if (value.empty()) {
+    if (required) errors.push_back({field, "required"});
+    return {};
+  }
+  if (text::length(value) > max_chars) {
+    errors.push_back({field, "too_long"});
+    return {};
+  }
+  return value;
+}
+
+bool is_atext(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string normalize_email(const std::string& raw) { return text::trim(text::nfkc(raw)); }
+
+std::string normalize_phone(const std::string& raw) {
+  std::string s = text::trim(text::nfkc(raw));
+  // Dashes Japanese IMEs produce in phone numbers that NFKC keeps: ー − ‐ – —
+  for (std::string_view dash : {"ー", "−", "‐", "–", "—", "―"}) {
+    for (size_t pos; (pos = s.find(dash)) != std::string::npos;) s.replace(pos, dash.size(), "-");
+  }
+  return s;
+}
+
+bool is_valid_email(const std::string& e) {
+  if (e.size() > kEmailMax) return false;
+  auto at = e.find('@');
+  if (at == std::string::npos || at == 0 || e.find('@', at + 1) != std::string::npos) return false;
+  std::string_view local(e.data(), at), domain(e.data() + at + 1, e.size() - at - 1);
+  if (local.size() > 64 || local.front() == '.' || local.back() == '.' ||
+      local.find("..") != std::string_view::npos)
+    return false;
+  for (char c : local)
+    if (!is_atext(c) && c != '.') return false;
+  if (domain.empty() || domain.size() > 253 || domain.find('.') == std::string_view::npos)
+    return false;
+  size_t label_start = 0;
+  for (size_t i = 0; i <= domain.size(); ++i) {
+    if (i == domain.size() || domain[i] == '.') {
+      size_t len = i - label_start;
+      if (len == 0 || len > 63 || domain[label_start] == '-' || domain[i - 1] == '-') return false;
+      label_start = i + 1;
+    } else if (!std::isalnum(static_cast<unsigned char>(domain[i])) && domain[i] != '-') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool is_valid_phone(const std::string& p) {
+  size_t digits = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (std::isdigit(static_cast<unsigned char>(c))) ++digits;
+    else if (c == '+' && i == 0) continue;
+    else if (c != '-' && c != ' ' && c != '(' && c != ')') return false;
+  }
+  return digits >= 6 && digits <= 20;
+}
+
+ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
+  std::vector<FieldError> errors;
+  Applicant a;
+  auto wrong = [&](const char* f) {
+    if (!listed(form.wrong_type, f)) return false;
+    errors.push_back({f, "invalid_type"});
+    return true;
+  };
+  auto rule = [&](FormField f) -> std::pair<bool, bool> {  // {asked, required}
+    if (f == FormField::kName) return {true, true};
+    const FieldRule* r = event.rule_for(f);
+    return {r != nullptr, r != nullptr && r->required};
+  };
+  auto text_field = [&](FormField f, const std::optional<std::string>& raw, std::string& out,
+                        bool allow_newlines = false) {
+    const char* name = to_string(f);
+    if (wrong(name)) return;
+    auto [asked, required] = rule(f);
+    if (!asked) return;  // a field the event does not ask is ignored, not stored
+    out = check_text(raw, name, required, max_length(f), allow_newlines, errors);
+  };
+
+  text_field(FormField::kName, form.name, a.name);
+  text_field(FormField::kNameKana, form.name_kana, a.name_kana);
+  text_field(FormField::kOrganization, form.organization, a.organization);
+  text_field(FormField::kDepartment, form.department, a.department);
+  // A question for the panel is free text from a textarea: line breaks are kept (it never
+  // reaches a mail header); every other control character is refused.
+  text_field(FormField::kQuestion, form.question, a.question, /*allow_newlines=*/true);
+
+  if (!wrong("email")) {
+    if (!form.email || text::trim(*form.email).empty()) {
+      errors.push_back({"email", "required"});
+    } else if (!text::is_valid_utf8(*form.email) || text::has_control_chars(*form.email)) {
+      errors.push_back({"email", "control_characters"});
+    } else {
+      a.email = normalize_email(*form.email);
+      if (text::length(a.email) > kEmailMax) errors.push_back({"email", "too_long"});
+      else if (!is_valid_email(a.email)) errors.push_back({"email", "invalid"});
+      a.email_key = text::ascii_lower(a.email);
+    }
+  }
+  if (!wrong("email_confirmation") && form.email_confirmation && !a.email_key.empty() &&
+      text::ascii_lower(normalize_email(*form.email_confirmation)) != a.email_key)
+    errors.push_back({"email_confirmation", "mismatch"});
+
+  if (auto [asked, required] = rule(FormField::kPhone); asked && !wrong("phone")) {
+    if (form.phone && !text::trim(*form.phone).empty()) {
+      if (!text::is_valid_utf8(*form.phone) || text::has_control_chars(*form.phone)) {
+        errors.push_back({"phone", "control_characters"});
+      } else {
+        a.phone = normalize_phone(*form.phone);
+        if (text::length(a.phone) > max_length(FormField::kPhone))
+          errors.push_back({"phone", "too_long"});
+        else if (!is_valid_phone(a.phone)) errors.push_back({"phone", "invalid"});
+      }
+    } else if (required) {
+      errors.push_back({"phone", "required"});
+    }
+  }
+
+  if (auto [asked, required] = rule(FormField::kCategory); asked && !wrong("category")) {
+    if (form.category && !form.category->empty()) {
+      a.category = category_from_string(*form.category);
+      if (!a.category) errors.push_back({"category", "invalid"});
+    } else if (required) {
+      errors.push_back({"category", "required"});
+    }
+  }
+
+  if (!wrong("locale") && form.locale) {
+    if (*form.locale == "ja" || *form.locale == "en") a.locale = *form.locale;
+    else errors.push_back({"locale", "invalid"});
+  }
+
+  if (!wrong("consent_privacy") && form.consent_privacy != true)
+    errors.push_back({"consent_privacy", form.consent_privacy ? "must_accept" : "required"});
+  wrong("waitlist");
+
+  a.wants_waitlist = form.wants_waitlist;
+  ValidatedSignup result;
+  result.errors = std::move(errors);
+  if (result.errors.empty()) result.applicant = std::move(a);
+  return result;
+}
+
+}  // namespace regdesk

@@ -1,0 +1,53 @@
+#pragma once
+// A sign-up as typed into the form, and the normalised, validated applicant made from it.
+// Normalise first (NFKC, trim), then validate, and report every bad field at once.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/event.hpp"
+
+namespace regdesk {
+
+// What the client sent. A field absent from the request is nullopt; a field of the wrong JSON
+// type is listed in wrong_type (the wire layer sees types, the domain decides what they mean).
+struct SignupForm {
+  std::optional<std::string> name, name_kana, email, email_confirmation, organization, department,
+      category, phone, question, locale;
+  std::optional<bool> consent_privacy;
+  bool wants_waitlist = false;
+  std::vector<std::string> wrong_type;
+};
+
+struct FieldError {
+  std::string field;
+  std::string code;  // required, invalid, too_long, control_characters, invalid_type, ...
+  bool operator==(const FieldError&) const = default;
+};
+
+struct Applicant {
+  std::string name, name_kana;
+  std::string email;      // normalised (NFKC, trimmed), case kept as typed for display
+  std::string email_key;  // the duplicate key: the whole address lower-cased
+  std::string organization, department;
+  std::optional<Category> category;
+  std::string phone, question;
+  std::string locale = "ja";
+  bool wants_waitlist = false;
+};
+
+struct ValidatedSignup {
+  std::optional<Applicant> applicant;  // set when errors is empty
+  std::vector<FieldError> errors;
+};
+
+ValidatedSignup validate_signup(const SignupForm& form, const Event& event);
+
+// Exposed for unit tests and for the cancel/lookup paths.
+std::string normalize_email(const std::string& raw);
+std::string normalize_phone(const std::string& raw);
+bool is_valid_email(const std::string& normalised);
+bool is_valid_phone(const std::string& normalised);
+
+}  // namespace regdesk

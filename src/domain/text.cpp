@@ -1,0 +1,114 @@
+#include "domain/text.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include <stdexcept>
+
+namespace regdesk::text {
+
+namespace {
+
+// Decodes one code point; returns its length or 0 when the sequence is ill-formed.
+size_t decode(std::string_view s, size_t i, char32_t& cp) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  if (c < 0x80) {
+    cp = c;
+    return 1;
+  }
+  size_t n;
+  char32_t min;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2, cp = c & 0x1F, min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3, cp = c & 0x0F, min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4, cp = c & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  char32_t cp;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = decode(s, i, cp);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+size_t length(std::string_view s) {
+  size_t count = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++count;
+  return count;
+}
+
+std::string nfkc(std::string_view s) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) throw std::runtime_error("ICU NFKC normaliser unavailable");
+  icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size()));
+  icu::UnicodeString out = normalizer->normalize(in, status);
+  if (U_FAILURE(status)) throw std::runtime_error("NFKC normalisation failed");
+  std::string result;
+  out.toUTF8String(result);
+  return result;
+}
+
+std::string trim(std::string_view s) {
+  constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
+  auto is_space_at_front = [&](std::string_view v) -> size_t {
+    if (v.empty()) return 0;
+    if (v[0] == ' ' || v[0] == '\t' || v[0] == '\n' || v[0] == '\r') return 1;
+    if (v.substr(0, 3) == kIdeographicSpace) return 3;
+    return 0;
+  };
+  auto is_space_at_back = [&](std::string_view v) -> size_t {
+    if (v.empty()) return 0;
+    char c = v.back();
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return 1;
+    if (v.size() >= 3 && v.substr(v.size() - 3) == kIdeographicSpace) return 3;
+    return 0;
+  };
+  while (size_t n = is_space_at_front(s)) s.remove_prefix(n);
+  while (size_t n = is_space_at_back(s)) s.remove_suffix(n);
+  return std::string(s);
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool has_control_chars(std::string_view s, bool allow_newlines) {
+  char32_t cp;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = decode(s, i, cp);
+    if (n == 0) return true;  // ill-formed input is never acceptable text
+    if (cp == '\n' && allow_newlines) {
+      // fine
+    } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 ||
+               cp == 0x2029) {
+      return true;
+    }
+    i += n;
+  }
+  return false;
+}
+
+}  // namespace regdesk::text

@@ -1,0 +1,65 @@
+// Organiser API (bearer token). Events are created or replaced with PUT.
+
+#include "codec/event_document.hpp"
+#include "http/api.hpp"
+#include "store/connection_pool.hpp"
+#include "store/event_store.hpp"
+#include "store/group_admission.hpp"
+
+namespace regdesk::http {
+
+namespace {
+
+// Wraps a handler so it runs only for a valid bearer token.
+Handler authorized(ApiContext& ctx, Handler h) {
+  return [&ctx, h = std::move(h)](const Request& req, const Responder& r) {
+    if (!ctx.admin.accepts(req.header("authorization"))) return r.problem(problem(401, "unauthorized"));
+    h(req, r);
+  };
+}
+
+void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
+  nlohmann::json body;
+  if (!parse_json_body(req, r, ctx, body)) return;
+  const std::string slug = req.params.at("slug");
+  if (!body.contains("slug")) body["slug"] = slug;
+  auto parsed = codec::parse_event_document(body);
+  if (parsed.event && parsed.event->slug != slug)
+    parsed.problems.push_back({"slug", "must match the slug in the path"});
+  if (!parsed.problems.empty()) {
+    Problem p = problem(422, "validation_failed");
+    p.extra["errors"] = nlohmann::json::array();
+    for (const auto& e : parsed.problems)
+      p.extra["errors"].push_back({{"field", e.key}, {"code", "invalid"}, {"message", e.message}});
+    return r.problem(p);
+  }
+  ctx.offload(r, [&ctx, r, event = std::move(*parsed.event)] {
+    try {
+      auto result = ctx.services.events.upsert(event, ctx.services.clock.now());
+      if (result.outcome == store::UpsertOutcome::kCapacityBelowConfirmed) {
+        Problem p = problem(409, "capacity_below_confirmed");
+        p.extra["confirmed"] = result.confirmed;
+        return r.problem(p);
+      }
+      ctx.services.admission.seats_changed(result.event_id);
+      auto stored = ctx.services.events.find(event.slug);
+      nlohmann::json out = codec::event_document(event);
+      out["promoted"] = result.promoted;
+      ctx.events.put(event.slug, std::move(stored));
+      r.json(result.outcome == store::UpsertOutcome::kCreated ? 201 : 200, out);
+    } catch (const store::DatabaseUnavailable&) {
+      Problem p = problem(503, "unavailable");
+      p.retry_after_seconds = 5;
+      r.problem(p);
+    }
+  });
+}
+
+}  // namespace
+
+void add_admin_routes(Routes& routes, ApiContext& ctx) {
+  routes.add("PUT", "/api/v1/admin/events/:slug", "admin_event_put",
+             authorized(ctx, [&ctx](const Request& q, const Responder& r) { put_event(ctx, q, r); }));
+}
+
+}  // namespace regdesk::http

@@ -1,0 +1,46 @@
+#pragma once
+// Route tables of each API area, and what their handlers share. Internal to the HTTP layer.
+
+#include <memory>
+
+#include "http/admin_auth.hpp"
+#include "http/blocking_pool.hpp"
+#include "http/event_cache.hpp"
+#include "http/metrics.hpp"
+#include "http/rate_limiter.hpp"
+#include "http/server.hpp"
+
+namespace regdesk::http {
+
+struct ApiContext {
+  HttpSettings settings;
+  Services services;
+  std::shared_ptr<Metrics> metrics;
+  BlockingPool blocking;
+  EventCache events;
+  RateLimiter signup_limit;
+  AdminAuth admin;
+
+  ApiContext(HttpSettings s, Services svc)
+      : settings(std::move(s)),
+        services(svc),
+        metrics(std::make_shared<Metrics>()),
+        blocking(settings.blocking_threads, 10000),
+        events(services.events, blocking),
+        signup_limit(settings.signups_per_minute_per_client),
+        admin(settings.admin_token_hashes) {}
+
+  // Runs `job` on the blocking pool; answers 503 if the pool is saturated.
+  void offload(const Responder& r, std::function<void()> job);
+};
+
+void add_public_routes(Routes& routes, ApiContext& ctx);
+void add_admin_routes(Routes& routes, ApiContext& ctx);
+void add_ops_routes(Routes& routes, ApiContext& ctx);
+
+// Shared request checks: a JSON body of at most the configured size. Returns false after
+// answering the problem itself.
+bool parse_json_body(const Request& req, const Responder& r, const ApiContext& ctx,
+                     nlohmann::json& out);
+
+}  // namespace regdesk::http

@@ -1,0 +1,40 @@
+#include "http/event_json.hpp"
+
+#include "domain/event_rules.hpp"
+#include "domain/time.hpp"
+
+namespace regdesk::http {
+
+nlohmann::json public_event_json(const store::StoredEvent& s, Instant now) {
+  const Event& e = s.event;
+  nlohmann::json fields = nlohmann::json::array();
+  fields.push_back({{"name", "email"}, {"required", true}});
+  for (const auto& f : e.fields) fields.push_back({{"name", to_string(f.field)}, {"required", f.required}});
+  fields.push_back({{"name", "consent_privacy"}, {"required", true}});
+  auto state = registration_state(e, s.counts, now);
+  bool waitlist_available = state == RegistrationState::kFull && s.counts.waitlist_has_room();
+  // The meeting URL and passcode are never public: they go by mail to confirmed people only.
+  return {
+      {"slug", e.slug},
+      {"title", {{"ja", e.title.ja}, {"en", e.title.en}}},
+      {"description", {{"ja", e.description.ja}, {"en", e.description.en}}},
+      {"starts_at", format_in_zone(e.starts_at, e.timezone)},
+      {"ends_at", format_in_zone(e.ends_at, e.timezone)},
+      {"timezone", e.timezone},
+      {"venue", e.venue},
+      {"fee", e.fee},
+      {"capacity", e.capacity},
+      {"program_url", e.program_url},
+      {"contact", {{"name", e.contact.name}, {"email", e.contact.email}, {"phone", e.contact.phone}}},
+      {"fields", fields},
+      {"restricted", !e.eligible_email_domains.empty()},
+      {"registration",
+       {{"opens_at", format_in_zone(e.opens_at, e.timezone)},
+        {"closes_at", format_in_zone(e.closes_at, e.timezone)},
+        {"state", to_string(state)},
+        {"seats_remaining", s.counts.seats_remaining()},
+        {"waitlist_available", waitlist_available}}},
+  };
+}
+
+}  // namespace regdesk::http

@@ -1,0 +1,165 @@
+// Public API: the event list and detail, and sign-up.
+
+#include <openssl/sha.h>
+
+#include "domain/event_rules.hpp"
+#include "domain/signup.hpp"
+#include "http/api.hpp"
+#include "http/event_json.hpp"
+#include "http/signup_json.hpp"
+#include "store/connection_pool.hpp"
+#include "store/group_admission.hpp"
+
+namespace regdesk::http {
+
+namespace {
+
+std::string sha256_raw(const std::string& s) {
+  unsigned char d[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
+  return std::string(reinterpret_cast<char*>(d), sizeof d);
+}
+
+Problem unavailable() {
+  Problem p = problem(503, "unavailable");
+  p.retry_after_seconds = 5;
+  return p;
+}
+
+void list_events(ApiContext& ctx, const Request&, const Responder& r) {
+  ctx.offload(r, [&ctx, r] {
+    try {
+      auto now = ctx.services.clock.now();
+      nlohmann::json events = nlohmann::json::array();
+      for (const auto& e : ctx.services.events.list(/*include_unlisted=*/false))
+        events.push_back(public_event_json(e, now));
+      r.json(200, {{"events", events}});
+    } catch (const store::DatabaseUnavailable&) {
+      r.problem(unavailable());
+    }
+  });
+}
+
+void get_event(ApiContext& ctx, const Request& req, const Responder& r) {
+  std::string slug = req.params.at("slug");
+  ctx.offload(r, [&ctx, r, slug] {
+    try {
+      auto e = ctx.services.events.find(slug);
+      if (!e) return r.problem(problem(404, "not_found"));
+      r.json(200, public_event_json(*e, ctx.services.clock.now()));
+      ctx.events.put(slug, std::move(e));
+    } catch (const store::DatabaseUnavailable&) {
+      r.problem(unavailable());
+    }
+  });
+}
+
+// What a sign-up outcome means to the client, and the metric label for it.
+void answer_signup(ApiContext& ctx, const Responder& r, const store::SignupResult& result,
+                   const Event& event) {
+  using store::SignupOutcome;
+  switch (result.outcome) {
+    case SignupOutcome::kConfirmed:
+    case SignupOutcome::kWaitlisted: {
+      ctx.metrics->count_signup(result.replayed ? "replayed" : result.receipt.status);
+      std::vector<std::pair<std::string, std::string>> headers = {
+          {"Location", "/api/v1/events/" + event.slug + "/registrations/" + result.receipt.public_id}};
+      if (result.replayed) headers.emplace_back("Idempotent-Replayed", "true");
+      return r.json(201, receipt_json(result.receipt, event), headers);
+    }
+    case SignupOutcome::kSoldOut: {
+      ctx.metrics->count_signup("sold_out");
+      Problem p = problem(409, "sold_out");
+      p.extra["waitlist_available"] = result.waitlist_available;
+      return r.problem(p);
+    }
+    case SignupOutcome::kAlreadyRegistered:
+      ctx.metrics->count_signup("already_registered");
+      return r.problem(problem(409, "already_registered"));
+    case SignupOutcome::kIdempotencyConflict:
+      ctx.metrics->count_signup("idempotency_conflict");
+      return r.problem(problem(422, "idempotency_conflict"));
+    case SignupOutcome::kEventGone:
+      return r.problem(problem(404, "not_found"));
+    case SignupOutcome::kUnavailable:
+      ctx.metrics->count_signup("unavailable");
+      return r.problem(unavailable());
+  }
+}
+
+void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
+  if (int wait = ctx.signup_limit.check(req.client, std::chrono::steady_clock::now())) {
+    ctx.metrics->count_signup("rate_limited");
+    Problem p = problem(429, "rate_limited");
+    p.retry_after_seconds = wait;
+    return r.problem(p);
+  }
+  nlohmann::json body;
+  if (!parse_json_body(req, r, ctx, body)) {
+    ctx.metrics->count_signup("bad_request");
+    return;
+  }
+  std::optional<store::IdempotencyKey> idempotency;
+  if (std::string key = req.header("idempotency-key"); !key.empty()) {
+    if (key.size() > 255) {
+      Problem p = problem(422, "validation_failed");
+      p.errors.push_back({"idempotency_key", "too_long"});
+      return r.problem(p);
+    }
+    idempotency = store::IdempotencyKey{sha256_raw(key), sha256_raw(req.body)};
+  }
+  SignupForm form = signup_form_from_json(body);
+  Instant received_at = ctx.services.clock.now();
+
+  ctx.events.get(req.params.at("slug"), [&ctx, r, form = std::move(form), idempotency,
+                                          received_at](EventCache::Entry stored, bool unavailable_now) {
+    if (unavailable_now) {
+      ctx.metrics->count_signup("unavailable");
+      return r.problem(unavailable());
+    }
+    if (!stored) return r.problem(problem(404, "not_found"));
+    const Event& event = stored->event;
+
+    ValidatedSignup v = validate_signup(form, event);
+    if (!v.applicant) {
+      ctx.metrics->count_signup("validation_failed");
+      Problem p = problem(422, "validation_failed");
+      p.errors = std::move(v.errors);
+      return r.problem(p);
+    }
+    // Eligibility before the window and before any seat is touched: an outsider learns
+    // nothing about the event's state.
+    if (!is_eligible(event, v.applicant->email)) {
+      ctx.metrics->count_signup("not_eligible");
+      return r.problem(problem(403, "not_eligible"));
+    }
+    switch (window_state(event, received_at)) {
+      case WindowState::kNotOpen:
+        ctx.metrics->count_signup("not_open");
+        return r.problem(problem(409, "registration_not_open"));
+      case WindowState::kClosed:
+        ctx.metrics->count_signup("closed");
+        return r.problem(problem(409, "registration_closed"));
+      case WindowState::kOpen:
+        break;
+    }
+    store::SignupRequest request{std::move(*v.applicant), idempotency, received_at};
+    ctx.services.admission.submit(stored->id, std::move(request),
+                                  [&ctx, r, stored](const store::SignupResult& result) {
+                                    answer_signup(ctx, r, result, stored->event);
+                                  });
+  });
+}
+
+}  // namespace
+
+void add_public_routes(Routes& routes, ApiContext& ctx) {
+  routes.add("GET", "/api/v1/events", "events",
+             [&ctx](const Request& q, const Responder& r) { list_events(ctx, q, r); });
+  routes.add("GET", "/api/v1/events/:slug", "event",
+             [&ctx](const Request& q, const Responder& r) { get_event(ctx, q, r); });
+  routes.add("POST", "/api/v1/events/:slug/registrations", "signup",
+             [&ctx](const Request& q, const Responder& r) { sign_up(ctx, q, r); });
+}
+
+}  // namespace regdesk::http

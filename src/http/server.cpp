@@ -1,0 +1,264 @@
+#include "http/server.hpp"
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+
+#include <atomic>
+#include <cstdio>
+#include <random>
+#include <sstream>
+
+#include "http/api.hpp"
+#include "store/connection_pool.hpp"
+
+namespace regdesk::http {
+
+using namespace Pistache;
+
+namespace {
+
+std::string percent_decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') out += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+bool acceptable_request_id(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (unsigned char c : id)
+    if (c < 0x21 || c > 0x7E) return false;
+  return true;
+}
+
+// The client is the peer, unless the peer is a trusted proxy: then the right-most address in
+// X-Forwarded-For that is not itself a trusted proxy.
+std::string client_address(const std::string& peer, const std::string& forwarded_for,
+                           const std::vector<std::string>& trusted) {
+  auto is_trusted = [&](const std::string& a) {
+    return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
+  };
+  if (forwarded_for.empty() || !is_trusted(peer)) return peer;
+  std::vector<std::string> hops;
+  std::stringstream ss(forwarded_for);
+  for (std::string hop; std::getline(ss, hop, ',');) {
+    hop.erase(0, hop.find_first_not_of(' '));
+    hop.erase(hop.find_last_not_of(' ') + 1);
+    if (!hop.empty()) hops.push_back(hop);
+  }
+  for (auto it = hops.rbegin(); it != hops.rend(); ++it)
+    if (!is_trusted(*it)) return *it;
+  return peer;
+}
+
+// Pistache 0.0.5 never writes "raw" headers (pistache#967), so every header we add is a typed
+// header whose name is chosen at run time.
+class NamedHeader final : public Http::Header::Header {
+ public:
+  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void parse(const std::string& data) override { value_ = data; }
+  void write(std::ostream& os) const override { os << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+#endif
+
+ private:
+  std::string name_, value_;
+};
+
+class PistacheHandler : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(PistacheHandler)
+
+  PistacheHandler(std::shared_ptr<ApiContext> ctx, std::shared_ptr<Routes> routes)
+      : ctx_(std::move(ctx)), routes_(std::move(routes)) {}
+
+  void onRequest(const Http::Request& in, Http::ResponseWriter response) override {
+    Request req;
+    req.started = std::chrono::steady_clock::now();
+    req.method = Http::methodString(in.method());
+    req.path = in.resource();
+    for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it)
+      req.query[it->first] = percent_decode(it->second);
+    for (const auto& [name, raw] : in.headers().rawList()) req.headers[lower(name)] = raw.value();
+    for (const auto& h : in.headers().list()) {
+      std::ostringstream v;
+      h->write(v);
+      req.headers[lower(h->name())] = v.str();
+    }
+    req.body = in.body();
+    req.client = client_address(in.address().host(), req.header("x-forwarded-for"),
+                                ctx_->settings.trusted_proxies);
+    std::string given_id = req.header("x-request-id");
+    req.request_id = acceptable_request_id(given_id) ? given_id : new_request_id();
+    req.lang = pick_language(req.header("accept-language"));
+
+    auto match = routes_->match(req.method, req.path);
+    Responder responder(std::make_shared<Http::ResponseWriter>(std::move(response)), req.request_id,
+                        req.lang, match.handler ? match.name : "unmatched", req.started, ctx_->metrics);
+    if (!match.handler) {
+      responder.problem(match.path_matched ? problem(405, "method_not_allowed") : problem(404, "not_found"));
+      return;
+    }
+    req.params = std::move(match.params);
+    try {
+      (*match.handler)(req, responder);
+    } catch (const store::DatabaseUnavailable&) {
+      Problem p = problem(503, "unavailable");
+      p.retry_after_seconds = 5;
+      responder.problem(p);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "request %s: unhandled error: %s\n", req.request_id.c_str(), e.what());
+      responder.problem(problem(500, "internal_error"));
+    }
+  }
+
+ private:
+  std::shared_ptr<ApiContext> ctx_;
+  std::shared_ptr<Routes> routes_;
+};
+
+}  // namespace
+
+Responder::Responder(std::shared_ptr<Http::ResponseWriter> writer, std::string request_id,
+                     std::string lang, std::string route,
+                     std::chrono::steady_clock::time_point started, std::shared_ptr<Metrics> metrics)
+    : writer_(std::move(writer)),
+      request_id_(std::move(request_id)),
+      lang_(std::move(lang)),
+      route_(std::move(route)),
+      started_(started),
+      metrics_(std::move(metrics)) {}
+
+void Responder::send(int status, const std::string& content_type, const std::string& body,
+                     const std::vector<std::pair<std::string, std::string>>& headers) const {
+  auto& h = writer_->headers();
+  h.add<Http::Header::ContentType>(Http::Mime::MediaType::fromString(content_type));
+  h.add(std::make_shared<NamedHeader>("X-Request-Id", request_id_));
+  h.add(std::make_shared<NamedHeader>("Cache-Control", "no-store"));
+  bool close = false;
+  for (const auto& [name, value] : headers) {
+    if (name == "Connection") close = true;
+    else h.add(std::make_shared<NamedHeader>(name, value));
+  }
+  h.add<Http::Header::Connection>(close ? Http::ConnectionControl::Close
+                                        : Http::ConnectionControl::KeepAlive);
+  metrics_->observe_request(
+      route_, status,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+  // A client that has gone away makes the promise fail; what was committed stays committed.
+  writer_->send(static_cast<Http::Code>(status), body)
+      .then([](ssize_t) {}, [](std::exception_ptr) {});
+}
+
+void Responder::json(int status, const nlohmann::json& body,
+                     const std::vector<std::pair<std::string, std::string>>& headers) const {
+  send(status, "application/json; charset=utf-8",
+       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), headers);
+}
+
+void Responder::problem(const Problem& p) const {
+  std::vector<std::pair<std::string, std::string>> headers;
+  if (p.retry_after_seconds > 0) headers.emplace_back("Retry-After", std::to_string(p.retry_after_seconds));
+  if (p.status == 401) headers.emplace_back("WWW-Authenticate", "Bearer realm=\"regdesk\"");
+  if (p.status == 413) headers.emplace_back("Connection", "close");
+  send(p.status, "application/problem+json; charset=utf-8",
+       problem_body(p, lang_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), headers);
+}
+
+void ApiContext::offload(const Responder& r, std::function<void()> job) {
+  if (!blocking.post(std::move(job))) {
+    Problem p = problem(503, "unavailable");
+    p.retry_after_seconds = 2;
+    r.problem(p);
+  }
+}
+
+bool parse_json_body(const Request& req, const Responder& r, const ApiContext& ctx,
+                     nlohmann::json& out) {
+  if (req.body.size() > ctx.settings.max_body_bytes) {
+    r.problem(problem(413, "payload_too_large",
+                      "limit: " + std::to_string(ctx.settings.max_body_bytes) + " bytes"));
+    return false;
+  }
+  std::string type = lower(req.header("content-type"));
+  if (type.compare(0, 16, "application/json") != 0 ||
+      (type.size() > 16 && type[16] != ';' && type[16] != ' ')) {
+    r.problem(problem(415, "unsupported_media_type"));
+    return false;
+  }
+  out = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (out.is_discarded()) {
+    r.problem(problem(400, "malformed_json"));
+    return false;
+  }
+  if (!out.is_object()) {
+    r.problem(problem(400, "malformed_json", "the body must be a JSON object"));
+    return false;
+  }
+  return true;
+}
+
+struct HttpServer::Impl {
+  std::shared_ptr<ApiContext> ctx;
+  std::shared_ptr<Routes> routes = std::make_shared<Routes>();
+  std::unique_ptr<Http::Endpoint> endpoint;
+};
+
+HttpServer::HttpServer(HttpSettings settings, Services services) : impl_(std::make_unique<Impl>()) {
+  impl_->ctx = std::make_shared<ApiContext>(std::move(settings), services);
+  add_ops_routes(*impl_->routes, *impl_->ctx);
+  add_public_routes(*impl_->routes, *impl_->ctx);
+  add_admin_routes(*impl_->routes, *impl_->ctx);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+void HttpServer::start() {
+  const auto& s = impl_->ctx->settings;
+  Address addr(s.host, Port(static_cast<uint16_t>(s.port)));
+  impl_->endpoint = std::make_unique<Http::Endpoint>(addr);
+  // Pistache's own limit (headers + body) sits well above ours, so an over-long body reaches
+  // our handler whole and gets a proper 413 problem instead of being split mid-stream.
+  auto opts = Http::Endpoint::options()
+                  .threads(s.threads)
+                  .flags(Tcp::Options::ReuseAddr)
+                  .maxRequestSize(1024 * 1024)
+                  .backlog(1024);
+  impl_->endpoint->init(opts);
+  impl_->endpoint->setHandler(Http::make_handler<PistacheHandler>(impl_->ctx, impl_->routes));
+  impl_->endpoint->serveThreaded();
+}
+
+int HttpServer::port() const { return impl_->endpoint ? static_cast<uint16_t>(impl_->endpoint->getPort()) : 0; }
+
+void HttpServer::stop() {
+  if (impl_->endpoint) {
+    impl_->endpoint->shutdown();
+    impl_->endpoint.reset();
+  }
+  impl_->ctx->blocking.stop();
+}
+
+}  // namespace regdesk::http

@@ -1,0 +1,112 @@
+#pragma once
+// The HTTP front: Pistache endpoint, request copying, routing, problem responses, metrics.
+// Handlers receive a plain Request (copied off Pistache's, which dies when onRequest returns)
+// and a Responder they may move to any thread.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/clock.hpp"
+#include "http/problem.hpp"
+#include "http/router.hpp"
+
+namespace Pistache::Http {
+class ResponseWriter;
+}
+namespace regdesk::store {
+class ConnectionPool;
+class EventStore;
+class GroupAdmission;
+}  // namespace regdesk::store
+
+namespace regdesk::http {
+
+struct HttpSettings {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port (read back with HttpServer::port())
+  int threads = 2;
+  size_t max_body_bytes = 16 * 1024;
+  int signups_per_minute_per_client = 0;  // 0: no limit
+  std::vector<std::string> trusted_proxies;  // addresses whose X-Forwarded-For is believed
+  std::vector<std::string> admin_token_hashes;
+  std::string public_url = "http://127.0.0.1:8080";
+  size_t blocking_threads = 4;
+};
+
+// What the HTTP layer may call: domain rules, the store's operations. Owned by the app.
+struct Services {
+  const Clock& clock;
+  store::ConnectionPool& pool;
+  store::EventStore& events;
+  store::GroupAdmission& admission;
+};
+
+struct Request {
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::string client;  // the client's address (X-Forwarded-For only from trusted proxies)
+  std::string request_id;
+  std::string lang;  // "ja" | "en"
+  PathParams params;
+  std::chrono::steady_clock::time_point started;
+
+  std::string header(const std::string& lower_name) const {
+    auto it = headers.find(lower_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+  std::string query_param(const std::string& name) const {
+    auto it = query.find(name);
+    return it == query.end() ? std::string() : it->second;
+  }
+};
+
+class Metrics;
+
+// Sends exactly one response; safe to copy and to use from any thread.
+class Responder {
+ public:
+  Responder(std::shared_ptr<Pistache::Http::ResponseWriter> writer, std::string request_id,
+            std::string lang, std::string route, std::chrono::steady_clock::time_point started,
+            std::shared_ptr<Metrics> metrics);
+
+  void send(int status, const std::string& content_type, const std::string& body,
+            const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
+  void json(int status, const nlohmann::json& body,
+            const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
+  void problem(const Problem& p) const;
+  const std::string& lang() const { return lang_; }
+
+ private:
+  std::shared_ptr<Pistache::Http::ResponseWriter> writer_;
+  std::string request_id_, lang_, route_;
+  std::chrono::steady_clock::time_point started_;
+  std::shared_ptr<Metrics> metrics_;
+};
+
+using Handler = std::function<void(const Request&, const Responder&)>;
+using Routes = Router<Handler>;
+
+// Owns the endpoint and the pieces shared by every reactor thread.
+class HttpServer {
+ public:
+  HttpServer(HttpSettings settings, Services services);
+  ~HttpServer();
+  void start();  // returns once listening
+  int port() const;
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace regdesk::http

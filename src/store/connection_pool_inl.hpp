@@ -1,0 +1,56 @@
+#pragma once
+#include <cppconn/connection.h>
+#include <cppconn/exception.h>
+
+#include <thread>
+
+namespace regdesk::store {
+
+template <typename Work>
+auto in_transaction(ConnectionPool& pool, Work&& work)
+    -> decltype(work(std::declval<sql::Connection&>())) {
+  for (int attempt = 1;; ++attempt) {
+    auto conn = pool.acquire();
+    try {
+      conn->setAutoCommit(false);
+      if constexpr (std::is_void_v<decltype(work(*conn))>) {
+        work(*conn);
+        conn->commit();
+        conn->setAutoCommit(true);
+        return;
+      } else {
+        auto result = work(*conn);
+        conn->commit();
+        conn->setAutoCommit(true);
+        return result;
+      }
+    } catch (const sql::SQLException& e) {
+      if (is_connection_error(e)) {
+        conn.mark_broken();
+        throw DatabaseUnavailable(std::string("database connection lost: ") + e.what());
+      }
+      try {
+        conn->rollback();
+        conn->setAutoCommit(true);
+      } catch (const sql::SQLException&) {
+        conn.mark_broken();
+      }
+      if (is_retryable(e) && attempt < 5) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));  // backoff
+        continue;
+      }
+      if (is_retryable(e)) throw DatabaseUnavailable(std::string("database busy: ") + e.what());
+      throw;
+    } catch (...) {
+      try {
+        conn->rollback();
+        conn->setAutoCommit(true);
+      } catch (const sql::SQLException&) {
+        conn.mark_broken();
+      }
+      throw;
+    }
+  }
+}
+
+}  // namespace regdesk::store

@@ -1,0 +1,82 @@
+#include "store/db_settings.hpp"
+
+#include <cctype>
+
+namespace regdesk::store {
+
+namespace {
+std::string percent_decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+}  // namespace
+
+std::string DbSettings::redacted() const {
+  std::string out = "mysql://" + user + (password.empty() ? "" : ":***") + "@" + host;
+  if (socket.empty()) out += ":" + std::to_string(port);
+  out += "/" + database;
+  if (!socket.empty()) out += "?socket=" + socket;
+  return out;
+}
+
+std::optional<DbSettings> parse_db_url(const std::string& url, std::string& error) {
+  const std::string scheme = "mysql://";
+  if (url.compare(0, scheme.size(), scheme) != 0) {
+    error = "must start with mysql://";
+    return std::nullopt;
+  }
+  DbSettings s;
+  std::string rest = url.substr(scheme.size());
+  if (auto q = rest.find('?'); q != std::string::npos) {
+    std::string query = rest.substr(q + 1);
+    rest.resize(q);
+    size_t start = 0;
+    while (start <= query.size()) {
+      size_t end = query.find('&', start);
+      if (end == std::string::npos) end = query.size();
+      std::string kv = query.substr(start, end - start);
+      if (kv.rfind("socket=", 0) == 0) s.socket = percent_decode(kv.substr(7));
+      else if (!kv.empty()) {
+        error = "unknown URL parameter '" + kv + "' (only socket= is understood)";
+        return std::nullopt;
+      }
+      start = end + 1;
+    }
+  }
+  if (auto at = rest.rfind('@'); at != std::string::npos) {
+    std::string userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    auto colon = userinfo.find(':');
+    s.user = percent_decode(userinfo.substr(0, colon));
+    if (colon != std::string::npos) s.password = percent_decode(userinfo.substr(colon + 1));
+  }
+  auto slash = rest.find('/');
+  std::string hostport = rest.substr(0, slash);
+  if (slash != std::string::npos) s.database = rest.substr(slash + 1);
+  if (auto colon = hostport.rfind(':'); colon != std::string::npos) {
+    try {
+      s.port = std::stoi(hostport.substr(colon + 1));
+    } catch (const std::exception&) {
+      error = "the port is not a number";
+      return std::nullopt;
+    }
+    hostport.resize(colon);
+  }
+  if (!hostport.empty()) s.host = hostport;
+  if (s.user.empty()) {
+    error = "needs a user (mysql://user:password@host:port/db)";
+    return std::nullopt;
+  }
+  return s;
+}
+
+}  // namespace regdesk::store

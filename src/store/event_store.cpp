@@ -1,0 +1,155 @@
+#include "store/event_store.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <memory>
+#include <stdexcept>
+
+#include "codec/event_document.hpp"
+#include "domain/admission.hpp"
+#include "store/connection_pool.hpp"
+#include "store/sql_time.hpp"
+#include "store/waitlist.hpp"
+
+namespace regdesk::store {
+
+namespace {
+
+namespace q {
+constexpr const char* kLockBySlug =
+    "SELECT id, confirmed_count, waitlisted_count FROM events WHERE slug = ? FOR UPDATE";
+constexpr const char* kInsert =
+    "INSERT INTO events (slug, document, visibility, starts_at, ends_at, capacity,"
+    " waitlist_enabled, waitlist_capacity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kUpdate =
+    "UPDATE events SET document = ?, visibility = ?, starts_at = ?, ends_at = ?, capacity = ?,"
+    " waitlist_enabled = ?, waitlist_capacity = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+constexpr const char* kSelectColumns =
+    "SELECT id, document, capacity, confirmed_count, waitlisted_count, waitlist_enabled,"
+    " waitlist_capacity FROM events";
+constexpr const char* kCounts =
+    "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity"
+    " FROM events WHERE id = ?";
+}  // namespace q
+
+SeatCounts read_counts(sql::ResultSet& rs, int first_column) {
+  SeatCounts c;
+  c.capacity = rs.getInt(first_column);
+  c.confirmed = rs.getInt(first_column + 1);
+  c.waitlisted = rs.getInt(first_column + 2);
+  c.waitlist_enabled = rs.getBoolean(first_column + 3);
+  c.waitlist_capacity = rs.getInt(first_column + 4);
+  return c;
+}
+
+StoredEvent read_event(sql::ResultSet& rs) {
+  StoredEvent s;
+  s.id = rs.getInt64(1);
+  auto parsed = codec::parse_event_document(nlohmann::json::parse(std::string(rs.getString(2))));
+  if (!parsed.event)
+    throw std::runtime_error("stored event document does not parse: " + parsed.problems[0].key);
+  s.event = std::move(*parsed.event);
+  s.counts = read_counts(rs, 3);
+  return s;
+}
+
+template <typename F>
+auto guarded(ConnectionPool& pool, F&& f) {
+  auto conn = pool.acquire();
+  try {
+    return f(*conn);
+  } catch (const sql::SQLException& e) {
+    if (is_connection_error(e)) {
+      conn.mark_broken();
+      throw DatabaseUnavailable(e.what());
+    }
+    throw;
+  }
+}
+
+}  // namespace
+
+UpsertResult EventStore::upsert(const Event& e, Instant now) {
+  const std::string document = codec::event_document(e).dump();
+  return in_transaction(pool_, [&](sql::Connection& c) {
+    auto bind_definition = [&](sql::PreparedStatement& st, int first) {
+      st.setString(first, document);
+      st.setString(first + 1, e.visibility == Visibility::kPublic ? "public" : "unlisted");
+      st.setString(first + 2, to_sql_time(e.starts_at));
+      st.setString(first + 3, to_sql_time(e.ends_at));
+      st.setInt(first + 4, e.capacity);
+      st.setBoolean(first + 5, e.waitlist_enabled);
+      st.setInt(first + 6, e.waitlist_capacity);
+    };
+    std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockBySlug));
+    lock->setString(1, e.slug);
+    std::unique_ptr<sql::ResultSet> rs(lock->executeQuery());
+    if (!rs->next()) {
+      std::unique_ptr<sql::PreparedStatement> ins(c.prepareStatement(q::kInsert));
+      ins->setString(1, e.slug);
+      bind_definition(*ins, 2);
+      ins->executeUpdate();
+      std::unique_ptr<sql::Statement> last(c.createStatement());
+      std::unique_ptr<sql::ResultSet> id(last->executeQuery("SELECT LAST_INSERT_ID()"));
+      id->next();
+      return UpsertResult{UpsertOutcome::kCreated, id->getInt64(1)};
+    }
+    UpsertResult result{UpsertOutcome::kUpdated, rs->getInt64(1)};
+    SeatCounts counts;
+    counts.confirmed = rs->getInt(2);
+    counts.waitlisted = rs->getInt(3);
+    if (e.capacity < counts.confirmed) {
+      result.outcome = UpsertOutcome::kCapacityBelowConfirmed;
+      result.confirmed = counts.confirmed;
+      return result;
+    }
+    std::unique_ptr<sql::PreparedStatement> upd(c.prepareStatement(q::kUpdate));
+    bind_definition(*upd, 1);
+    upd->setInt64(8, result.event_id);
+    upd->executeUpdate();
+    counts.capacity = e.capacity;
+    counts.waitlist_enabled = e.waitlist_enabled;
+    counts.waitlist_capacity = e.waitlist_capacity;
+    result.promoted = promote_waitlisted(c, result.event_id, counts, now);
+    return result;
+  });
+}
+
+std::optional<StoredEvent> EventStore::find(const std::string& slug) {
+  return guarded(pool_, [&](sql::Connection& c) -> std::optional<StoredEvent> {
+    std::unique_ptr<sql::PreparedStatement> st(
+        c.prepareStatement(std::string(q::kSelectColumns) + " WHERE slug = ?"));
+    st->setString(1, slug);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return read_event(*rs);
+  });
+}
+
+std::vector<StoredEvent> EventStore::list(bool include_unlisted) {
+  return guarded(pool_, [&](sql::Connection& c) {
+    std::string sql = q::kSelectColumns;
+    if (!include_unlisted) sql += " WHERE visibility = 'public'";
+    sql += " ORDER BY starts_at, slug";
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    std::vector<StoredEvent> out;
+    while (rs->next()) out.push_back(read_event(*rs));
+    return out;
+  });
+}
+
+std::optional<SeatCounts> EventStore::counts(long long event_id) {
+  return guarded(pool_, [&](sql::Connection& c) -> std::optional<SeatCounts> {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kCounts));
+    st->setInt64(1, event_id);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    if (!rs->next()) return std::nullopt;
+    return read_counts(*rs, 1);
+  });
+}
+
+}  // namespace regdesk::store

@@ -1,0 +1,47 @@
+#pragma once
+// Events and their seat ledgers in the database.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/event.hpp"
+#include "domain/event_rules.hpp"
+
+namespace regdesk::store {
+
+class ConnectionPool;
+
+struct StoredEvent {
+  long long id = 0;
+  Event event;
+  SeatCounts counts;
+};
+
+enum class UpsertOutcome { kCreated, kUpdated, kCapacityBelowConfirmed };
+
+struct UpsertResult {
+  UpsertOutcome outcome;
+  long long event_id = 0;
+  int confirmed = 0;  // for kCapacityBelowConfirmed: how many hold seats now
+  int promoted = 0;   // waitlisted people given a seat because the capacity grew
+};
+
+// Thread-safe (each call takes its own pooled connection).
+class EventStore {
+ public:
+  explicit EventStore(ConnectionPool& pool) : pool_(pool) {}
+
+  // Creates or replaces the definition. Shrinking the capacity below the confirmed count is
+  // refused; growing it promotes the waitlist in the same transaction.
+  UpsertResult upsert(const Event& event, Instant now);
+  std::optional<StoredEvent> find(const std::string& slug);
+  std::vector<StoredEvent> list(bool include_unlisted);
+  std::optional<SeatCounts> counts(long long event_id);
+
+ private:
+  ConnectionPool& pool_;
+};
+
+}  // namespace regdesk::store

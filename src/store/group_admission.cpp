@@ -1,0 +1,132 @@
+#include "store/group_admission.hpp"
+
+#include <cstdio>
+#include <exception>
+
+#include "store/connection_pool.hpp"
+
+namespace regdesk::store {
+
+GroupAdmission::~GroupAdmission() { stop(); }
+
+GroupAdmission::EventQueue* GroupAdmission::queue_for(long long event_id) {
+  std::lock_guard lock(mu_);
+  if (stopped_) return nullptr;
+  auto& slot = queues_[event_id];
+  if (!slot) {
+    slot = std::make_unique<EventQueue>();
+    EventQueue& q = *slot;
+    q.writer = std::thread([this, event_id, &q] { run_writer(event_id, q); });
+  }
+  return slot.get();
+}
+
+void GroupAdmission::submit(long long event_id, SignupRequest request, Callback done) {
+  EventQueue* queue = queue_for(event_id);
+  if (!queue) return done(SignupResult{SignupOutcome::kUnavailable});
+  EventQueue& q = *queue;
+  std::unique_lock lock(q.mu);
+  if (q.stopping) {
+    lock.unlock();
+    return done(SignupResult{SignupOutcome::kUnavailable});
+  }
+  bool memory_fresh = std::chrono::steady_clock::now() - q.full_seen_at < kSoldOutMemory;
+  if (!request.idempotency && q.known_full && memory_fresh &&
+      !(request.applicant.wants_waitlist && q.waitlist_room)) {
+    bool waitlist_room = q.waitlist_room;
+    lock.unlock();
+    {
+      std::lock_guard s(mu_);
+      ++stats_.answered_from_memory;
+    }
+    SignupResult r{SignupOutcome::kSoldOut};
+    r.waitlist_available = waitlist_room;
+    return done(r);
+  }
+  q.pending.push_back({std::move(request), std::move(done)});
+  lock.unlock();
+  q.ready.notify_one();
+}
+
+void GroupAdmission::seats_changed(long long event_id) {
+  std::lock_guard lock(mu_);
+  if (auto it = queues_.find(event_id); it != queues_.end()) {
+    std::lock_guard ql(it->second->mu);
+    it->second->known_full = false;
+  }
+}
+
+void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
+  std::vector<Pending> batch;
+  std::vector<SignupRequest> requests;
+  for (;;) {
+    {
+      std::unique_lock lock(q.mu);
+      q.ready.wait(lock, [&] { return q.stopping || !q.pending.empty(); });
+      if (q.pending.empty()) return;  // stopping and drained
+      size_t n = std::min(q.pending.size(), kMaxBatch);
+      batch.clear();
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(q.pending.front()));
+        q.pending.pop_front();
+      }
+    }
+    requests.clear();
+    for (auto& p : batch) requests.push_back(p.request);
+
+    BatchResult result;
+    bool unavailable = false;
+    try {
+      result = ledger_.admit(event_id, requests);
+    } catch (const DatabaseUnavailable& e) {
+      unavailable = true;
+      std::fprintf(stderr, "admission: database unavailable: %s\n", e.what());
+    } catch (const std::exception& e) {
+      // A bug or a constraint we did not expect: nothing was committed. Answer unavailable
+      // rather than leave the clients waiting, and say loudly what happened.
+      unavailable = true;
+      std::fprintf(stderr, "admission: transaction failed: %s\n", e.what());
+    }
+    if (!unavailable) {
+      std::lock_guard lock(q.mu);
+      q.known_full = result.counts_after.full();
+      q.waitlist_room = result.counts_after.waitlist_has_room();
+      if (q.known_full) q.full_seen_at = std::chrono::steady_clock::now();
+    }
+    {
+      std::lock_guard s(mu_);
+      ++stats_.batches;
+      stats_.requests += batch.size();
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (unavailable) batch[i].done(SignupResult{SignupOutcome::kUnavailable});
+      else batch[i].done(result.results[i]);
+    }
+  }
+}
+
+void GroupAdmission::stop() {
+  std::map<long long, std::unique_ptr<EventQueue>> queues;
+  {
+    std::lock_guard lock(mu_);
+    if (stopped_) return;
+    stopped_ = true;
+    queues.swap(queues_);
+  }
+  for (auto& [id, q] : queues) {
+    {
+      std::lock_guard lock(q->mu);
+      q->stopping = true;
+    }
+    q->ready.notify_all();
+  }
+  for (auto& [id, q] : queues)
+    if (q->writer.joinable()) q->writer.join();
+}
+
+GroupAdmission::Stats GroupAdmission::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+}  // namespace regdesk::store

@@ -1,0 +1,77 @@
+#pragma once
+// Group admission: sign-ups for one event queue here in arrival order; one writer per event
+// takes everything that queued while its last commit ran and admits it in one transaction.
+// One commit then confirms many, instead of every request waiting its turn on the row lock.
+//
+// Once an event is known to be full (and its waitlist too, for those who ask for it), sign-ups
+// without an Idempotency-Key are answered `sold_out` from memory. The database stays the
+// authority: a seat freed in this process reopens the path at once, and the memory is trusted
+// for at most kSoldOutMemory, so a seat freed by another process is seen within that time.
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "store/seat_ledger.hpp"
+
+namespace regdesk::store {
+
+// Thread-safe. Callbacks run on the event's writer thread (or the caller's, for answers from
+// memory); they must not block for long.
+class GroupAdmission {
+ public:
+  using Callback = std::function<void(const SignupResult&)>;
+  static constexpr auto kSoldOutMemory = std::chrono::milliseconds(250);
+  static constexpr size_t kMaxBatch = 500;  // keeps a multi-row insert well under the 65,535 placeholders
+
+  explicit GroupAdmission(SeatLedger& ledger) : ledger_(ledger) {}
+  ~GroupAdmission();
+  GroupAdmission(const GroupAdmission&) = delete;
+  GroupAdmission& operator=(const GroupAdmission&) = delete;
+
+  void submit(long long event_id, SignupRequest request, Callback done);
+  // Seats may have come free (a cancellation, a larger capacity): forget "full".
+  void seats_changed(long long event_id);
+  // Answers everything queued, then stops the writers. Later submits answer kUnavailable.
+  void stop();
+
+  struct Stats {
+    unsigned long long batches = 0;
+    unsigned long long requests = 0;
+    unsigned long long answered_from_memory = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Pending {
+    SignupRequest request;
+    Callback done;
+  };
+  struct EventQueue {
+    std::mutex mu;
+    std::condition_variable ready;
+    std::deque<Pending> pending;
+    bool stopping = false;
+    std::thread writer;
+    // What the last commit saw, for answering sold_out from memory.
+    bool known_full = false;
+    bool waitlist_room = false;
+    std::chrono::steady_clock::time_point full_seen_at;
+  };
+
+  EventQueue* queue_for(long long event_id);  // nullptr once stopped
+  void run_writer(long long event_id, EventQueue& q);
+
+  SeatLedger& ledger_;
+  mutable std::mutex mu_;
+  std::map<long long, std::unique_ptr<EventQueue>> queues_;
+  bool stopped_ = false;
+  Stats stats_;
+};
+
+}  // namespace regdesk::store

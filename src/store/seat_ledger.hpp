@@ -1,0 +1,71 @@
+#pragma once
+// The seat ledger: admits a batch of sign-ups for one event in ONE transaction (group
+// admission). The event's ledger row is locked FOR UPDATE, so every process that admits to the
+// same event is serialised there, and the cap is exact however many processes run.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/admission.hpp"
+#include "domain/signup.hpp"
+
+namespace regdesk::store {
+
+class ConnectionPool;
+
+struct IdempotencyKey {
+  std::string key_hash;      // SHA-256 of the client's Idempotency-Key
+  std::string request_hash;  // SHA-256 of the request body
+};
+
+struct SignupRequest {
+  Applicant applicant;
+  std::optional<IdempotencyKey> idempotency;
+  Instant received_at;
+};
+
+// What the registrant is told (never the manage token or the meeting link).
+struct RegistrationReceipt {
+  std::string public_id;
+  int number = 0;
+  std::string status;  // confirmed | waitlisted
+  std::string email;
+  Instant registered_at;
+  int waitlist_position = 0;
+};
+
+enum class SignupOutcome {
+  kConfirmed,
+  kWaitlisted,
+  kSoldOut,
+  kAlreadyRegistered,
+  kIdempotencyConflict,
+  kEventGone,
+  kUnavailable,  // the database could not be reached; nothing was stored
+};
+
+struct SignupResult {
+  SignupOutcome outcome = SignupOutcome::kUnavailable;
+  RegistrationReceipt receipt;  // for confirmed / waitlisted
+  bool replayed = false;        // the first answer to this Idempotency-Key, given again
+  bool waitlist_available = false;
+};
+
+struct BatchResult {
+  std::vector<SignupResult> results;  // one per request, same order
+  SeatCounts counts_after;
+};
+
+// Thread-safe; the batching itself is GroupAdmission's job.
+class SeatLedger {
+ public:
+  explicit SeatLedger(ConnectionPool& pool) : pool_(pool) {}
+  // Throws DatabaseUnavailable when the database cannot be reached.
+  BatchResult admit(long long event_id, const std::vector<SignupRequest>& batch);
+
+ private:
+  ConnectionPool& pool_;
+};
+
+}  // namespace regdesk::store

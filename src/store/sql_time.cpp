@@ -1,0 +1,20 @@
+#include "store/sql_time.hpp"
+
+#include <date/date.h>
+
+#include <sstream>
+#include <stdexcept>
+
+namespace regdesk::store {
+
+std::string to_sql_time(Instant t) { return date::format("%Y-%m-%d %H:%M:%S", t); }
+
+Instant from_sql_time(const std::string& s) {
+  std::istringstream in(s);
+  Instant t;
+  in >> date::parse("%Y-%m-%d %H:%M:%S", t);  // %S takes the fraction as well
+  if (in.fail()) throw std::runtime_error("bad DATETIME from the database: " + s);
+  return t;
+}
+
+}  // namespace regdesk::store

@@ -1,0 +1,56 @@
+#include "store/waitlist.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+
+#include "domain/admission.hpp"
+#include "store/sql_time.hpp"
+
+namespace regdesk::store {
+
+namespace q {
+constexpr const char* kFirstWaitlisted =
+    "SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted'"
+    " ORDER BY number LIMIT ? FOR UPDATE";
+constexpr const char* kPromote =
+    "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id IN ";
+constexpr const char* kMoveLedger =
+    "UPDATE events SET confirmed_count = confirmed_count + ?,"
+    " waitlisted_count = waitlisted_count - ? WHERE id = ?";
+}  // namespace q
+
+std::string placeholders(size_t n) {
+  std::string s;
+  s.reserve(n * 3);
+  for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
+  return s;
+}
+
+int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts& counts,
+                       Instant now) {
+  int due = promotions_due(counts);
+  if (due == 0) return 0;
+  std::unique_ptr<sql::PreparedStatement> pick(c.prepareStatement(q::kFirstWaitlisted));
+  pick->setInt64(1, event_id);
+  pick->setInt(2, due);
+  std::unique_ptr<sql::ResultSet> rs(pick->executeQuery());
+  std::vector<long long> ids;
+  while (rs->next()) ids.push_back(rs->getInt64(1));
+  if (ids.empty()) return 0;
+  std::unique_ptr<sql::PreparedStatement> promote(
+      c.prepareStatement(std::string(q::kPromote) + "(" + placeholders(ids.size()) + ")"));
+  promote->setString(1, to_sql_time(now));
+  for (size_t i = 0; i < ids.size(); ++i) promote->setInt64(static_cast<int>(i + 2), ids[i]);
+  promote->executeUpdate();
+  std::unique_ptr<sql::PreparedStatement> ledger(c.prepareStatement(q::kMoveLedger));
+  ledger->setInt(1, static_cast<int>(ids.size()));
+  ledger->setInt(2, static_cast<int>(ids.size()));
+  ledger->setInt64(3, event_id);
+  ledger->executeUpdate();
+  return static_cast<int>(ids.size());
+}
+
+}  // namespace regdesk::store

@@ -1,0 +1,25 @@
+#pragma once
+// Moving waitlisted people up when seats free. Internal to the store: runs inside a
+// transaction that already holds the event's ledger row.
+
+#include <string>
+#include <vector>
+
+#include "domain/clock.hpp"
+#include "domain/event_rules.hpp"
+
+namespace sql {
+class Connection;
+}
+
+namespace regdesk::store {
+
+// Promotes the first waitlisted registrations (by number) into free seats, updates the
+// ledger row, and returns how many moved up.
+int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts& counts,
+                       Instant now);
+
+// "?, ?, ?" for n placeholders.
+std::string placeholders(size_t n);
+
+}  // namespace regdesk::store
