@@ -157,13 +157,11 @@ void Responder::send(int status, const std::string& content_type, const std::str
   h.add<Http::Header::ContentType>(Http::Mime::MediaType::fromString(content_type));
   h.add(std::make_shared<NamedHeader>("X-Request-Id", request_id_));
   h.add(std::make_shared<NamedHeader>("Cache-Control", "no-store"));
-  bool close = false;
   for (const auto& [name, value] : headers) {
-    if (name == "Connection") close = true;
+    // Pistache decides keep-alive from the request; we only ever ask it to close.
+    if (name == "Connection") h.add<Http::Header::Connection>(Http::ConnectionControl::Close);
     else h.add(std::make_shared<NamedHeader>(name, value));
   }
-  h.add<Http::Header::Connection>(close ? Http::ConnectionControl::Close
-                                        : Http::ConnectionControl::KeepAlive);
   metrics_->observe_request(
       route_, status,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
