@@ -1,5 +1,6 @@
 #include "codec/event_document.hpp"
 
+#include <limits>
 #include <set>
 
 #include "domain/time.hpp"
@@ -46,8 +47,15 @@ class Reader {
   template <typename Int>
   void integer(const std::string& k, Int& out, bool required = false) {
     if (const json* v = get(k, required)) {
-      if (v->is_number_integer()) out = v->get<Int>();
-      else fail(k, "must be an integer");
+      if (!v->is_number_integer()) return fail(k, "must be an integer");
+      // get<Int>() would wrap silently (capacity 4294967297 became 1).
+      bool fits = v->is_number_unsigned()
+                      ? v->get<unsigned long long>() <=
+                            static_cast<unsigned long long>(std::numeric_limits<Int>::max())
+                      : v->get<long long>() >= std::numeric_limits<Int>::min() &&
+                            v->get<long long>() <= std::numeric_limits<Int>::max();
+      if (fits) out = v->get<Int>();
+      else fail(k, "is out of range");
     }
   }
 
@@ -58,19 +66,20 @@ class Reader {
     }
   }
 
+  // An empty string is a bad value, not an absent key (it used to leave the epoch in place).
   void instant(const std::string& k, Instant& out) {
-    std::string s;
-    string(k, s, true);
-    if (s.empty()) return;
-    if (auto t = parse_rfc3339(s)) out = *t;
+    const json* v = get(k, true);
+    if (!v) return;
+    if (!v->is_string()) return fail(k, "must be a string");
+    if (auto t = parse_rfc3339(v->get<std::string>())) out = *t;
     else fail(k, "must be an RFC 3339 instant with offset, e.g. 2024-02-28T14:00:00+09:00");
   }
 
   void duration(const std::string& k, std::chrono::seconds& out) {
-    std::string s;
-    string(k, s);
-    if (s.empty()) return;
-    if (auto d = parse_iso_duration(s)) out = *d;
+    const json* v = get(k, false);
+    if (!v) return;
+    if (!v->is_string()) return fail(k, "must be a string");
+    if (auto d = parse_iso_duration(v->get<std::string>())) out = *d;
     else fail(k, "must be an ISO 8601 duration such as P2D or PT1H");
   }
 

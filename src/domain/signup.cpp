@@ -119,7 +119,10 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
   text_field(FormField::kDepartment, form.department, a.department);
   // A question for the panel is free text from a textarea: line breaks are kept (it never
   // reaches a mail header); every other control character is refused.
-  text_field(FormField::kQuestion, form.question, a.question, /*allow_newlines=*/true);
+  std::optional<std::string> question = form.question;
+  if (question)  // a textarea may send CRLF line breaks; they are kept as LF
+    for (size_t pos; (pos = question->find("\r\n")) != std::string::npos;) question->replace(pos, 2, "\n");
+  text_field(FormField::kQuestion, question, a.question, /*allow_newlines=*/true);
 
   if (!wrong("email")) {
     if (!form.email || text::trim(*form.email).empty()) {
