@@ -11,6 +11,7 @@
 #   smtp_start MAILDIR PORT [LOG]    aiosmtpd storing every message in MAILDIR
 #   smtp_stop [MAILDIR]              stop it (default: the last one started here)
 #   stack_cleanup                    stop everything started by this shell
+#   pgrp_alive PGID / pgrp_stop PGID  is a process group alive / end it
 #
 # After a start, STACK_DB_DIR/STACK_DB_PORT/STACK_DB_SOCKET/STACK_DB_PID and
 # STACK_SMTP_MAILDIR/STACK_SMTP_PORT/STACK_SMTP_PID describe the last server
@@ -30,6 +31,15 @@ _stack_log() { printf 'stack: %s\n' "$*" >&2; }
 # whatever the caller's working directory is later.
 _stack_abs() {
 	mkdir -p -- "$1" && (cd -- "$1" && pwd -P)
+}
+
+# Prints the first line of FILE; fails quietly if it is missing or empty.
+# (Not $(<FILE): under set -e a file vanishing meanwhile, e.g. a pid file at
+# shutdown, would end the calling shell.)
+_stack_read() {
+	local line=
+	{ read -r line <"$1" || [[ -n $line ]]; } 2>/dev/null || return 1
+	[[ -n $line ]] && printf '%s\n' "$line"
 }
 
 # True while PID is alive and is not a zombie.
@@ -140,8 +150,7 @@ PY
 # db_stop (maybe from another shell) finds it. With "create" the record is made.
 db_socket() {
 	local dir=${1:?usage: db_socket DIR [create]} sock
-	if [[ -s $dir/sock.path ]]; then
-		sock=$(<"$dir/sock.path")
+	if sock=$(_stack_read "$dir/sock.path"); then
 		if [[ ${2:-} != create || -d ${sock%/*} ]]; then
 			printf '%s\n' "$sock"
 			return 0
@@ -160,11 +169,10 @@ db_socket() {
 # The pid of the server running in DIR, from its pid file; fails if none runs.
 db_pid() {
 	local dir=${1:?usage: db_pid DIR} pid
-	[[ -s $dir/p.pid ]] || return 1
-	pid=$(<"$dir/p.pid")
+	pid=$(_stack_read "$dir/p.pid") || return 1
 	_stack_alive "$pid" || return 1
 	# A stale pid file may name a recycled pid: only trust a mariadbd.
-	[[ $(cat "/proc/$pid/comm" 2>/dev/null) == mariadbd ]] || return 1
+	[[ $(_stack_read "/proc/$pid/comm" || true) == mariadbd ]] || return 1
 	printf '%s\n' "$pid"
 }
 
@@ -307,9 +315,8 @@ smtp_start() {
 	# The Mailbox handler wants a complete maildir.
 	mkdir -p -- "$maildir/cur" "$maildir/new" "$maildir/tmp" || return 1
 
-	if [[ -s $maildir/.smtpd.pid ]]; then
-		pid=$(<"$maildir/.smtpd.pid")
-		if _stack_alive "$pid" && [[ $(cat -- "$maildir/.smtpd.port" 2>/dev/null) == "$port" ]] &&
+	if pid=$(_stack_read "$maildir/.smtpd.pid"); then
+		if _stack_alive "$pid" && [[ $(_stack_read "$maildir/.smtpd.port" || true) == "$port" ]] &&
 			_stack_port_open "$port"; then
 			_smtp_track "$maildir" "$port" "$pid"
 			return 0
@@ -355,8 +362,7 @@ _smtp_track() {
 smtp_stop() {
 	local maildir=${1:-${STACK_SMTP_MAILDIR:-}} pid
 	[[ -n $maildir && -d $maildir ]] || return 0
-	if [[ -s $maildir/.smtpd.pid ]]; then
-		pid=$(<"$maildir/.smtpd.pid")
+	if pid=$(_stack_read "$maildir/.smtpd.pid"); then
 		if _stack_alive "$pid" && grep -qa aiosmtpd "/proc/$pid/cmdline" 2>/dev/null; then
 			kill -TERM "$pid" 2>/dev/null || true
 			_stack_wait_gone "$pid" 10
@@ -370,6 +376,39 @@ smtp_stop() {
 }
 
 # ---------------------------------------------------------------- cleanup
+
+# True while process group PGID has a member that is not a zombie (a zombie
+# would count for "kill -0 -PGID" until its parent reaps it). Reads /proc
+# directly: no dependency on procps.
+pgrp_alive() {
+	local pgid=$1 f s state pgrp
+	for f in /proc/[0-9]*/stat; do
+		# (read, not $(<f): under set -e a vanished file would end the shell)
+		{ read -r s <"$f"; } 2>/dev/null || continue
+		s=${s##*) } # after "pid (comm) ", comm may contain anything
+		read -r state _ pgrp _ <<<"$s"
+		if [[ $pgrp == "$pgid" && $state != Z ]]; then
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Ends process group PGID: SIGINT (lets e.g. pytest run its teardowns), then
+# SIGTERM, then SIGKILL, waiting up to STEP seconds (default 10) after each.
+pgrp_stop() {
+	local pgid=$1 step=${2:-10} sig deadline
+	[[ $pgid =~ ^[0-9]+$ ]] || return 0
+	for sig in INT TERM KILL; do
+		pgrp_alive "$pgid" || return 0
+		kill "-$sig" -- "-$pgid" 2>/dev/null || true
+		deadline=$((SECONDS + step))
+		while pgrp_alive "$pgid" && ((SECONDS < deadline)); do
+			sleep 0.1
+		done
+	done
+	return 0
+}
 
 # Stops every server started from this shell (mail first, then databases).
 stack_cleanup() {

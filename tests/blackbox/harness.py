@@ -122,9 +122,10 @@ def db_query(dbname: str, sql: str) -> list[tuple]:
     return [tuple(_unbatch(f) for f in line.split("\t")) for line in out.splitlines()]
 
 
-def _stack(func: str, *args: str) -> None:
+def stack(func: str, *args: str) -> None:
     """Call a function of ops/lib/stack.sh in a fresh bash, i.e.
-    bash -c 'source $REGDESK_TEST_STACK_LIB; FUNC ARGS...'."""
+    bash -c 'source $REGDESK_TEST_STACK_LIB; FUNC ARGS...', e.g.
+    stack("db_start", some_dir, port) for a MariaDB of a test's own."""
     env_var("REGDESK_TEST_STACK_LIB")
     script = 'set -euo pipefail; source "$REGDESK_TEST_STACK_LIB"; "$@"'
     # The servers write to their own logs, so capturing output cannot hang.
@@ -136,6 +137,9 @@ def _stack(func: str, *args: str) -> None:
             + proc.stdout.decode("utf-8", "replace")
             + proc.stderr.decode("utf-8", "replace")
         )
+
+
+_stack = stack  # the name test_outage.py uses
 
 
 def db_stop() -> None:
@@ -496,3 +500,13 @@ def _stop_leftovers() -> None:
             rd.kill()
         except Exception:  # noqa: BLE001 - best effort at exit
             pass
+
+
+def free_port() -> int:
+    """A free port from ops/lib/stack.sh's free_port (below the ephemeral range, reserved
+    for this run), so a stopped server's port is still free when it restarts."""
+    script = 'set -euo pipefail; source "$REGDESK_TEST_STACK_LIB"; free_port'
+    env_var("REGDESK_TEST_STACK_LIB")
+    out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30,
+                         check=True).stdout
+    return int(out.split()[-1])

@@ -5,7 +5,6 @@ beside it are not disturbed."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
 
@@ -25,9 +24,7 @@ def query(port: str, sql: str) -> list[tuple]:
 @pytest.fixture
 def private_db():
     tmp = tempfile.mkdtemp(prefix="rd-outage-", dir="/tmp")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = str(s.getsockname()[1])
+    port = str(harness.free_port())
     harness._stack("db_start", tmp, port)
     query(port, "CREATE DATABASE outage CHARACTER SET utf8mb4")
     yield tmp, port, f"mysql://regdesk:regdesk@127.0.0.1:{port}/outage"
