@@ -16,7 +16,8 @@ GroupAdmission::EventQueue* GroupAdmission::queue_for(long long event_id) {
   if (!slot) {
     slot = std::make_unique<EventQueue>();
     EventQueue& q = *slot;
-    q.writer = std::thread([this, event_id, &q] { run_writer(event_id, q); });
+    for (int i = 0; i < kWritersPerEvent; ++i)
+      q.writers.emplace_back([this, event_id, &q] { run_writer(event_id, q); });
   }
   return slot.get();
 }
@@ -53,6 +54,7 @@ void GroupAdmission::seats_changed(long long event_id) {
   if (auto it = queues_.find(event_id); it != queues_.end()) {
     std::lock_guard ql(it->second->mu);
     it->second->known_full = false;
+    it->second->seats_changed_at = std::chrono::steady_clock::now();
   }
 }
 
@@ -62,8 +64,9 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
   for (;;) {
     {
       std::unique_lock lock(q.mu);
-      q.ready.wait(lock, [&] { return q.stopping || !q.pending.empty(); });
+      q.ready.wait(lock, [&] { return (q.stopping || !q.pending.empty()) && q.turn_free; });
       if (q.pending.empty()) return;  // stopping and drained
+      q.turn_free = false;
       size_t n = std::min(q.pending.size(), kMaxBatch);
       batch.clear();
       for (size_t i = 0; i < n; ++i) {
@@ -74,10 +77,22 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
     requests.clear();
     for (auto& p : batch) requests.push_back(p.request);
 
+    bool turn_passed = false;
+    std::chrono::steady_clock::time_point locked_at{};
+    auto pass_turn = [&] {
+      if (turn_passed) return;
+      turn_passed = true;
+      locked_at = std::chrono::steady_clock::now();
+      {
+        std::lock_guard lock(q.mu);
+        q.turn_free = true;
+      }
+      q.ready.notify_all();
+    };
     BatchResult result;
     bool unavailable = false;
     try {
-      result = ledger_.admit(event_id, requests);
+      result = ledger_.admit(event_id, requests, pass_turn);
     } catch (const DatabaseUnavailable& e) {
       unavailable = true;
       std::fprintf(stderr, "admission: database unavailable: %s\n", e.what());
@@ -87,11 +102,16 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
       unavailable = true;
       std::fprintf(stderr, "admission: transaction failed: %s\n", e.what());
     }
-    if (!unavailable) {
+    bool had_lock = turn_passed;
+    pass_turn();  // also when the transaction failed before it got the lock
+    if (!unavailable && had_lock) {
       std::lock_guard lock(q.mu);
-      q.known_full = result.counts_after.full();
-      q.waitlist_room = result.counts_after.waitlist_has_room();
-      if (q.known_full) q.full_seen_at = std::chrono::steady_clock::now();
+      if (locked_at > q.applied_locked_at && locked_at > q.seats_changed_at) {
+        q.applied_locked_at = locked_at;
+        q.known_full = result.counts_after.full();
+        q.waitlist_room = result.counts_after.waitlist_has_room();
+        if (q.known_full) q.full_seen_at = std::chrono::steady_clock::now();
+      }
     }
     {
       std::lock_guard s(mu_);
@@ -121,7 +141,8 @@ void GroupAdmission::stop() {
     q->ready.notify_all();
   }
   for (auto& [id, q] : queues)
-    if (q->writer.joinable()) q->writer.join();
+    for (auto& w : q->writers)
+      if (w.joinable()) w.join();
 }
 
 GroupAdmission::Stats GroupAdmission::stats() const {

@@ -1,7 +1,12 @@
 #pragma once
-// Group admission: sign-ups for one event queue here in arrival order; one writer per event
-// takes everything that queued while its last commit ran and admits it in one transaction.
+// Group admission: sign-ups for one event queue here in arrival order; a writer takes
+// everything that queued while the last transaction ran and admits it in one transaction.
 // One commit then confirms many, instead of every request waiting its turn on the row lock.
+//
+// Two writers per event pipeline: a writer may take the next batch only once the previous
+// writer holds the ledger row lock, so batches reach the lock in arrival order. InnoDB
+// releases row locks when a commit is done in memory, before the log flush, so the second
+// transaction runs while the first waits for its fsync (and both share one group commit).
 //
 // Once an event is known to be full (and its waitlist too, for those who ask for it), sign-ups
 // without an Idempotency-Key are answered `sold_out` from memory. The database stays the
@@ -27,6 +32,7 @@ class GroupAdmission {
  public:
   using Callback = std::function<void(const SignupResult&)>;
   static constexpr auto kSoldOutMemory = std::chrono::milliseconds(250);
+  static constexpr int kWritersPerEvent = 2;
   static constexpr size_t kMaxBatch = 500;  // keeps a multi-row insert well under the 65,535 placeholders
 
   explicit GroupAdmission(SeatLedger& ledger) : ledger_(ledger) {}
@@ -57,11 +63,16 @@ class GroupAdmission {
     std::condition_variable ready;
     std::deque<Pending> pending;
     bool stopping = false;
-    std::thread writer;
+    bool turn_free = true;  // no writer is between taking a batch and locking the ledger row
+    std::vector<std::thread> writers;
     // What the last commit saw, for answering sold_out from memory.
     bool known_full = false;
     bool waitlist_room = false;
     std::chrono::steady_clock::time_point full_seen_at;
+    // Counts are applied in the order the batches locked the ledger, and never from a batch
+    // that locked before the last seats_changed() (its view of the seats is older).
+    std::chrono::steady_clock::time_point applied_locked_at{};
+    std::chrono::steady_clock::time_point seats_changed_at{};
   };
 
   EventQueue* queue_for(long long event_id);  // nullptr once stopped

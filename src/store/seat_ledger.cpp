@@ -100,7 +100,9 @@ std::unordered_set<std::string> taken_emails(sql::Connection& c, long long event
 
 }  // namespace
 
-BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupRequest>& batch) {
+BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupRequest>& batch,
+                              const std::function<void()>& on_locked) {
+  bool told = false;
   return in_transaction(pool_, [&](sql::Connection& c) {
     BatchResult out;
     out.results.resize(batch.size());
@@ -108,6 +110,10 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
     std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockLedger));
     lock->setInt64(1, event_id);
     std::unique_ptr<sql::ResultSet> ledger(lock->executeQuery());
+    if (on_locked && !told) {
+      told = true;
+      on_locked();
+    }
     if (!ledger->next()) {
       for (auto& r : out.results) r.outcome = SignupOutcome::kEventGone;
       return out;

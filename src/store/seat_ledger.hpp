@@ -3,6 +3,7 @@
 // admission). The event's ledger row is locked FOR UPDATE, so every process that admits to the
 // same event is serialised there, and the cap is exact however many processes run.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,8 +62,11 @@ struct BatchResult {
 class SeatLedger {
  public:
   explicit SeatLedger(ConnectionPool& pool) : pool_(pool) {}
-  // Throws DatabaseUnavailable when the database cannot be reached.
-  BatchResult admit(long long event_id, const std::vector<SignupRequest>& batch);
+  // Throws DatabaseUnavailable when the database cannot be reached. `on_locked` runs once,
+  // as soon as this transaction holds the event's ledger row (GroupAdmission uses it to let
+  // the next batch queue up behind the lock, in order).
+  BatchResult admit(long long event_id, const std::vector<SignupRequest>& batch,
+                    const std::function<void()>& on_locked = {});
 
  private:
   ConnectionPool& pool_;
