@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "app/config.hpp"
@@ -16,7 +17,10 @@
 #include "store/connection_pool.hpp"
 #include "store/event_store.hpp"
 #include "store/group_admission.hpp"
+#include "mail/outbox_worker.hpp"
 #include "store/migrations.hpp"
+#include "store/outbox_store.hpp"
+#include "store/registration_store.hpp"
 #include "store/seat_ledger.hpp"
 
 namespace regdesk::app {
@@ -80,14 +84,40 @@ int cmd_import(const Config& config, const std::vector<std::string>& files) {
   return failures ? 1 : 0;
 }
 
-int cmd_serve(const Config& config) {
-  // Block the stop signals in every thread; this one waits for them with sigwait.
+// Blocks SIGINT/SIGTERM in every thread started after this; the caller waits with sigwait.
+sigset_t block_stop_signals() {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  return stop_signals;
+}
+
+int wait_for_stop_signal(const sigset_t& stop_signals) {
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::cout << "stopping (signal " << sig << ")" << std::endl;
+  return sig;
+}
+
+int cmd_worker(const Config& config) {
+  sigset_t stop_signals = block_stop_signals();
+  auto clock = make_clock(config);
+  store::ConnectionPool pool(config.database);
+  store::OutboxStore outbox(pool);
+  mail::OutboxWorker worker(config.mail, outbox, *clock);
+  std::thread thread([&] { worker.run(); });
+  std::cout << "mail worker running (smtp " << config.mail.smtp.url << ")" << std::endl;
+  wait_for_stop_signal(stop_signals);
+  worker.stop();  // finishes the rows it has claimed
+  thread.join();
+  return 0;
+}
+
+int cmd_serve(const Config& config) {
+  sigset_t stop_signals = block_stop_signals();
 
   auto clock = make_clock(config);
   store::ConnectionPool pool(config.database);
@@ -105,17 +135,28 @@ int cmd_serve(const Config& config) {
   store::EventStore events(pool);
   store::SeatLedger ledger(pool);
   store::GroupAdmission admission(ledger);
-  http::HttpServer server(config.http, http::Services{*clock, pool, events, admission});
+  store::RegistrationStore registrations(pool);
+  store::OutboxStore outbox(pool);
+  http::HttpServer server(config.http,
+                          http::Services{*clock, pool, events, admission, registrations, outbox});
   server.start();
+  std::unique_ptr<mail::OutboxWorker> worker;
+  std::thread worker_thread;
+  if (config.run_worker) {
+    worker = std::make_unique<mail::OutboxWorker>(config.mail, outbox, *clock);
+    worker_thread = std::thread([&] { worker->run(); });
+  }
   std::cout << "listening on http://" << config.http.host << ":" << server.port() << std::endl;
   if (config.rehearsal_start)
     std::cout << "rehearsal clock: started as if it were " << format_utc(clock->now()) << std::endl;
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
-  std::cout << "stopping (signal " << sig << ")" << std::endl;
+  wait_for_stop_signal(stop_signals);
   server.stop();      // no new requests
   admission.stop();   // answer what is queued
+  if (worker) {
+    worker->stop();
+    worker_thread.join();
+  }
   return 0;
 }
 
@@ -128,6 +169,7 @@ int run_cli(int argc, char** argv) {
   auto* config_opt = app.add_option("--config", config_path, "configuration file")->capture_default_str();
 
   auto* serve = app.add_subcommand("serve", "serve the HTTP API and pages");
+  auto* worker = app.add_subcommand("worker", "send mail from the outbox (serve runs one too)");
   auto* migrate = app.add_subcommand("migrate", "apply database migrations (idempotent)");
   auto* events = app.add_subcommand("events", "manage events");
   events->require_subcommand(1);
@@ -155,7 +197,9 @@ int run_cli(int argc, char** argv) {
   try {
     Config config = load_config(config_path, config_opt->count() == 0, process_environment());
     store::init_driver();
+    mail::init_curl();
     if (*serve) return cmd_serve(config);
+    if (*worker) return cmd_worker(config);
     if (*migrate) return cmd_migrate(config);
     if (*import) return cmd_import(config, files);
   } catch (const ConfigError& e) {

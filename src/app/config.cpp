@@ -110,14 +110,24 @@ void apply_file(Config& c, const json& doc) {
   }
   if (auto v = root.get("smtp")) {
     Section smtp(*v, "smtp");
-    smtp.string("url", c.smtp.url);
-    smtp.string("user", c.smtp.user);
-    smtp.boolean("require_tls", c.smtp.require_tls);
-    smtp.integer("messages_per_minute", c.smtp.messages_per_minute, 0, 1000000);
+    smtp.string("url", c.mail.smtp.url);
+    smtp.string("user", c.mail.smtp.user);
+    smtp.boolean("require_tls", c.mail.smtp.require_tls);
+    smtp.boolean("verify_peer", c.mail.smtp.verify_peer);
+    smtp.string("ca_file", c.mail.smtp.ca_file);
+    smtp.integer("timeout_seconds", c.mail.smtp.timeout_seconds, 1, 600);
+    smtp.integer("messages_per_minute", c.mail.messages_per_minute, 0, 1000000);
   }
   if (auto v = root.get("mail")) {
     Section mail(*v, "mail");
-    mail.string("from", c.mail_from);
+    mail.string("from", c.mail.from);
+    long long lease = c.mail.lease.count();
+    mail.integer("lease_seconds", lease, 1, 86400);
+    c.mail.lease = std::chrono::seconds(lease);
+    long long poll = c.mail.idle_poll.count();
+    mail.integer("poll_milliseconds", poll, 10, 60000);
+    c.mail.idle_poll = std::chrono::milliseconds(poll);
+    mail.integer("batch_size", c.mail.batch_size, 1, 1000);
   }
   if (auto v = root.get("admin")) {
     Section admin(*v, "admin");
@@ -168,10 +178,10 @@ Config load_config(const std::string& path, bool path_was_defaulted, const Envir
 
   if (auto v = env("REGDESK_LISTEN")) set_listen(c, *v, "REGDESK_LISTEN");
   if (auto v = env("REGDESK_DB_URL")) set_db_url(c, *v, "REGDESK_DB_URL");
-  if (auto v = env("REGDESK_SMTP_URL")) c.smtp.url = *v;
-  if (auto v = env("REGDESK_SMTP_USER")) c.smtp.user = *v;
-  if (auto v = env("REGDESK_SMTP_PASSWORD")) c.smtp.password = *v;
-  if (auto v = env("REGDESK_MAIL_FROM")) c.mail_from = *v;
+  if (auto v = env("REGDESK_SMTP_URL")) c.mail.smtp.url = *v;
+  if (auto v = env("REGDESK_SMTP_USER")) c.mail.smtp.user = *v;
+  if (auto v = env("REGDESK_SMTP_PASSWORD")) c.mail.smtp.password = *v;
+  if (auto v = env("REGDESK_MAIL_FROM")) c.mail.from = *v;
   if (auto v = env("REGDESK_PUBLIC_URL")) c.http.public_url = *v;
   if (auto v = env("REGDESK_ADMIN_TOKEN"); v && !v->empty())
     c.http.admin_token_hashes.push_back(http::sha256_hex(*v));
@@ -190,6 +200,8 @@ Config load_config(const std::string& path, bool path_was_defaulted, const Envir
     if (!c.rehearsal_start)
       throw ConfigError("REGDESK_NOW must be an RFC 3339 instant, e.g. 2024-01-15T10:00:00+09:00");
   }
+  c.mail.public_url = c.http.public_url;
+  if (c.mail.from.empty()) c.mail.from = "regdesk <no-reply@regdesk.invalid>";
   if (c.database.user.empty())
     throw ConfigError("no database configured: set REGDESK_DB_URL or database.url");
   return c;

@@ -11,6 +11,7 @@
 
 #include "domain/clock.hpp"
 #include "http/server.hpp"
+#include "mail/outbox_worker.hpp"
 #include "store/db_settings.hpp"
 
 namespace regdesk::app {
@@ -20,20 +21,12 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct SmtpSettings {
-  std::string url;
-  std::string user;
-  std::string password;
-  bool require_tls = false;
-  int messages_per_minute = 0;  // 0: as fast as the relay takes them
-};
 
 struct Config {
   http::HttpSettings http;
   store::DbSettings database;
-  SmtpSettings smtp;
-  std::string mail_from = "regdesk <no-reply@regdesk.invalid>";
-  bool run_worker = true;
+  mail::WorkerSettings mail;  // SMTP, sender, pacing, lease
+  bool run_worker = true;     // `serve` runs a mail worker thread unless this is false
   std::optional<Instant> rehearsal_start;  // REGDESK_NOW
 };
 

@@ -5,6 +5,9 @@
 #include "store/connection_pool.hpp"
 #include "store/event_store.hpp"
 #include "store/group_admission.hpp"
+#include "store/outbox_store.hpp"
+#include "store/registration_store.hpp"
+#include "domain/time.hpp"
 
 namespace regdesk::http {
 
@@ -55,11 +58,67 @@ void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
   });
 }
 
+
+void cancel_registration(ApiContext& ctx, const Request& req, const Responder& r) {
+  std::string slug = req.params.at("slug"), id = req.params.at("id");
+  ctx.offload(r, [&ctx, r, slug, id] {
+    try {
+      auto event = ctx.services.events.find(slug);
+      if (!event) return r.problem(problem(404, "not_found"));
+      auto result = ctx.services.registrations.cancel(event->id, id, ctx.services.clock.now());
+      if (result.outcome == store::CancelOutcome::kNotFound) return r.problem(problem(404, "not_found"));
+      if (result.outcome == store::CancelOutcome::kCancelled) ctx.services.admission.seats_changed(event->id);
+      r.json(200, {{"id", result.registration.public_id},
+                   {"number", result.registration.number},
+                   {"status", result.registration.status},
+                   {"already_cancelled", result.outcome == store::CancelOutcome::kAlreadyCancelled},
+                   {"promoted", result.promoted}});
+    } catch (const store::DatabaseUnavailable&) {
+      r.problem(unavailable());
+    }
+  });
+}
+
+void list_mail(ApiContext& ctx, const Request& req, const Responder& r) {
+  std::string slug = req.params.at("slug"), state = req.query_param("state");
+  if (!state.empty() && state != "queued" && state != "sending" && state != "sent" &&
+      state != "failed" && state != "cancelled") {
+    Problem p = problem(422, "validation_failed");
+    p.errors.push_back({"state", "invalid"});
+    return r.problem(p);
+  }
+  ctx.offload(r, [&ctx, r, slug, state] {
+    try {
+      auto event = ctx.services.events.find(slug);
+      if (!event) return r.problem(problem(404, "not_found"));
+      const std::string& zone = event->event.timezone;
+      nlohmann::json mails = nlohmann::json::array();
+      for (const auto& m : ctx.services.outbox.list(event->id, state, 1000)) {
+        nlohmann::json row = {{"id", m.id},         {"kind", m.kind},
+                              {"state", m.state},   {"email", m.email},
+                              {"number", m.number}, {"attempts", m.attempts},
+                              {"due_at", format_in_zone(m.due_at, zone)},
+                              {"created_at", format_in_zone(m.created_at, zone)}};
+        if (m.sent_at) row["sent_at"] = format_in_zone(*m.sent_at, zone);
+        if (!m.last_error.empty()) row["last_error"] = m.last_error;
+        mails.push_back(row);
+      }
+      r.json(200, {{"mail", mails}, {"counts", ctx.services.outbox.counts_by_state(event->id)}});
+    } catch (const store::DatabaseUnavailable&) {
+      r.problem(unavailable());
+    }
+  });
+}
+
 }  // namespace
 
 void add_admin_routes(Routes& routes, ApiContext& ctx) {
   routes.add("PUT", "/api/v1/admin/events/:slug", "admin_event_put",
              authorized(ctx, [&ctx](const Request& q, const Responder& r) { put_event(ctx, q, r); }));
+  routes.add("POST", "/api/v1/admin/events/:slug/registrations/:id/cancel", "admin_cancel",
+             authorized(ctx, [&ctx](const Request& q, const Responder& r) { cancel_registration(ctx, q, r); }));
+  routes.add("GET", "/api/v1/admin/events/:slug/mail", "admin_mail",
+             authorized(ctx, [&ctx](const Request& q, const Responder& r) { list_mail(ctx, q, r); }));
 }
 
 }  // namespace regdesk::http

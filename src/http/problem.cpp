@@ -107,6 +107,12 @@ Problem problem(int status, std::string code, std::string detail) {
   return p;
 }
 
+Problem unavailable() {
+  Problem p = problem(503, "unavailable");
+  p.retry_after_seconds = 5;
+  return p;
+}
+
 nlohmann::json problem_body(const Problem& p, const std::string& lang) {
   bool ja = lang != "en";
   auto it = titles().find(p.code);

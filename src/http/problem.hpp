@@ -19,6 +19,8 @@ struct Problem {
 };
 
 Problem problem(int status, std::string code, std::string detail = {});
+// 503 `unavailable` with Retry-After: the database could not be reached.
+Problem unavailable();
 
 // The problem document body, with title/detail/messages in `lang` ("ja" or "en").
 nlohmann::json problem_body(const Problem& p, const std::string& lang);

@@ -20,11 +20,6 @@ std::string sha256_raw(const std::string& s) {
   return std::string(reinterpret_cast<char*>(d), sizeof d);
 }
 
-Problem unavailable() {
-  Problem p = problem(503, "unavailable");
-  p.retry_after_seconds = 5;
-  return p;
-}
 
 void list_events(ApiContext& ctx, const Request&, const Responder& r) {
   ctx.offload(r, [&ctx, r] {

@@ -23,6 +23,8 @@ namespace regdesk::store {
 class ConnectionPool;
 class EventStore;
 class GroupAdmission;
+class RegistrationStore;
+class OutboxStore;
 }  // namespace regdesk::store
 
 namespace regdesk::http {
@@ -45,6 +47,8 @@ struct Services {
   store::ConnectionPool& pool;
   store::EventStore& events;
   store::GroupAdmission& admission;
+  store::RegistrationStore& registrations;
+  store::OutboxStore& outbox;
 };
 
 struct Request {

@@ -80,6 +80,11 @@ class ConnectionPool {
   size_t open_ = 0;
 };
 
+// Runs `work` on a pooled connection (autocommit); a lost connection becomes
+// DatabaseUnavailable and the connection is dropped.
+template <typename Work>
+auto with_connection(ConnectionPool& pool, Work&& work) -> decltype(work(std::declval<sql::Connection&>()));
+
 // Runs `work` inside one transaction on a pooled connection: commits if it returns, rolls
 // back if it throws. Deadlocks are retried a few times; a lost connection becomes
 // DatabaseUnavailable. `work` must be safe to run again from the start.

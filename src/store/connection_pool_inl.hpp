@@ -7,6 +7,21 @@
 namespace regdesk::store {
 
 template <typename Work>
+auto with_connection(ConnectionPool& pool, Work&& work)
+    -> decltype(work(std::declval<sql::Connection&>())) {
+  auto conn = pool.acquire();
+  try {
+    return work(*conn);
+  } catch (const sql::SQLException& e) {
+    if (is_connection_error(e)) {
+      conn.mark_broken();
+      throw DatabaseUnavailable(std::string("database connection lost: ") + e.what());
+    }
+    throw;
+  }
+}
+
+template <typename Work>
 auto in_transaction(ConnectionPool& pool, Work&& work)
     -> decltype(work(std::declval<sql::Connection&>())) {
   for (int attempt = 1;; ++attempt) {

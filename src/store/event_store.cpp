@@ -23,10 +23,11 @@ constexpr const char* kLockBySlug =
     "SELECT id, confirmed_count, waitlisted_count FROM events WHERE slug = ? FOR UPDATE";
 constexpr const char* kInsert =
     "INSERT INTO events (slug, document, visibility, starts_at, ends_at, capacity,"
-    " waitlist_enabled, waitlist_capacity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    " waitlist_enabled, waitlist_capacity, mail_schedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdate =
     "UPDATE events SET document = ?, visibility = ?, starts_at = ?, ends_at = ?, capacity = ?,"
-    " waitlist_enabled = ?, waitlist_capacity = ?, updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
+    " waitlist_enabled = ?, waitlist_capacity = ?, mail_schedule = ?,"
+    " updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
 constexpr const char* kSelectColumns =
     "SELECT id, document, capacity, confirmed_count, waitlisted_count, waitlist_enabled,"
     " waitlist_capacity FROM events";
@@ -56,24 +57,13 @@ StoredEvent read_event(sql::ResultSet& rs) {
   return s;
 }
 
-template <typename F>
-auto guarded(ConnectionPool& pool, F&& f) {
-  auto conn = pool.acquire();
-  try {
-    return f(*conn);
-  } catch (const sql::SQLException& e) {
-    if (is_connection_error(e)) {
-      conn.mark_broken();
-      throw DatabaseUnavailable(e.what());
-    }
-    throw;
-  }
-}
 
 }  // namespace
 
 UpsertResult EventStore::upsert(const Event& e, Instant now) {
   const std::string document = codec::event_document(e).dump();
+  const std::string schedule_text = encode_schedule(e);
+  const EventTiming timing{e.starts_at, e.ends_at, decode_schedule(schedule_text)};
   return in_transaction(pool_, [&](sql::Connection& c) {
     auto bind_definition = [&](sql::PreparedStatement& st, int first) {
       st.setString(first, document);
@@ -83,6 +73,7 @@ UpsertResult EventStore::upsert(const Event& e, Instant now) {
       st.setInt(first + 4, e.capacity);
       st.setBoolean(first + 5, e.waitlist_enabled);
       st.setInt(first + 6, e.waitlist_capacity);
+      st.setString(first + 7, schedule_text);
     };
     std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockBySlug));
     lock->setString(1, e.slug);
@@ -108,18 +99,19 @@ UpsertResult EventStore::upsert(const Event& e, Instant now) {
     }
     std::unique_ptr<sql::PreparedStatement> upd(c.prepareStatement(q::kUpdate));
     bind_definition(*upd, 1);
-    upd->setInt64(8, result.event_id);
+    upd->setInt64(9, result.event_id);
     upd->executeUpdate();
     counts.capacity = e.capacity;
     counts.waitlist_enabled = e.waitlist_enabled;
     counts.waitlist_capacity = e.waitlist_capacity;
-    result.promoted = promote_waitlisted(c, result.event_id, counts, now);
+    reschedule_event_mails(c, result.event_id, timing.schedule, e.starts_at, e.ends_at, now);
+    result.promoted = promote_waitlisted(c, result.event_id, counts, timing, now);
     return result;
   });
 }
 
 std::optional<StoredEvent> EventStore::find(const std::string& slug) {
-  return guarded(pool_, [&](sql::Connection& c) -> std::optional<StoredEvent> {
+  return with_connection(pool_, [&](sql::Connection& c) -> std::optional<StoredEvent> {
     std::unique_ptr<sql::PreparedStatement> st(
         c.prepareStatement(std::string(q::kSelectColumns) + " WHERE slug = ?"));
     st->setString(1, slug);
@@ -130,7 +122,7 @@ std::optional<StoredEvent> EventStore::find(const std::string& slug) {
 }
 
 std::vector<StoredEvent> EventStore::list(bool include_unlisted) {
-  return guarded(pool_, [&](sql::Connection& c) {
+  return with_connection(pool_, [&](sql::Connection& c) {
     std::string sql = q::kSelectColumns;
     if (!include_unlisted) sql += " WHERE visibility = 'public'";
     sql += " ORDER BY starts_at, slug";
@@ -143,7 +135,7 @@ std::vector<StoredEvent> EventStore::list(bool include_unlisted) {
 }
 
 std::optional<SeatCounts> EventStore::counts(long long event_id) {
-  return guarded(pool_, [&](sql::Connection& c) -> std::optional<SeatCounts> {
+  return with_connection(pool_, [&](sql::Connection& c) -> std::optional<SeatCounts> {
     std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kCounts));
     st->setInt64(1, event_id);
     std::unique_ptr<sql::ResultSet> rs(st->executeQuery());

@@ -11,6 +11,7 @@
 #include "store/connection_pool.hpp"
 #include "store/random_id.hpp"
 #include "store/sql_time.hpp"
+#include "store/tokens.hpp"
 #include "store/waitlist.hpp"
 
 namespace regdesk::store {
@@ -18,7 +19,7 @@ namespace regdesk::store {
 namespace q {
 constexpr const char* kLockLedger =
     "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity,"
-    " next_number FROM events WHERE id = ? FOR UPDATE";
+    " next_number, starts_at, ends_at, mail_schedule FROM events WHERE id = ? FOR UPDATE";
 constexpr const char* kStoredAnswers =
     "SELECT i.key_hash, i.request_hash, i.status, i.waitlist_position, r.public_id, r.number,"
     " r.email, r.registered_at FROM idempotency_keys i"
@@ -29,9 +30,9 @@ constexpr const char* kTakenEmails =
 constexpr const char* kInsertRegistrations =
     "INSERT INTO registrations (public_id, event_id, number, status, email, email_key, name,"
     " name_kana, organization, department, category, phone, question, locale, registered_at,"
-    " confirmed_at) VALUES ";
-constexpr const char* kRegistrationRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-constexpr int kRegistrationColumns = 16;
+    " confirmed_at, manage_token_hash, join_token_hash) VALUES ";
+constexpr const char* kRegistrationRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr int kRegistrationColumns = 18;
 constexpr const char* kInsertAnswers =
     "INSERT INTO idempotency_keys (event_id, key_hash, request_hash, registration_public_id,"
     " status, waitlist_position, created_at) VALUES ";
@@ -121,6 +122,8 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
     SeatCounts counts{ledger->getInt(1), ledger->getInt(2), ledger->getInt(3),
                       ledger->getBoolean(4), ledger->getInt(5)};
     int next_number = ledger->getInt(6);
+    const EventTiming timing{from_sql_time(ledger->getString(7)), from_sql_time(ledger->getString(8)),
+                             decode_schedule(ledger->getString(9))};
 
     // 1. Idempotency: a key seen before answers with its first answer; the same key in this
     //    batch twice follows the first one (resolved after the decisions below).
@@ -180,6 +183,8 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
     if (!admitted.empty()) {
       std::unique_ptr<sql::PreparedStatement> ins(c.prepareStatement(
           std::string(q::kInsertRegistrations) + rows(q::kRegistrationRow, admitted.size())));
+      const std::string& key = token_key_.get(c);
+      std::vector<QueuedMail> mails;
       int p = 1;
       for (size_t k : admitted) {
         const Applicant& a = fresh[k]->applicant;
@@ -203,9 +208,20 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
         ins->setString(p++, at);
         if (receipt.status == "confirmed") ins->setString(p++, at);
         else ins->setNull(p++, 0);
+        ins->setString(p++, token_hash(derive_token(key, TokenKind::kManage, receipt.public_id)));
+        ins->setString(p++, token_hash(derive_token(key, TokenKind::kJoin, receipt.public_id)));
+        // The mail each outcome owes, queued in this same transaction.
+        if (receipt.status == "confirmed") {
+          mails.push_back({receipt.public_id, "confirmation", "confirmation", fresh[k]->received_at});
+          add_scheduled_mails(mails, receipt.public_id, timing.schedule, timing.starts_at,
+                              timing.ends_at, fresh[k]->received_at);
+        } else {
+          mails.push_back({receipt.public_id, "waitlisted", "waitlisted", fresh[k]->received_at});
+        }
       }
-      static_assert(q::kRegistrationColumns == 16);
+      static_assert(q::kRegistrationColumns == 18);
       ins->executeUpdate();
+      insert_mails(c, event_id, mails, fresh[admitted.back()]->received_at);
 
       std::vector<size_t> keyed;
       for (size_t k : admitted)

@@ -10,6 +10,7 @@
 
 #include "domain/admission.hpp"
 #include "domain/signup.hpp"
+#include "store/tokens.hpp"
 
 namespace regdesk::store {
 
@@ -70,6 +71,7 @@ class SeatLedger {
 
  private:
   ConnectionPool& pool_;
+  TokenKey token_key_;
 };
 
 }  // namespace regdesk::store

@@ -13,7 +13,7 @@ namespace regdesk::store {
 
 namespace q {
 constexpr const char* kFirstWaitlisted =
-    "SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted'"
+    "SELECT id, public_id FROM registrations WHERE event_id = ? AND status = 'waitlisted'"
     " ORDER BY number LIMIT ? FOR UPDATE";
 constexpr const char* kPromote =
     "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id IN ";
@@ -30,7 +30,7 @@ std::string placeholders(size_t n) {
 }
 
 int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts& counts,
-                       Instant now) {
+                       const EventTiming& timing, Instant now) {
   int due = promotions_due(counts);
   if (due == 0) return 0;
   std::unique_ptr<sql::PreparedStatement> pick(c.prepareStatement(q::kFirstWaitlisted));
@@ -38,7 +38,13 @@ int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts&
   pick->setInt(2, due);
   std::unique_ptr<sql::ResultSet> rs(pick->executeQuery());
   std::vector<long long> ids;
-  while (rs->next()) ids.push_back(rs->getInt64(1));
+  std::vector<QueuedMail> mails;
+  while (rs->next()) {
+    ids.push_back(rs->getInt64(1));
+    std::string public_id = rs->getString(2);
+    mails.push_back({public_id, "promoted", "promoted", now});
+    add_scheduled_mails(mails, public_id, timing.schedule, timing.starts_at, timing.ends_at, now);
+  }
   if (ids.empty()) return 0;
   std::unique_ptr<sql::PreparedStatement> promote(
       c.prepareStatement(std::string(q::kPromote) + "(" + placeholders(ids.size()) + ")"));
@@ -50,6 +56,7 @@ int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts&
   ledger->setInt(2, static_cast<int>(ids.size()));
   ledger->setInt64(3, event_id);
   ledger->executeUpdate();
+  insert_mails(c, event_id, mails, now);
   return static_cast<int>(ids.size());
 }
 

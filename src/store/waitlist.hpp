@@ -7,6 +7,7 @@
 
 #include "domain/clock.hpp"
 #include "domain/event_rules.hpp"
+#include "store/mail_queue.hpp"
 
 namespace sql {
 class Connection;
@@ -14,10 +15,17 @@ class Connection;
 
 namespace regdesk::store {
 
+// When the event takes place and what its schedule owes a confirmed person.
+struct EventTiming {
+  Instant starts_at;
+  Instant ends_at;
+  MailSchedule schedule;
+};
+
 // Promotes the first waitlisted registrations (by number) into free seats, updates the
-// ledger row, and returns how many moved up.
+// ledger row, queues their promotion mail and scheduled mails, and returns how many moved up.
 int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts& counts,
-                       Instant now);
+                       const EventTiming& timing, Instant now);
 
 // "?, ?, ?" for n placeholders.
 std::string placeholders(size_t n);

@@ -211,10 +211,11 @@ def _to_addresses(msg) -> set[str]:
     return addrs
 
 
-def maildir_messages(to: str | None = None) -> list[email.message.EmailMessage]:
+def maildir_messages(to: str | None = None, root: str | None = None) -> list[email.message.EmailMessage]:
     """Every message the SMTP catcher stored (new/ and cur/), oldest first,
-    parsed with email.policy.default; only those whose To contains TO if given."""
-    root = Path(env_var("REGDESK_TEST_MAILDIR"))
+    parsed with email.policy.default; only those whose To contains TO if given.
+    ROOT: another maildir (a test's private SMTP server) instead of the shared one."""
+    root = Path(root or env_var("REGDESK_TEST_MAILDIR"))
     files = []
     for sub in ("new", "cur"):
         try:
@@ -393,7 +394,9 @@ class Regdesk:
 
     # -- the server
 
-    def start(self, deadline_s: float = 20) -> "Regdesk":
+    def start(self, deadline_s: float = 20, ready: str | None = None) -> "Regdesk":
+        """Start ARGS; wait for 'listening on ...' (or, for processes that serve no HTTP such
+        as `worker`, for a line matching regex READY)."""
         if self.proc is not None and self.proc.poll() is None:
             raise HarnessError("already started")
         self._buf = []
@@ -408,6 +411,9 @@ class Regdesk:
         _live.add(self)
         self._reader = threading.Thread(target=self._drain, args=(self.proc,), daemon=True)
         self._reader.start()
+        if ready is not None:
+            self.wait_output(ready, deadline_s)
+            return self
         end = time.monotonic() + deadline_s
         while not self._listening.wait(0.05):
             if self.proc.poll() is not None:

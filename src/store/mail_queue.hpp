@@ -1,0 +1,50 @@
+#pragma once
+// Queuing mail inside the store's transactions (admission, cancellation, promotion, event
+// changes). Internal to the store: callers hold a transaction and, where seats move, the
+// event's ledger row.
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/event.hpp"
+
+namespace sql {
+class Connection;
+}
+
+namespace regdesk::store {
+
+// Seconds before the start at which each scheduled mail goes: ("meeting_link", 172800),
+// ("reminder:P1D", 86400). Stored in events.mail_schedule.
+using MailSchedule = std::vector<std::pair<std::string, std::chrono::seconds>>;
+std::string encode_schedule(const Event& e);
+MailSchedule decode_schedule(const std::string& text);
+
+struct QueuedMail {
+  std::string public_id;  // the registration
+  std::string kind;       // confirmation, waitlisted, promoted, cancellation, meeting_link, ...
+  std::string dedupe_key;
+  Instant due;
+  long long announcement_id = 0;
+};
+
+// What a newly confirmed person is owed by the schedule: the meeting link (at once if its time
+// has passed, none after the event) and the reminders still ahead.
+void add_scheduled_mails(std::vector<QueuedMail>& out, const std::string& public_id,
+                         const MailSchedule& schedule, Instant starts, Instant ends, Instant now);
+
+// One multi-row insert; a row whose (registration, dedupe key) exists is left as it is.
+void insert_mails(sql::Connection& c, long long event_id, const std::vector<QueuedMail>& mails,
+                  Instant now);
+
+// After an event's time or schedule changed: re-plan the queued scheduled mails of every
+// confirmed registration (mail already sent is never sent again).
+void reschedule_event_mails(sql::Connection& c, long long event_id, const MailSchedule& schedule,
+                            Instant starts, Instant ends, Instant now);
+
+// A cancelled registration is owed nothing more that was scheduled or queued.
+void cancel_queued_mails(sql::Connection& c, const std::string& public_id);
+
+}  // namespace regdesk::store

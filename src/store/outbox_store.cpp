@@ -1,0 +1,207 @@
+#include "store/outbox_store.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "codec/event_document.hpp"
+#include "store/connection_pool.hpp"
+#include "store/sql_time.hpp"
+#include "store/tokens.hpp"
+#include "store/waitlist.hpp"
+
+namespace regdesk::store {
+
+namespace q {
+constexpr const char* kExpiredLeases =
+    "SELECT id FROM outbox WHERE state = 'sending' AND lease_until < ?"
+    " ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED";
+constexpr const char* kDue =
+    "SELECT id FROM outbox WHERE state = 'queued' AND due_at <= ?"
+    " ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+constexpr const char* kTake =
+    "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ? WHERE id IN ";
+constexpr const char* kDetails =
+    "SELECT o.id, o.kind, o.dedupe_key, o.attempts, o.created_at, r.public_id, r.number, r.status,"
+    " r.email, r.name, r.organization, r.locale,"
+    " (SELECT COUNT(*) FROM registrations w WHERE w.event_id = r.event_id"
+    "   AND w.status = 'waitlisted' AND w.number <= r.number),"
+    " e.document, a.subject_ja, a.subject_en, a.body_ja, a.body_en"
+    " FROM outbox o JOIN registrations r ON r.public_id = o.registration_public_id"
+    " JOIN events e ON e.id = o.event_id LEFT JOIN announcements a ON a.id = o.announcement_id"
+    " WHERE o.id IN ";
+constexpr const char* kSent =
+    "UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL"
+    " WHERE id = ?";
+constexpr const char* kRetry =
+    "UPDATE outbox SET state = 'queued', due_at = ?, lease_until = NULL, last_error = ?"
+    " WHERE id = ?";
+constexpr const char* kFailed =
+    "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ?";
+constexpr const char* kNextDue = "SELECT MIN(due_at) FROM outbox WHERE state = 'queued'";
+constexpr const char* kList =
+    "SELECT o.id, o.kind, o.state, r.email, COALESCE(o.last_error, ''), r.number, o.attempts,"
+    " o.due_at, o.created_at, o.sent_at FROM outbox o"
+    " JOIN registrations r ON r.public_id = o.registration_public_id"
+    " WHERE o.event_id = ? AND (? = '' OR o.state = ?) ORDER BY o.id DESC LIMIT ?";
+constexpr const char* kCounts =
+    "SELECT state, COUNT(*) FROM outbox WHERE event_id = ? GROUP BY state";
+}  // namespace q
+
+struct OutboxStore::Impl {
+  TokenKey token_key;
+};
+
+OutboxStore::OutboxStore(ConnectionPool& pool) : pool_(pool), impl_(std::make_unique<Impl>()) {}
+OutboxStore::~OutboxStore() = default;
+
+namespace {
+
+
+std::vector<long long> select_ids(sql::Connection& c, const char* sql, Instant now, size_t limit) {
+  std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
+  st->setString(1, to_sql_time(now));
+  st->setInt(2, static_cast<int>(limit));
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+  std::vector<long long> ids;
+  while (rs->next()) ids.push_back(rs->getInt64(1));
+  return ids;
+}
+
+void bind_ids(sql::PreparedStatement& st, int first, const std::vector<long long>& ids) {
+  for (size_t i = 0; i < ids.size(); ++i) st.setInt64(first + static_cast<int>(i), ids[i]);
+}
+
+}  // namespace
+
+std::vector<OutboxItem> OutboxStore::claim(Instant now, size_t limit, std::chrono::seconds lease) {
+  std::vector<long long> ids = in_transaction(pool_, [&](sql::Connection& c) {
+    auto ids = select_ids(c, q::kExpiredLeases, now, limit);
+    if (ids.size() < limit) {
+      auto due = select_ids(c, q::kDue, now, limit - ids.size());
+      ids.insert(ids.end(), due.begin(), due.end());
+    }
+    if (ids.empty()) return ids;
+    std::unique_ptr<sql::PreparedStatement> take(
+        c.prepareStatement(std::string(q::kTake) + "(" + placeholders(ids.size()) + ")"));
+    take->setString(1, to_sql_time(now + lease));
+    bind_ids(*take, 2, ids);
+    take->executeUpdate();
+    return ids;
+  });
+  if (ids.empty()) return {};
+  return with_connection(pool_, [&](sql::Connection& c) {
+    const std::string& key = impl_->token_key.get(c);
+    std::unique_ptr<sql::PreparedStatement> st(
+        c.prepareStatement(std::string(q::kDetails) + "(" + placeholders(ids.size()) + ") ORDER BY o.id"));
+    bind_ids(*st, 1, ids);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    std::vector<OutboxItem> items;
+    while (rs->next()) {
+      OutboxItem it;
+      it.id = rs->getInt64(1);
+      it.kind = rs->getString(2);
+      it.dedupe_key = rs->getString(3);
+      it.attempts = rs->getInt(4);
+      it.created_at = from_sql_time(rs->getString(5));
+      it.public_id = rs->getString(6);
+      it.number = rs->getInt(7);
+      it.status = rs->getString(8);
+      it.email = rs->getString(9);
+      it.name = rs->getString(10);
+      it.organization = rs->getString(11);
+      it.locale = rs->getString(12);
+      it.waitlist_position = it.status == "waitlisted" ? rs->getInt(13) : 0;
+      auto parsed = codec::parse_event_document(nlohmann::json::parse(std::string(rs->getString(14))));
+      if (parsed.event) it.event = std::move(*parsed.event);
+      if (!rs->isNull(15))
+        it.announcement = AnnouncementText{{rs->getString(15), rs->getString(16)},
+                                           {rs->getString(17), rs->getString(18)}};
+      it.manage_token = derive_token(key, TokenKind::kManage, it.public_id);
+      it.join_token = derive_token(key, TokenKind::kJoin, it.public_id);
+      items.push_back(std::move(it));
+    }
+    return items;
+  });
+}
+
+void OutboxStore::mark_sent(long long id, Instant now) {
+  with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kSent));
+    st->setString(1, to_sql_time(now));
+    st->setInt64(2, id);
+    return st->executeUpdate();
+  });
+}
+
+void OutboxStore::mark_retry(long long id, Instant next_due, const std::string& error) {
+  with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kRetry));
+    st->setString(1, to_sql_time(next_due));
+    st->setString(2, error.substr(0, 1000));
+    st->setInt64(3, id);
+    return st->executeUpdate();
+  });
+}
+
+void OutboxStore::mark_failed(long long id, const std::string& error) {
+  with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kFailed));
+    st->setString(1, error.substr(0, 1000));
+    st->setInt64(2, id);
+    return st->executeUpdate();
+  });
+}
+
+std::optional<Instant> OutboxStore::next_due() {
+  return with_connection(pool_, [&](sql::Connection& c) -> std::optional<Instant> {
+    std::unique_ptr<sql::Statement> st(c.createStatement());
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(q::kNextDue));
+    if (!rs->next() || rs->isNull(1)) return std::nullopt;
+    return from_sql_time(rs->getString(1));
+  });
+}
+
+std::vector<OutboxRow> OutboxStore::list(long long event_id, const std::string& state, size_t limit) {
+  return with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kList));
+    st->setInt64(1, event_id);
+    st->setString(2, state);
+    st->setString(3, state);
+    st->setInt(4, static_cast<int>(limit));
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    std::vector<OutboxRow> rows;
+    while (rs->next()) {
+      OutboxRow r;
+      r.id = rs->getInt64(1);
+      r.kind = rs->getString(2);
+      r.state = rs->getString(3);
+      r.email = rs->getString(4);
+      r.last_error = rs->getString(5);
+      r.number = rs->getInt(6);
+      r.attempts = rs->getInt(7);
+      r.due_at = from_sql_time(rs->getString(8));
+      r.created_at = from_sql_time(rs->getString(9));
+      if (!rs->isNull(10)) r.sent_at = from_sql_time(rs->getString(10));
+      rows.push_back(std::move(r));
+    }
+    return rows;
+  });
+}
+
+std::map<std::string, int> OutboxStore::counts_by_state(long long event_id) {
+  return with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kCounts));
+    st->setInt64(1, event_id);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    std::map<std::string, int> out;
+    while (rs->next()) out[rs->getString(1)] = rs->getInt(2);
+    return out;
+  });
+}
+
+}  // namespace regdesk::store

@@ -1,0 +1,179 @@
+#include "store/registration_store.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <functional>
+#include <memory>
+
+#include "store/connection_pool.hpp"
+#include "store/mail_queue.hpp"
+#include "store/sql_time.hpp"
+#include "store/waitlist.hpp"
+
+namespace regdesk::store {
+
+namespace q {
+constexpr const char* kSelect =
+    "SELECT r.id, r.public_id, r.event_id, e.slug, r.number, r.status, r.email, r.name, r.locale,"
+    " r.registered_at, r.cancelled_at, r.first_joined_at,"
+    " (SELECT COUNT(*) FROM registrations w WHERE w.event_id = r.event_id"
+    "   AND w.status = 'waitlisted' AND w.number <= r.number)"
+    " FROM registrations r JOIN events e ON e.id = r.event_id WHERE ";
+constexpr const char* kEventOf = "SELECT event_id FROM registrations WHERE ";
+constexpr const char* kLockLedger =
+    "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity,"
+    " starts_at, ends_at, mail_schedule FROM events WHERE id = ? FOR UPDATE";
+constexpr const char* kLockRegistration =
+    "SELECT id, public_id, status FROM registrations WHERE event_id = ? AND ";
+constexpr const char* kCancel =
+    "UPDATE registrations SET status = 'cancelled', cancelled_at = ?, email_key = NULL WHERE id = ?";
+constexpr const char* kLedgerConfirmedLeft =
+    "UPDATE events SET confirmed_count = confirmed_count - 1 WHERE id = ?";
+constexpr const char* kLedgerWaitlistedLeft =
+    "UPDATE events SET waitlisted_count = waitlisted_count - 1 WHERE id = ?";
+constexpr const char* kRecordJoin =
+    "UPDATE registrations SET first_joined_at = ? WHERE id = ? AND first_joined_at IS NULL";
+}  // namespace q
+
+namespace {
+
+RegistrationView read_view(sql::ResultSet& rs) {
+  RegistrationView v;
+  v.id = rs.getInt64(1);
+  v.public_id = rs.getString(2);
+  v.event_id = rs.getInt64(3);
+  v.event_slug = rs.getString(4);
+  v.number = rs.getInt(5);
+  v.status = rs.getString(6);
+  v.email = rs.getString(7);
+  v.name = rs.getString(8);
+  v.locale = rs.getString(9);
+  v.registered_at = from_sql_time(rs.getString(10));
+  if (!rs.isNull(11)) v.cancelled_at = from_sql_time(rs.getString(11));
+  if (!rs.isNull(12)) v.first_joined_at = from_sql_time(rs.getString(12));
+  if (v.status == "waitlisted") v.waitlist_position = rs.getInt(13);
+  return v;
+}
+
+std::optional<RegistrationView> select_one(sql::Connection& c, const std::string& where,
+                                           const std::function<void(sql::PreparedStatement&)>& bind) {
+  std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(std::string(q::kSelect) + where));
+  bind(*st);
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+  if (!rs->next()) return std::nullopt;
+  return read_view(*rs);
+}
+
+
+}  // namespace
+
+std::optional<RegistrationView> RegistrationStore::find_by_token(TokenKind kind,
+                                                                 const std::string& token) {
+  if (!well_formed_token(token)) return std::nullopt;
+  std::string column = kind == TokenKind::kManage ? "r.manage_token_hash" : "r.join_token_hash";
+  return with_connection(pool_, [&](sql::Connection& c) {
+    return select_one(c, column + " = ?",
+                      [&](sql::PreparedStatement& st) { st.setString(1, token_hash(token)); });
+  });
+}
+
+std::optional<RegistrationView> RegistrationStore::find(long long event_id,
+                                                        const std::string& public_id) {
+  return with_connection(pool_, [&](sql::Connection& c) {
+    return select_one(c, "r.event_id = ? AND r.public_id = ?", [&](sql::PreparedStatement& st) {
+      st.setInt64(1, event_id);
+      st.setString(2, public_id);
+    });
+  });
+}
+
+CancelResult RegistrationStore::cancel_by_token(const std::string& token, Instant now) {
+  if (!well_formed_token(token)) return {};
+  return cancel_where("manage_token_hash", token_hash(token), 0, now);
+}
+
+CancelResult RegistrationStore::cancel(long long event_id, const std::string& public_id,
+                                       Instant now) {
+  return cancel_where("public_id", public_id, event_id, now);
+}
+
+CancelResult RegistrationStore::cancel_where(const std::string& column, const std::string& value,
+                                             long long event_id, Instant now) {
+  CancelResult result = in_transaction(pool_, [&](sql::Connection& c) {
+    CancelResult r;
+    // Lock order everywhere: the event's ledger row first, then registrations.
+    long long event = event_id;
+    {
+      std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(
+          std::string(q::kEventOf) + column + " = ?" + (event_id ? " AND event_id = ?" : "")));
+      st->setString(1, value);
+      if (event_id) st->setInt64(2, event_id);
+      std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+      if (!rs->next()) return r;
+      event = rs->getInt64(1);
+    }
+    std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockLedger));
+    lock->setInt64(1, event);
+    std::unique_ptr<sql::ResultSet> ledger(lock->executeQuery());
+    if (!ledger->next()) return r;
+    SeatCounts counts{ledger->getInt(1), ledger->getInt(2), ledger->getInt(3),
+                      ledger->getBoolean(4), ledger->getInt(5)};
+    EventTiming timing{from_sql_time(ledger->getString(6)), from_sql_time(ledger->getString(7)),
+                       decode_schedule(ledger->getString(8))};
+
+    std::unique_ptr<sql::PreparedStatement> pick(
+        c.prepareStatement(std::string(q::kLockRegistration) + column + " = ? FOR UPDATE"));
+    pick->setInt64(1, event);
+    pick->setString(2, value);
+    std::unique_ptr<sql::ResultSet> row(pick->executeQuery());
+    if (!row->next()) return r;
+    long long id = row->getInt64(1);
+    std::string public_id = row->getString(2);
+    std::string status = row->getString(3);
+    if (status == "cancelled") {
+      r.outcome = CancelOutcome::kAlreadyCancelled;
+      return r;
+    }
+    std::unique_ptr<sql::PreparedStatement> cancel(c.prepareStatement(q::kCancel));
+    cancel->setString(1, to_sql_time(now));
+    cancel->setInt64(2, id);
+    cancel->executeUpdate();
+    std::unique_ptr<sql::PreparedStatement> move(c.prepareStatement(
+        status == "confirmed" ? q::kLedgerConfirmedLeft : q::kLedgerWaitlistedLeft));
+    move->setInt64(1, event);
+    move->executeUpdate();
+    cancel_queued_mails(c, public_id);
+    insert_mails(c, event, {{public_id, "cancellation", "cancellation", now}}, now);
+    if (status == "confirmed") {
+      --counts.confirmed;
+      r.promoted = promote_waitlisted(c, event, counts, timing, now);
+    } else {
+      --counts.waitlisted;
+    }
+    r.outcome = CancelOutcome::kCancelled;
+    return r;
+  });
+  if (result.outcome != CancelOutcome::kNotFound) {
+    // Read back after the commit, so the caller sees the registration as it now is.
+    std::string where = column == "public_id" ? "r.public_id = ?" : "r." + column + " = ?";
+    auto view = with_connection(pool_, [&](sql::Connection& c) {
+      return select_one(c, where, [&](sql::PreparedStatement& st) { st.setString(1, value); });
+    });
+    if (view) result.registration = *view;
+  }
+  return result;
+}
+
+void RegistrationStore::record_join(long long registration_id, Instant now) {
+  with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kRecordJoin));
+    st->setString(1, to_sql_time(now));
+    st->setInt64(2, registration_id);
+    st->executeUpdate();
+    return 0;
+  });
+}
+
+}  // namespace regdesk::store

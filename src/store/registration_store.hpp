@@ -1,0 +1,60 @@
+#pragma once
+// Registrations looked up by their mailed tokens or ids, cancelled (freeing the seat for the
+// waitlist in the same transaction), and joins recorded.
+
+#include <optional>
+#include <string>
+
+#include "domain/clock.hpp"
+#include "store/tokens.hpp"
+
+namespace regdesk::store {
+
+class ConnectionPool;
+
+struct RegistrationView {
+  long long id = 0;
+  std::string public_id;
+  long long event_id = 0;
+  std::string event_slug;
+  int number = 0;
+  std::string status;  // confirmed | waitlisted | cancelled
+  std::string email;
+  std::string name;
+  std::string locale;
+  Instant registered_at;
+  std::optional<Instant> cancelled_at;
+  std::optional<Instant> first_joined_at;
+  int waitlist_position = 0;  // for waitlisted
+};
+
+enum class CancelOutcome { kCancelled, kAlreadyCancelled, kNotFound };
+
+struct CancelResult {
+  CancelOutcome outcome = CancelOutcome::kNotFound;
+  RegistrationView registration;  // as it is after the call
+  int promoted = 0;               // waitlisted people who got the freed seat
+};
+
+// Thread-safe.
+class RegistrationStore {
+ public:
+  explicit RegistrationStore(ConnectionPool& pool) : pool_(pool) {}
+
+  // Tokens must be well formed (well_formed_token); others find nothing.
+  std::optional<RegistrationView> find_by_token(TokenKind kind, const std::string& token);
+  std::optional<RegistrationView> find(long long event_id, const std::string& public_id);
+  // Cancels and, if a seat was freed, promotes the first waitlisted person; queues the
+  // cancellation and promotion mails and drops what was scheduled for the cancelled person.
+  CancelResult cancel_by_token(const std::string& manage_token, Instant now);
+  CancelResult cancel(long long event_id, const std::string& public_id, Instant now);
+  // Sets first_joined_at once; later joins leave it as it is.
+  void record_join(long long registration_id, Instant now);
+
+ private:
+  CancelResult cancel_where(const std::string& column, const std::string& value, long long event_id,
+                            Instant now);
+  ConnectionPool& pool_;
+};
+
+}  // namespace regdesk::store
