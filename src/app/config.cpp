@@ -143,6 +143,7 @@ void apply_file(Config& c, const json& doc) {
     http.integer("blocking_threads", c.http.blocking_threads, 1, 256);
     http.integer("max_body_bytes", c.http.max_body_bytes, 1024, 1024 * 1024 - 8192);
     http.strings("trusted_proxies", c.http.trusted_proxies);
+    http.string("web_root", c.http.web_root);
     http.integer("signups_per_minute_per_client", c.http.signups_per_minute_per_client, 0, 1000000);
   }
   if (auto v = root.get("worker")) {
@@ -183,6 +184,7 @@ Config load_config(const std::string& path, bool path_was_defaulted, const Envir
   if (auto v = env("REGDESK_SMTP_PASSWORD")) c.mail.smtp.password = *v;
   if (auto v = env("REGDESK_MAIL_FROM")) c.mail.from = *v;
   if (auto v = env("REGDESK_PUBLIC_URL")) c.http.public_url = *v;
+  if (auto v = env("REGDESK_WEB_ROOT")) c.http.web_root = *v;
   if (auto v = env("REGDESK_ADMIN_TOKEN"); v && !v->empty())
     c.http.admin_token_hashes.push_back(http::sha256_hex(*v));
   if (auto v = env("REGDESK_RATE_LIMIT")) {

@@ -38,6 +38,7 @@ void add_public_routes(Routes& routes, ApiContext& ctx);
 void add_admin_routes(Routes& routes, ApiContext& ctx);
 void add_ops_routes(Routes& routes, ApiContext& ctx);
 void add_registration_routes(Routes& routes, ApiContext& ctx);
+void add_static_routes(Routes& routes, ApiContext& ctx);
 
 // Shared request checks: a JSON body of at most the configured size. Returns false after
 // answering the problem itself.

@@ -230,6 +230,7 @@ HttpServer::HttpServer(HttpSettings settings, Services services) : impl_(std::ma
   add_public_routes(*impl_->routes, *impl_->ctx);
   add_admin_routes(*impl_->routes, *impl_->ctx);
   add_registration_routes(*impl_->routes, *impl_->ctx);
+  add_static_routes(*impl_->routes, *impl_->ctx);
 }
 
 HttpServer::~HttpServer() { stop(); }

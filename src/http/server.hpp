@@ -39,6 +39,7 @@ struct HttpSettings {
   std::vector<std::string> admin_token_hashes;
   std::string public_url = "http://127.0.0.1:8080";
   size_t blocking_threads = 4;
+  std::string web_root = "web";  // the pages (index.html, event.html, admin.html, static/)
 };
 
 // What the HTTP layer may call: domain rules, the store's operations. Owned by the app.

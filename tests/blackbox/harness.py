@@ -362,6 +362,7 @@ class Regdesk:
             REGDESK_ADMIN_TOKEN=self.admin_token,
             REGDESK_PUBLIC_URL=PUBLIC_URL,
             REGDESK_RATE_LIMIT="0",
+            REGDESK_WEB_ROOT=str(Path(__file__).resolve().parents[2] / "web"),
         )
         for overrides in (self.env, extra or {}):
             for k, v in overrides.items():
