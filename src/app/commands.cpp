@@ -1,6 +1,8 @@
 #include "app/commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -19,6 +21,8 @@
 #include "store/group_admission.hpp"
 #include "mail/outbox_worker.hpp"
 #include "store/migrations.hpp"
+#include "export/registration_export.hpp"
+#include "store/organiser_store.hpp"
 #include "store/outbox_store.hpp"
 #include "store/registration_store.hpp"
 #include "store/seat_ledger.hpp"
@@ -116,6 +120,74 @@ int cmd_worker(const Config& config) {
   return 0;
 }
 
+int cmd_export(const Config& config, const std::string& slug, const std::string& format,
+               const std::string& encoding, const std::string& status) {
+  store::ConnectionPool pool(config.database);
+  store::EventStore events(pool);
+  store::OrganiserStore organiser(pool);
+  auto event = events.find(slug);
+  if (!event) {
+    std::cerr << "no event '" << slug << "'\n";
+    return 1;
+  }
+  auto f = format == "csv" ? exporting::Format::kCsv
+           : format == "xlsx" ? exporting::Format::kXlsx : exporting::Format::kJson;
+  auto e = encoding == "cp932" ? exporting::Encoding::kCp932 : exporting::Encoding::kUtf8;
+  // .xlsx is a zip file and needs a real file; CSV and JSON stream straight to stdout.
+  std::string xlsx_path;
+  if (f == exporting::Format::kXlsx) {
+    char path[] = "/tmp/regdesk-export-XXXXXX";
+    int fd = ::mkstemp(path);
+    if (fd < 0) throw std::runtime_error("cannot create a temporary file");
+    ::close(fd);
+    xlsx_path = path;
+  }
+  auto writer = exporting::make_writer(f, e, event->event.timezone, &std::cout, xlsx_path);
+  std::vector<std::string> statuses;
+  if (!status.empty()) statuses.push_back(status);
+  size_t rows = 0;
+  organiser.for_each_registration(event->id, statuses, [&](const store::RegistrationRow& r) {
+    writer->row(r);
+    ++rows;
+  });
+  writer->finish();
+  if (!xlsx_path.empty()) {
+    std::ifstream in(xlsx_path, std::ios::binary);
+    std::cout << in.rdbuf();
+    std::cout.flush();
+    ::unlink(xlsx_path.c_str());
+  }
+  std::cerr << "exported " << rows << " registrations";
+  if (writer->replaced_characters())
+    std::cerr << "; " << writer->replaced_characters() << " characters CP932 lacks were replaced by 〓";
+  std::cerr << "\n";
+  return 0;
+}
+
+int cmd_purge(const Config& config, const std::string& slug, int days) {
+  store::ConnectionPool pool(config.database);
+  store::EventStore events(pool);
+  store::OrganiserStore organiser(pool);
+  auto clock = make_clock(config);
+  std::vector<std::pair<long long, std::string>> due;
+  if (!slug.empty()) {
+    auto event = events.find(slug);
+    if (!event) {
+      std::cerr << "no event '" << slug << "'\n";
+      return 1;
+    }
+    due.emplace_back(event->id, slug);
+  } else {
+    due = organiser.events_due_for_purge(clock->now() - std::chrono::hours(24) * days);
+  }
+  for (const auto& [id, name] : due) {
+    int rows = organiser.purge(id, clock->now());
+    std::cout << "purged the personal data of " << rows << " registrations of " << name << "\n";
+  }
+  if (due.empty()) std::cout << "nothing to purge (events that ended over " << days << " days ago)\n";
+  return 0;
+}
+
 int cmd_serve(const Config& config) {
   sigset_t stop_signals = block_stop_signals();
 
@@ -137,8 +209,9 @@ int cmd_serve(const Config& config) {
   store::GroupAdmission admission(ledger);
   store::RegistrationStore registrations(pool);
   store::OutboxStore outbox(pool);
-  http::HttpServer server(config.http,
-                          http::Services{*clock, pool, events, admission, registrations, outbox});
+  store::OrganiserStore organiser(pool);
+  http::HttpServer server(config.http, http::Services{*clock, pool, events, admission, registrations,
+                                                      outbox, organiser});
   server.start();
   std::unique_ptr<mail::OutboxWorker> worker;
   std::thread worker_thread;
@@ -176,6 +249,21 @@ int run_cli(int argc, char** argv) {
   std::vector<std::string> files;
   auto* import = events->add_subcommand("import", "create or replace events from event files");
   import->add_option("FILE", files, "event files (config/events/*.json)")->required()->check(CLI::ExistingFile);
+  std::string export_event, export_format = "csv", export_encoding = "utf-8", export_status;
+  auto* exp = app.add_subcommand("export", "write an event's attendee list to stdout");
+  exp->add_option("--event", export_event, "event slug")->required();
+  exp->add_option("--format", export_format, "csv, xlsx or json")
+      ->check(CLI::IsMember({"csv", "xlsx", "json"}))->capture_default_str();
+  exp->add_option("--encoding", export_encoding, "CSV encoding: utf-8 (with BOM) or cp932")
+      ->check(CLI::IsMember({"utf-8", "cp932"}))->capture_default_str();
+  exp->add_option("--status", export_status, "only confirmed, waitlisted or cancelled")
+      ->check(CLI::IsMember({"confirmed", "waitlisted", "cancelled"}));
+  std::string purge_event;
+  int purge_days = -1;
+  auto* purge = app.add_subcommand(
+      "purge", "anonymise personal data of events that ended retention.purge_after_days ago");
+  purge->add_option("--event", purge_event, "purge this event now, whenever it ended");
+  purge->add_option("--days", purge_days, "override retention.purge_after_days")->check(CLI::NonNegativeNumber);
   auto* admin = app.add_subcommand("admin", "organiser helpers");
   admin->require_subcommand(1);
   std::string token;
@@ -202,6 +290,9 @@ int run_cli(int argc, char** argv) {
     if (*worker) return cmd_worker(config);
     if (*migrate) return cmd_migrate(config);
     if (*import) return cmd_import(config, files);
+    if (*exp) return cmd_export(config, export_event, export_format, export_encoding, export_status);
+    if (*purge)
+      return cmd_purge(config, purge_event, purge_days >= 0 ? purge_days : config.purge_after_days);
   } catch (const ConfigError& e) {
     std::cerr << "configuration error: " << e.what() << "\n";
     return 2;

@@ -146,6 +146,10 @@ void apply_file(Config& c, const json& doc) {
     http.string("web_root", c.http.web_root);
     http.integer("signups_per_minute_per_client", c.http.signups_per_minute_per_client, 0, 1000000);
   }
+  if (auto v = root.get("retention")) {
+    Section retention(*v, "retention");
+    retention.integer("purge_after_days", c.purge_after_days, 0, 3650);
+  }
   if (auto v = root.get("worker")) {
     Section worker(*v, "worker");
     worker.boolean("enabled", c.run_worker);

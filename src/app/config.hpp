@@ -28,6 +28,7 @@ struct Config {
   mail::WorkerSettings mail;  // SMTP, sender, pacing, lease
   bool run_worker = true;     // `serve` runs a mail worker thread unless this is false
   std::optional<Instant> rehearsal_start;  // REGDESK_NOW
+  int purge_after_days = 90;  // `regdesk purge` anonymises events that ended this long ago
 };
 
 using Environment = std::function<std::optional<std::string>(const std::string&)>;

@@ -13,13 +13,6 @@ namespace regdesk::http {
 
 namespace {
 
-// Wraps a handler so it runs only for a valid bearer token.
-Handler authorized(ApiContext& ctx, Handler h) {
-  return [&ctx, h = std::move(h)](const Request& req, const Responder& r) {
-    if (!ctx.admin.accepts(req.header("authorization"))) return r.problem(problem(401, "unauthorized"));
-    h(req, r);
-  };
-}
 
 void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
   nlohmann::json body;
@@ -111,6 +104,13 @@ void list_mail(ApiContext& ctx, const Request& req, const Responder& r) {
 }
 
 }  // namespace
+
+Handler authorized(ApiContext& ctx, Handler h) {
+  return [&ctx, h = std::move(h)](const Request& req, const Responder& r) {
+    if (!ctx.admin.accepts(req.header("authorization"))) return r.problem(problem(401, "unauthorized"));
+    h(req, r);
+  };
+}
 
 void add_admin_routes(Routes& routes, ApiContext& ctx) {
   routes.add("PUT", "/api/v1/admin/events/:slug", "admin_event_put",

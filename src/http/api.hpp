@@ -39,6 +39,9 @@ void add_admin_routes(Routes& routes, ApiContext& ctx);
 void add_ops_routes(Routes& routes, ApiContext& ctx);
 void add_registration_routes(Routes& routes, ApiContext& ctx);
 void add_static_routes(Routes& routes, ApiContext& ctx);
+void add_organiser_routes(Routes& routes, ApiContext& ctx);
+// Wraps a handler so it runs only for a valid organiser bearer token (401 otherwise).
+Handler authorized(ApiContext& ctx, Handler h);
 
 // Shared request checks: a JSON body of at most the configured size. Returns false after
 // answering the problem itself.

@@ -3,6 +3,8 @@
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <random>
@@ -170,6 +172,19 @@ void Responder::send(int status, const std::string& content_type, const std::str
       .then([](ssize_t) {}, [](std::exception_ptr) {});
 }
 
+void Responder::send_temporary_file(const std::string& content_type, const std::string& path,
+                                    const std::vector<std::pair<std::string, std::string>>& headers) const {
+  auto& h = writer_->headers();
+  h.add(std::make_shared<NamedHeader>("X-Request-Id", request_id_));
+  h.add(std::make_shared<NamedHeader>("Cache-Control", "no-store"));
+  for (const auto& [name, value] : headers) h.add(std::make_shared<NamedHeader>(name, value));
+  metrics_->observe_request(
+      route_, 200, std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+  Http::serveFile(*writer_, path, Http::Mime::MediaType::fromString(content_type))
+      .then([path](ssize_t) { ::unlink(path.c_str()); },
+            [path](std::exception_ptr) { ::unlink(path.c_str()); });
+}
+
 void Responder::json(int status, const nlohmann::json& body,
                      const std::vector<std::pair<std::string, std::string>>& headers) const {
   send(status, "application/json; charset=utf-8",
@@ -231,6 +246,7 @@ HttpServer::HttpServer(HttpSettings settings, Services services) : impl_(std::ma
   add_admin_routes(*impl_->routes, *impl_->ctx);
   add_registration_routes(*impl_->routes, *impl_->ctx);
   add_static_routes(*impl_->routes, *impl_->ctx);
+  add_organiser_routes(*impl_->routes, *impl_->ctx);
 }
 
 HttpServer::~HttpServer() { stop(); }

@@ -25,6 +25,7 @@ class EventStore;
 class GroupAdmission;
 class RegistrationStore;
 class OutboxStore;
+class OrganiserStore;
 }  // namespace regdesk::store
 
 namespace regdesk::http {
@@ -50,6 +51,7 @@ struct Services {
   store::GroupAdmission& admission;
   store::RegistrationStore& registrations;
   store::OutboxStore& outbox;
+  store::OrganiserStore& organiser;
 };
 
 struct Request {
@@ -88,6 +90,9 @@ class Responder {
   void json(int status, const nlohmann::json& body,
             const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
   void problem(const Problem& p) const;
+  // Sends a file from disk without reading it into memory, then deletes it.
+  void send_temporary_file(const std::string& content_type, const std::string& path,
+                           const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
   const std::string& lang() const { return lang_; }
 
  private:

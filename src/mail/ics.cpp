@@ -26,7 +26,9 @@ std::string utc_date_time(Instant t) {
   return buf;
 }
 
-bool is_control(unsigned char c) { return (c < 0x20 && c != '\t') || c == 0x7F; }
+bool is_control(unsigned char c) {
+  return (c < 0x20 && c != '\t') || c == 0x7F;
+}
 
 // TEXT values (RFC 5545 3.3.11): backslash, semicolon and comma escaped, line breaks as \n,
 // other control characters dropped (they are not allowed in TEXT).
@@ -79,7 +81,9 @@ std::string clean_uri(std::string_view s) {
   return out;
 }
 
-bool is_continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+bool is_continuation_byte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 // Appends the content line folded at 75 octets (CRLF + one space, RFC 5545 3.1), never
 // between the bytes of one UTF-8 sequence.

@@ -60,7 +60,9 @@ bool is_ascii(std::string_view s) {
   return true;
 }
 
-bool has_cr_or_lf(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
+bool has_cr_or_lf(std::string_view s) {
+  return s.find_first_of("\r\n") != std::string_view::npos;
+}
 
 // --- Header encoding ---------------------------------------------------------------------------
 
@@ -368,9 +370,13 @@ size_t column_width(char32_t c) {
 }
 
 // Characters between which a line may break without a space: CJK and half-width katakana.
-bool breaks_anywhere(char32_t c) { return is_wide(c) || (c >= 0xFF61 && c <= 0xFF9F); }
+bool breaks_anywhere(char32_t c) {
+  return is_wide(c) || (c >= 0xFF61 && c <= 0xFF9F);
+}
 
-bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == 0x3000; }
+bool is_space(char32_t c) {
+  return c == ' ' || c == '\t' || c == 0x3000;
+}
 
 // Kinsoku shori (JIS X 4051): characters that may not start a line...
 bool no_line_start(char32_t c) {
@@ -411,7 +417,9 @@ struct Unit {
   bool url = false;
 };
 
-char32_t first_code_point(std::string_view s) { return s.empty() ? 0 : decode_at(s, 0).value; }
+char32_t first_code_point(std::string_view s) {
+  return s.empty() ? 0 : decode_at(s, 0).value;
+}
 
 char32_t last_code_point(std::string_view s) {
   if (s.empty()) return 0;
@@ -610,19 +618,18 @@ std::string rfc5322_date(Instant t) {
   using namespace std::chrono;
   static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
                                                        "Thu", "Fri", "Sat"};
-  static constexpr std::array<const char*, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   const auto secs = floor<seconds>(t);
   const auto day = floor<days>(secs);
   const year_month_day ymd{day};
   const hh_mm_ss<seconds> hms{secs - day};
   const weekday wd{day};
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02ld:%02ld:%02ld +0000",
-                kDays[wd.c_encoding()], static_cast<unsigned>(ymd.day()),
-                kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<int>(ymd.year()),
-                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
-                static_cast<long>(hms.seconds().count()));
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02ld:%02ld:%02ld +0000", kDays[wd.c_encoding()],
+                static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
+                static_cast<int>(ymd.year()), static_cast<long>(hms.hours().count()),
+                static_cast<long>(hms.minutes().count()), static_cast<long>(hms.seconds().count()));
   return buf;
 }
 

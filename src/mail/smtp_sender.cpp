@@ -26,17 +26,36 @@ size_t read_upload(char* buffer, size_t size, size_t nitems, void* userdata) {
   return n;
 }
 
-// For SMTP, libcurl hands every server reply line to the header callback; the last one is the
-// server's own words for a refusal ("550 5.1.1 no such user").
-size_t keep_last_reply(char* buffer, size_t size, size_t nitems, void* userdata) {
-  auto* last = static_cast<std::string*>(userdata);
+// Servers often quote the recipient ("550 5.1.1 <taro@example.jp>: unknown"); the detail ends
+// up in logs, which must not contain e-mail addresses, so words with an '@' are masked.
+std::string without_addresses(std::string_view line) {
+  std::string out;
+  size_t i = 0;
+  while (i < line.size()) {
+    const size_t end = std::min(line.find(' ', i), line.size());
+    const std::string_view word = line.substr(i, end - i);
+    out += word.find('@') == std::string_view::npos ? std::string(word) : "<address>";
+    if (end < line.size()) out += ' ';
+    i = end + 1;
+  }
+  return out;
+}
+
+// For SMTP, libcurl hands every server reply line to the header callback. The last 4xx/5xx
+// line is the server's own words for a refusal ("550 5.1.1 no such user"); later lines, such
+// as the "221 Bye" to curl's QUIT, would hide it.
+size_t keep_refusal(char* buffer, size_t size, size_t nitems, void* userdata) {
+  auto* refusal = static_cast<std::string*>(userdata);
   std::string_view line(buffer, size * nitems);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  if (!line.empty()) last->assign(line.substr(0, 300));
+  if (!line.empty() && (line.front() == '4' || line.front() == '5'))
+    *refusal = without_addresses(line.substr(0, 300));
   return size * nitems;
 }
 
-bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string::npos; }
+bool has_line_break(std::string_view s) {
+  return s.find_first_of("\r\n") != std::string::npos;
+}
 
 // 530 "authentication required" / "must issue STARTTLS first", 534/535/538 AUTH refusals:
 // configuration problems on our side, which the operator fixes; the mail must not be lost.
@@ -50,14 +69,16 @@ struct SmtpSender::Impl {
   SmtpSettings settings;
   CURL* curl = nullptr;  // kept between sends: libcurl reuses its connection
   char error[CURL_ERROR_SIZE] = {};
-  std::string last_reply;
+  std::string refusal;  // the server's last 4xx/5xx reply line
 };
 
 SmtpSender::SmtpSender(SmtpSettings settings) : impl_(std::make_unique<Impl>()) {
   impl_->settings = std::move(settings);
 }
 
-SmtpSender::~SmtpSender() { reset(); }
+SmtpSender::~SmtpSender() {
+  reset();
+}
 
 void SmtpSender::reset() {
   if (impl_->curl) {
@@ -86,7 +107,7 @@ SendResult SmtpSender::send(const std::string& envelope_from, const std::string&
   }
   CURL* c = im.curl;
   im.error[0] = '\0';
-  im.last_reply.clear();
+  im.refusal.clear();
 
   const std::string from = "<" + envelope_from + ">";
   const std::string rcpt = "<" + recipient + ">";
@@ -108,10 +129,11 @@ SendResult SmtpSender::send(const std::string& envelope_from, const std::string&
   curl_easy_setopt(c, CURLOPT_READFUNCTION, read_upload);
   curl_easy_setopt(c, CURLOPT_READDATA, &upload);
   curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(mime.size()));
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, keep_last_reply);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &im.last_reply);
-  curl_easy_setopt(c, CURLOPT_USE_SSL, s.require_tls ? static_cast<long>(CURLUSESSL_ALL)
-                                                     : static_cast<long>(CURLUSESSL_NONE));
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, keep_refusal);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &im.refusal);
+  curl_easy_setopt(
+      c, CURLOPT_USE_SSL,
+      s.require_tls ? static_cast<long>(CURLUSESSL_ALL) : static_cast<long>(CURLUSESSL_NONE));
   if (!s.user.empty()) {
     curl_easy_setopt(c, CURLOPT_USERNAME, s.user.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, s.password.c_str());
@@ -144,7 +166,7 @@ SendResult SmtpSender::send(const std::string& envelope_from, const std::string&
     detail += im.error;
   }
   if (code != 0) detail += " (smtp " + std::to_string(code) + ")";
-  if (!im.last_reply.empty()) detail += "; server: " + im.last_reply;
+  if (!im.refusal.empty()) detail += "; server: " + im.refusal;
 
   if (is_auth_failure(code, rc)) {
     // Permanent for the server but not for the row: a wrong password must not fail every mail.

@@ -100,10 +100,23 @@ std::map<std::string, std::string> properties(const std::string& ics) {
 
 TEST(RenderIcs, HasTheCalendarStructureInOrder) {
   const auto lines = unfold(render_ics(symposium()));
-  const std::vector<std::string> expected_prefixes = {
-      "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//regdesk//regdesk//JA", "CALSCALE:GREGORIAN",
-      "METHOD:PUBLISH",  "BEGIN:VEVENT", "UID:", "DTSTAMP:", "DTSTART:", "DTEND:", "SUMMARY:",
-      "DESCRIPTION:",    "LOCATION:", "URL:", "ORGANIZER;CN=", "END:VEVENT", "END:VCALENDAR"};
+  const std::vector<std::string> expected_prefixes = {"BEGIN:VCALENDAR",
+                                                      "VERSION:2.0",
+                                                      "PRODID:-//regdesk//regdesk//JA",
+                                                      "CALSCALE:GREGORIAN",
+                                                      "METHOD:PUBLISH",
+                                                      "BEGIN:VEVENT",
+                                                      "UID:",
+                                                      "DTSTAMP:",
+                                                      "DTSTART:",
+                                                      "DTEND:",
+                                                      "SUMMARY:",
+                                                      "DESCRIPTION:",
+                                                      "LOCATION:",
+                                                      "URL:",
+                                                      "ORGANIZER;CN=",
+                                                      "END:VEVENT",
+                                                      "END:VCALENDAR"};
   ASSERT_EQ(lines.size(), expected_prefixes.size());
   for (size_t i = 0; i < lines.size(); ++i)
     EXPECT_EQ(lines[i].rfind(expected_prefixes[i], 0), 0u) << lines[i];
@@ -116,7 +129,8 @@ TEST(RenderIcs, TimesAreUtc) {
   EXPECT_EQ(p.at("DTSTAMP"), "20240115T003005Z");
   EXPECT_EQ(p.at("UID"), "midnet-symposium-2024@regdesk.example.jp");
   EXPECT_EQ(p.at("URL"), "https://regdesk.example.jp/events/midnet-symposium-2024");
-  EXPECT_EQ(p.at("ORGANIZER;CN=\"MID-NET®シンポジウム事務局\""), "mailto:office@regdesk.example.jp");
+  EXPECT_EQ(p.at("ORGANIZER;CN=\"MID-NET®シンポジウム事務局\""),
+            "mailto:office@regdesk.example.jp");
 }
 
 TEST(RenderIcs, FoldsAt75OctetsWithoutSplittingCharacters) {
@@ -130,8 +144,11 @@ TEST(RenderIcs, FoldsAt75OctetsWithoutSplittingCharacters) {
   }
   EXPECT_GE(continuations, 3u);  // the description is several lines long
   EXPECT_EQ(ics.find('\n'), ics.find("\r\n") + 1);
-  for (size_t i = 0; i < ics.size(); ++i)
-    if (ics[i] == '\n') ASSERT_EQ(ics[i - 1], '\r');
+  for (size_t i = 0; i < ics.size(); ++i) {
+    if (ics[i] == '\n') {
+      ASSERT_EQ(ics[i - 1], '\r');
+    }
+  }
   EXPECT_EQ(ics.substr(ics.size() - 2), "\r\n");
 }
 

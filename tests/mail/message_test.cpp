@@ -4,13 +4,13 @@
 #include "mail/message.hpp"
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -90,7 +90,21 @@ std::vector<std::string> split_crlf_lines(const std::string& s) {
   return lines;
 }
 
-std::string header_block(const std::string& mime) { return mime.substr(0, mime.find("\r\n\r\n")); }
+std::string header_block(const std::string& mime) {
+  return mime.substr(0, mime.find("\r\n\r\n"));
+}
+
+// One header field with its continuation lines, e.g. "Subject: ...\r\n ...".
+std::string header_field(const std::string& mime, const std::string& name) {
+  const std::string headers = "\r\n" + header_block(mime) + "\r\n";
+  const size_t start = headers.find("\r\n" + name + ":");
+  if (start == std::string::npos) return "";
+  size_t end = start + 2;
+  while ((end = headers.find("\r\n", end)) != std::string::npos && end + 2 < headers.size() &&
+         headers[end + 2] == ' ')
+    end += 2;
+  return headers.substr(start + 2, end - start - 2);
+}
 
 std::string decode_base64(const std::string& in) {
   auto value = [](char c) -> int {
@@ -118,11 +132,26 @@ std::string decode_base64(const std::string& in) {
   return out;
 }
 
+// The concatenated text of every encoded-word in `field` (RFC 2047 6.2: the white space
+// between adjacent encoded-words is not part of the text).
+std::string decoded_words(const std::string& field) {
+  static const std::regex word(R"(=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=)");
+  std::string out;
+  for (auto it = std::sregex_iterator(field.begin(), field.end(), word);
+       it != std::sregex_iterator(); ++it)
+    out += decode_base64((*it)[1].str());
+  return out;
+}
+
 // Every line ends CRLF: no bare CR or LF anywhere, and the message ends with CRLF.
 void expect_crlf_only(const std::string& s) {
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\n') EXPECT_TRUE(i > 0 && s[i - 1] == '\r') << "bare LF at " << i;
-    if (s[i] == '\r') EXPECT_TRUE(i + 1 < s.size() && s[i + 1] == '\n') << "bare CR at " << i;
+    if (s[i] == '\n') {
+      EXPECT_TRUE(i > 0 && s[i - 1] == '\r') << "bare LF at " << i;
+    }
+    if (s[i] == '\r') {
+      EXPECT_TRUE(i + 1 < s.size() && s[i + 1] == '\n') << "bare CR at " << i;
+    }
   }
   EXPECT_TRUE(s.size() >= 2 && s.substr(s.size() - 2) == "\r\n");
 }
@@ -170,7 +199,7 @@ atts = []
 for part in msg.iter_attachments():
     c = part.get_content()
     if isinstance(c, bytes):
-        c = c.decode("utf-8")
+        c = c.hex()
     atts.append({"filename": part.get_filename(), "content_type": part.get_content_type(),
                  "params": dict(part["content-type"].params), "content": c,
                  "disposition": part.get_content_disposition()})
@@ -220,7 +249,11 @@ TEST(RenderMime, PythonReadsBackEveryFieldOfTheConfirmation) {
   EXPECT_EQ(parsed["from"]["name"], "MID-NET®シンポジウム事務局");
   EXPECT_EQ(parsed["from"]["address"], "noreply@regdesk.example.jp");
   EXPECT_EQ(parsed["to"]["address"], "taro.yamada@example.jp");
-  EXPECT_EQ(parsed["reply_to"]["name"], "シンポジウム事務局 問い合わせ窓口");
+  // The Reply-To name needs two encoded-words. Python's email package keeps the folding
+  // whitespace between encoded-words inside a display name (RFC 2047 6.2 says to drop it; mail
+  // clients do), so decode those words here instead and check the address with Python.
+  EXPECT_EQ(decoded_words(header_field(render_mime(m), "Reply-To")),
+            "シンポジウム事務局 問い合わせ窓口");
   EXPECT_EQ(parsed["reply_to"]["address"], "office@regdesk.example.jp");
   EXPECT_EQ(parsed["date"], "2024-02-01T01:15:30+00:00");
   EXPECT_EQ(parsed["message_id"], "<outbox-42.regdesk@regdesk.example.jp>");
@@ -303,10 +336,12 @@ TEST(RenderMime, AsciiHeadersAreFoldedOrEncodedAndReadBackExactly) {
   EXPECT_EQ(parsed["subject"], m.subject);
   EXPECT_EQ(parsed["from"]["name"], m.from_name);
 
-  m.subject = "Plain ASCII subject that is long enough to need folding at a space, "
-              "but has no encoded-word marker";
+  m.subject =
+      "Plain ASCII subject that is long enough to need folding at a space, "
+      "but has no encoded-word marker";
   const std::string folded = render_mime(m);
-  EXPECT_EQ(header_block(folded).find("=?UTF-8?"), std::string::npos);  // folded, not encoded
+  EXPECT_EQ(header_field(folded, "Subject").find("=?UTF-8?"), std::string::npos);  // folded
+  EXPECT_NE(header_field(folded, "Subject").find("\r\n "), std::string::npos);
   EXPECT_EQ(parse_with_python(folded)["subject"], m.subject);
 }
 
@@ -346,7 +381,9 @@ TEST(RenderMime, BodyIsBase64In76CharacterLines) {
   ASSERT_GE(lines.size(), 2u);
   std::string joined;
   for (size_t i = 0; i < lines.size(); ++i) {
-    if (i + 1 < lines.size()) EXPECT_EQ(lines[i].size(), 76u);
+    if (i + 1 < lines.size()) {
+      EXPECT_EQ(lines[i].size(), 76u);
+    }
     EXPECT_LE(lines[i].size(), 76u);
     joined += lines[i];
   }
@@ -442,8 +479,10 @@ TEST(FormatAddress, EncodesJapaneseNamesAndQuotesSpecials) {
   EXPECT_EQ(format_address("Taro Yamada", "taro@example.jp"), "Taro Yamada <taro@example.jp>");
   EXPECT_EQ(format_address("Yamada, Taro", "taro@example.jp"),
             "\"Yamada, Taro\" <taro@example.jp>");
-  EXPECT_EQ(format_address("T. \"Taro\" Y", "t@example.jp"), "\"T. \\\"Taro\\\" Y\" <t@example.jp>");
-  EXPECT_EQ(format_address("事務局", "office@example.jp"), "=?UTF-8?B?5LqL5YuZ5bGA?= <office@example.jp>");
+  EXPECT_EQ(format_address("T. \"Taro\" Y", "t@example.jp"),
+            "\"T. \\\"Taro\\\" Y\" <t@example.jp>");
+  EXPECT_EQ(format_address("事務局", "office@example.jp"),
+            "=?UTF-8?B?5LqL5YuZ5bGA?= <office@example.jp>");
 }
 
 TEST(Rfc5322Date, FormatsUtcWithWeekday) {

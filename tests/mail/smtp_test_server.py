@@ -2,7 +2,7 @@
 """A real SMTP server for the SmtpSender tests (aiosmtpd).
 
 Delivers into a maildir like aiosmtpd.handlers.Mailbox, except that RCPT TO a local part of
-"tempfail" is answered 451 and "reject" 550. Optional STARTTLS (--tls CERT KEY, then required)
+"tempfail" is answered 451 and "reject" 550 (quoting the address, as real servers do). Optional STARTTLS (--tls CERT KEY, then required)
 and AUTH (--auth user:password, then required, and only after STARTTLS). --log FILE records one
 line per EHLO with the connection it came on, so tests can count connections.
 
@@ -38,7 +38,7 @@ class Handler:
         if local == "tempfail":
             return "451 4.3.0 try later"
         if local == "reject":
-            return "550 5.1.1 no such user"
+            return f"550 5.1.1 <{address}>: no such user"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

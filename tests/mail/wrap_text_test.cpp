@@ -27,8 +27,10 @@ std::vector<std::string> lines_of(const std::string& s) {
 size_t columns(const std::string& s) {
   size_t w = 0;
   for (unsigned char c : s) {
-    if (c < 0x80) ++w;
-    else if ((c & 0xC0) != 0x80) w += 2;  // a lead byte: one wide character
+    if (c < 0x80)
+      ++w;
+    else if ((c & 0xC0) != 0x80)
+      w += 2;  // a lead byte: one wide character
   }
   return w;
 }
@@ -46,7 +48,9 @@ std::string repeat(const std::string& s, int n) {
   return out;
 }
 
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 TEST(WrapText, HundredFullWidthCharactersMakeLinesOfAtMost35) {
   const std::string text = repeat("あいうえおかきくけこ", 10);  // 100 characters
@@ -89,11 +93,13 @@ TEST(WrapText, LongUrlStaysOnOneLine) {
 
   // Also in Latin text, and a URL that would fit is not broken at its slashes either.
   const std::string latin = "See " + url + " for details, or http://example.jp/a/b/c.";
-  for (const auto& line : lines_of(wrap_text(latin, 40)))
-    if (line.find("http") != std::string::npos)
+  for (const auto& line : lines_of(wrap_text(latin, 40))) {
+    if (line.find("http") != std::string::npos) {
       EXPECT_TRUE(line.find(url) != std::string::npos ||
                   line.find("http://example.jp/a/b/c.") != std::string::npos)
           << line;
+    }
+  }
 }
 
 TEST(WrapText, NoLineStartsWithClosingPunctuation) {

@@ -1,0 +1,38 @@
+#pragma once
+// The attendee list as organisers open it: 受付番号, status, registered at (event's zone),
+// name, reading, e-mail, organisation, department, category (Japanese label), phone, question,
+// language, cancelled at, first join. Cells that a spreadsheet would run as a formula
+// (= + - @, tab, CR) are neutralised with a leading apostrophe. Not thread-safe.
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "store/organiser_store.hpp"
+
+namespace regdesk::exporting {
+
+enum class Format { kCsv, kXlsx, kJson };
+enum class Encoding { kUtf8, kCp932 };
+
+// One export, fed row by row.
+class ExportWriter {
+ public:
+  virtual ~ExportWriter() = default;
+  virtual void row(const store::RegistrationRow& r) = 0;
+  virtual void finish() = 0;
+  // Characters CP932 could not hold (replaced by 〓); 0 for other encodings.
+  virtual size_t replaced_characters() const { return 0; }
+};
+
+// CSV (RFC 4180, CRLF, header row; UTF-8 with BOM, or CP932) and JSON write to `out`;
+// xlsx writes to `xlsx_path` (the format is a zip file).
+std::unique_ptr<ExportWriter> make_writer(Format format, Encoding encoding, const std::string& zone,
+                                          std::ostream* out, const std::string& xlsx_path);
+
+std::string neutralise_formula(const std::string& cell);
+std::string csv_field(const std::string& cell);
+const char* content_type(Format f, Encoding e);
+const char* file_extension(Format f);
+
+}  // namespace regdesk::exporting

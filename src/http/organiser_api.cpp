@@ -1,0 +1,196 @@
+// Organiser API: attendee exports, statistics, announcements.
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "domain/event_rules.hpp"
+#include "domain/signup.hpp"
+#include "domain/text.hpp"
+#include "domain/time.hpp"
+#include "export/registration_export.hpp"
+#include "http/api.hpp"
+#include "store/connection_pool.hpp"
+#include "store/organiser_store.hpp"
+#include "store/outbox_store.hpp"
+
+namespace regdesk::http {
+
+namespace {
+
+Problem field_problem(const std::string& field, const std::string& code) {
+  Problem p = problem(422, "validation_failed");
+  p.errors.push_back({field, code});
+  return p;
+}
+
+std::vector<std::string> statuses_from(const std::string& q) {
+  if (q.empty()) return {};
+  return {q};
+}
+
+void export_registrations(ApiContext& ctx, const Request& req, const Responder& r) {
+  std::string slug = req.params.at("slug");
+  std::string status = req.query_param("status"), format = req.query_param("format"),
+              encoding = req.query_param("encoding");
+  if (!status.empty() && status != "confirmed" && status != "waitlisted" && status != "cancelled")
+    return r.problem(field_problem("status", "invalid"));
+  exporting::Format f = exporting::Format::kJson;
+  if (format == "csv") f = exporting::Format::kCsv;
+  else if (format == "xlsx") f = exporting::Format::kXlsx;
+  else if (!format.empty() && format != "json") return r.problem(field_problem("format", "invalid"));
+  exporting::Encoding e = exporting::Encoding::kUtf8;
+  if (encoding == "cp932" || encoding == "shift_jis" || encoding == "sjis") e = exporting::Encoding::kCp932;
+  else if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8")
+    return r.problem(field_problem("encoding", "invalid"));
+
+  ctx.offload(r, [&ctx, r, slug, status, f, e] {
+    try {
+      auto event = ctx.services.events.find(slug);
+      if (!event) return r.problem(problem(404, "not_found"));
+      // Written to a private temporary file row by row, then sent from disk: memory stays
+      // bounded whatever the number of rows.
+      char path[] = "/tmp/regdesk-export-XXXXXX";
+      int fd = ::mkstemp(path);
+      if (fd < 0) throw std::runtime_error("cannot create a temporary file");
+      ::close(fd);
+      size_t replaced = 0;
+      try {
+        std::ofstream out;
+        if (f != exporting::Format::kXlsx) out.open(path, std::ios::binary | std::ios::trunc);
+        auto writer = exporting::make_writer(f, e, event->event.timezone, &out, path);
+        ctx.services.organiser.for_each_registration(event->id, statuses_from(status),
+                                                     [&](const store::RegistrationRow& row) { writer->row(row); });
+        writer->finish();
+        replaced = writer->replaced_characters();
+      } catch (...) {
+        ::unlink(path);
+        throw;
+      }
+      std::string name = "registrations-" + slug + (status.empty() ? "" : "-" + status) + "." +
+                         exporting::file_extension(f);
+      r.send_temporary_file(exporting::content_type(f, e), path,
+                            {{"Content-Disposition", "attachment; filename=\"" + name + "\""},
+                             {"X-Replaced-Characters", std::to_string(replaced)}});
+    } catch (const store::DatabaseUnavailable&) {
+      r.problem(unavailable());
+    }
+  });
+}
+
+void stats(ApiContext& ctx, const Request& req, const Responder& r) {
+  std::string slug = req.params.at("slug");
+  ctx.offload(r, [&ctx, r, slug] {
+    try {
+      auto event = ctx.services.events.find(slug);
+      if (!event) return r.problem(problem(404, "not_found"));
+      auto s = ctx.services.organiser.stats(event->id);
+      const std::string& zone = event->event.timezone;
+      std::map<std::string, int> per_day;  // the event's days, not UTC's
+      for (const auto& [bucket, n] : s.signups_per_quarter_hour) per_day[local_date(bucket, zone)] += n;
+      nlohmann::json days = nlohmann::json::array();
+      for (const auto& [day, n] : per_day) days.push_back({{"date", day}, {"count", n}});
+      nlohmann::json by_status = {{"confirmed", 0}, {"waitlisted", 0}, {"cancelled", 0}};
+      for (const auto& [k, n] : s.by_status) by_status[k] = n;
+      nlohmann::json by_category = nlohmann::json::object();
+      for (const char* c : {"industry", "academia", "cro", "healthcare", "government", "other"})
+        by_category[c] = 0;
+      for (const auto& [k, n] : s.by_category) by_category[k] = n;
+      nlohmann::json mail = {{"queued", 0}, {"sending", 0}, {"sent", 0}, {"failed", 0}, {"cancelled", 0}};
+      for (const auto& [k, n] : ctx.services.outbox.counts_by_state(event->id)) mail[k] = n;
+      r.json(200, {{"event", slug},
+                   {"capacity", event->counts.capacity},
+                   {"seats_remaining", event->counts.seats_remaining()},
+                   {"registration_state", to_string(registration_state(event->event, event->counts,
+                                                                       ctx.services.clock.now()))},
+                   {"counts", by_status},
+                   {"by_category", by_category},
+                   {"signups_per_day", days},
+                   {"mail", mail},
+                   {"joins", s.joins}});
+    } catch (const store::DatabaseUnavailable&) {
+      r.problem(unavailable());
+    }
+  });
+}
+
+// {"ja": "...", "en": "..."} or a plain string (taken as both). Empty: nullopt.
+std::optional<LocalizedText> localized(const nlohmann::json& body, const char* key, bool one_line,
+                                       size_t max_chars, std::vector<FieldError>& errors) {
+  auto it = body.find(key);
+  LocalizedText t;
+  if (it == body.end() || it->is_null()) {
+    errors.push_back({key, "required"});
+    return std::nullopt;
+  }
+  if (it->is_string()) {
+    t.ja = t.en = it->get<std::string>();
+  } else if (it->is_object()) {
+    if (it->contains("ja") && (*it)["ja"].is_string()) t.ja = (*it)["ja"].get<std::string>();
+    if (it->contains("en") && (*it)["en"].is_string()) t.en = (*it)["en"].get<std::string>();
+    if (t.ja.empty()) t.ja = t.en;
+    if (t.en.empty()) t.en = t.ja;
+  } else {
+    errors.push_back({key, "invalid_type"});
+    return std::nullopt;
+  }
+  if (text::trim(t.ja).empty()) {
+    errors.push_back({key, "required"});
+    return std::nullopt;
+  }
+  for (const auto* s : {&t.ja, &t.en}) {
+    if (text::has_control_chars(*s, /*allow_newlines=*/!one_line)) {
+      errors.push_back({key, "control_characters"});
+      return std::nullopt;
+    }
+    if (text::length(*s) > max_chars) {
+      errors.push_back({key, "too_long"});
+      return std::nullopt;
+    }
+  }
+  return t;
+}
+
+void announce(ApiContext& ctx, const Request& req, const Responder& r) {
+  nlohmann::json body;
+  if (!parse_json_body(req, r, ctx, body)) return;
+  std::vector<FieldError> errors;
+  auto subject = localized(body, "subject", /*one_line=*/true, 200, errors);
+  auto text = localized(body, "body", /*one_line=*/false, 10000, errors);
+  store::Audience to = store::Audience::kConfirmed;
+  std::string audience = body.value("to", std::string("confirmed"));
+  if (audience == "waitlisted") to = store::Audience::kWaitlisted;
+  else if (audience == "all") to = store::Audience::kAll;
+  else if (audience != "confirmed") errors.push_back({"to", "invalid"});
+  if (!errors.empty()) {
+    Problem p = problem(422, "validation_failed");
+    p.errors = std::move(errors);
+    return r.problem(p);
+  }
+  std::string slug = req.params.at("slug");
+  ctx.offload(r, [&ctx, r, slug, to, subject = *subject, text = *text, audience] {
+    try {
+      auto event = ctx.services.events.find(slug);
+      if (!event) return r.problem(problem(404, "not_found"));
+      auto [id, recipients] = ctx.services.organiser.announce(event->id, to, subject, text, ctx.services.clock.now());
+      r.json(202, {{"id", id}, {"to", audience}, {"recipients", recipients}});
+    } catch (const store::DatabaseUnavailable&) {
+      r.problem(unavailable());
+    }
+  });
+}
+
+}  // namespace
+
+void add_organiser_routes(Routes& routes, ApiContext& ctx) {
+  auto guard = [&ctx](Handler h) { return authorized(ctx, std::move(h)); };
+  routes.add("GET", "/api/v1/admin/events/:slug/registrations", "admin_export",
+             guard([&ctx](const Request& q, const Responder& r) { export_registrations(ctx, q, r); }));
+  routes.add("GET", "/api/v1/admin/events/:slug/stats", "admin_stats",
+             guard([&ctx](const Request& q, const Responder& r) { stats(ctx, q, r); }));
+  routes.add("POST", "/api/v1/admin/events/:slug/announcements", "admin_announce",
+             guard([&ctx](const Request& q, const Responder& r) { announce(ctx, q, r); }));
+}
+
+}  // namespace regdesk::http

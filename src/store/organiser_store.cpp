@@ -1,0 +1,184 @@
+#include "store/organiser_store.hpp"
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/statement.h>
+
+#include <memory>
+
+#include "store/connection_pool.hpp"
+#include "store/sql_time.hpp"
+#include "store/waitlist.hpp"
+
+namespace regdesk::store {
+
+namespace q {
+constexpr const char* kPage =
+    "SELECT public_id, number, status, email, name, name_kana, organization, department,"
+    " category, phone, question, locale, registered_at, cancelled_at, first_joined_at"
+    " FROM registrations WHERE event_id = ? AND number > ? ";
+constexpr const char* kByStatus =
+    "SELECT status, COUNT(*) FROM registrations WHERE event_id = ? GROUP BY status";
+constexpr const char* kByCategory =
+    "SELECT COALESCE(category, ''), COUNT(*) FROM registrations"
+    " WHERE event_id = ? AND status IN ('confirmed', 'waitlisted') GROUP BY category";
+// 15-minute UTC buckets: fine enough to be counted into days of any zone in C++.
+constexpr const char* kPerQuarterHour =
+    "SELECT FLOOR(UNIX_TIMESTAMP(registered_at) / 900) * 900 AS bucket, COUNT(*)"
+    " FROM registrations WHERE event_id = ? GROUP BY bucket ORDER BY bucket";
+constexpr const char* kJoins =
+    "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND first_joined_at IS NOT NULL";
+constexpr const char* kInsertAnnouncement =
+    "INSERT INTO announcements (event_id, audience, subject_ja, subject_en, body_ja, body_en,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* kQueueAnnouncement =
+    "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, announcement_id,"
+    " due_at, created_at) SELECT event_id, public_id, 'announcement', ?, ?, ?, ?"
+    " FROM registrations WHERE event_id = ? AND status IN ";
+constexpr const char* kCountRecipients = "UPDATE announcements SET recipients = ? WHERE id = ?";
+constexpr const char* kPurge =
+    "UPDATE registrations SET email = '', email_key = NULL, name = '', name_kana = '',"
+    " organization = '', department = '', phone = '', question = NULL"
+    " WHERE event_id = ?";
+constexpr const char* kPurgeMail =
+    "UPDATE outbox SET state = 'cancelled' WHERE event_id = ? AND state IN ('queued', 'sending')";
+constexpr const char* kMarkPurged = "UPDATE events SET purged_at = ? WHERE id = ?";
+constexpr const char* kDueForPurge =
+    "SELECT id, slug FROM events WHERE ends_at < ? AND purged_at IS NULL ORDER BY ends_at";
+}  // namespace q
+
+void OrganiserStore::for_each_registration(long long event_id,
+                                           const std::vector<std::string>& statuses,
+                                           const std::function<void(const RegistrationRow&)>& row,
+                                           size_t page_size) {
+  std::string sql = q::kPage;
+  if (!statuses.empty()) sql += "AND status IN (" + placeholders(statuses.size()) + ") ";
+  sql += "ORDER BY number LIMIT ?";
+  int after = 0;
+  for (;;) {
+    // One page per round trip, a fresh statement each time so no result set stays open
+    // while the caller writes (keyset paging: "number > last").
+    std::vector<RegistrationRow> page = with_connection(pool_, [&](sql::Connection& c) {
+      std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
+      int p = 1;
+      st->setInt64(p++, event_id);
+      st->setInt(p++, after);
+      for (const auto& s : statuses) st->setString(p++, s);
+      st->setInt(p++, static_cast<int>(page_size));
+      std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+      std::vector<RegistrationRow> out;
+      out.reserve(page_size);
+      while (rs->next()) {
+        RegistrationRow r;
+        r.public_id = rs->getString(1);
+        r.number = rs->getInt(2);
+        r.status = rs->getString(3);
+        r.email = rs->getString(4);
+        r.name = rs->getString(5);
+        r.name_kana = rs->getString(6);
+        r.organization = rs->getString(7);
+        r.department = rs->getString(8);
+        if (!rs->isNull(9)) r.category = category_from_string(rs->getString(9));
+        r.phone = rs->getString(10);
+        r.question = rs->isNull(11) ? "" : std::string(rs->getString(11));
+        r.locale = rs->getString(12);
+        r.registered_at = from_sql_time(rs->getString(13));
+        if (!rs->isNull(14)) r.cancelled_at = from_sql_time(rs->getString(14));
+        if (!rs->isNull(15)) r.first_joined_at = from_sql_time(rs->getString(15));
+        out.push_back(std::move(r));
+      }
+      return out;
+    });
+    for (const auto& r : page) row(r);
+    if (page.size() < page_size) return;
+    after = page.back().number;
+  }
+}
+
+EventStats OrganiserStore::stats(long long event_id) {
+  return with_connection(pool_, [&](sql::Connection& c) {
+    EventStats s;
+    auto run = [&](const char* sql) {
+      std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
+      st->setInt64(1, event_id);
+      return std::unique_ptr<sql::ResultSet>(st->executeQuery());
+    };
+    for (auto rs = run(q::kByStatus); rs->next();) s.by_status[rs->getString(1)] = rs->getInt(2);
+    for (auto rs = run(q::kByCategory); rs->next();) {
+      std::string c = rs->getString(1);
+      s.by_category[c.empty() ? "unknown" : c] = rs->getInt(2);
+    }
+    for (auto rs = run(q::kPerQuarterHour); rs->next();)
+      s.signups_per_quarter_hour.emplace_back(
+          Instant(std::chrono::seconds(rs->getInt64(1))), rs->getInt(2));
+    if (auto rs = run(q::kJoins); rs->next()) s.joins = rs->getInt(1);
+    return s;
+  });
+}
+
+std::pair<long long, int> OrganiserStore::announce(long long event_id, Audience to,
+                                                   const LocalizedText& subject,
+                                                   const LocalizedText& body, Instant now) {
+  const char* audience = to == Audience::kConfirmed ? "confirmed" : to == Audience::kWaitlisted ? "waitlisted" : "all";
+  std::string statuses = to == Audience::kConfirmed    ? "('confirmed')"
+                         : to == Audience::kWaitlisted ? "('waitlisted')"
+                                                       : "('confirmed', 'waitlisted')";
+  return in_transaction(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> ins(c.prepareStatement(q::kInsertAnnouncement));
+    ins->setInt64(1, event_id);
+    ins->setString(2, audience);
+    ins->setString(3, subject.ja);
+    ins->setString(4, subject.en);
+    ins->setString(5, body.ja);
+    ins->setString(6, body.en);
+    ins->setString(7, to_sql_time(now));
+    ins->executeUpdate();
+    std::unique_ptr<sql::Statement> last(c.createStatement());
+    std::unique_ptr<sql::ResultSet> id_rs(last->executeQuery("SELECT LAST_INSERT_ID()"));
+    id_rs->next();
+    long long id = id_rs->getInt64(1);
+    std::unique_ptr<sql::PreparedStatement> queue(
+        c.prepareStatement(std::string(q::kQueueAnnouncement) + statuses));
+    queue->setString(1, "announcement:" + std::to_string(id));
+    queue->setInt64(2, id);
+    queue->setString(3, to_sql_time(now));
+    queue->setString(4, to_sql_time(now));
+    queue->setInt64(5, event_id);
+    int recipients = queue->executeUpdate();
+    std::unique_ptr<sql::PreparedStatement> count(c.prepareStatement(q::kCountRecipients));
+    count->setInt(1, recipients);
+    count->setInt64(2, id);
+    count->executeUpdate();
+    return std::make_pair(id, recipients);
+  });
+}
+
+int OrganiserStore::purge(long long event_id, Instant now) {
+  return in_transaction(pool_, [&](sql::Connection& c) {
+    auto exec = [&](const char* sql, bool with_time) {
+      std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
+      int p = 1;
+      if (with_time) st->setString(p++, to_sql_time(now));
+      st->setInt64(p++, event_id);
+      return st->executeUpdate();
+    };
+    int rows = exec(q::kPurge, false);
+    exec(q::kPurgeMail, false);  // nothing may still be mailed to an address that is gone
+    exec(q::kMarkPurged, true);
+    return rows;
+  });
+}
+
+std::vector<std::pair<long long, std::string>> OrganiserStore::events_due_for_purge(Instant cutoff) {
+  return with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kDueForPurge));
+    st->setString(1, to_sql_time(cutoff));
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    std::vector<std::pair<long long, std::string>> out;
+    while (rs->next()) out.emplace_back(rs->getInt64(1), rs->getString(2));
+    return out;
+  });
+}
+
+}  // namespace regdesk::store

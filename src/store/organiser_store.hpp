@@ -1,0 +1,62 @@
+#pragma once
+// What organisers read and do in bulk: every registration of an event (paged by number, so a
+// 100,000-row export holds one page in memory), statistics, announcements to many people
+// through the outbox, and the anonymisation of personal data after an event.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/event.hpp"
+
+namespace regdesk::store {
+
+class ConnectionPool;
+
+struct RegistrationRow {
+  std::string public_id;
+  int number = 0;
+  std::string status;
+  std::string email, name, name_kana, organization, department;
+  std::optional<Category> category;
+  std::string phone, question, locale;
+  Instant registered_at;
+  std::optional<Instant> cancelled_at;
+  std::optional<Instant> first_joined_at;
+};
+
+struct EventStats {
+  std::map<std::string, int> by_status;    // confirmed, waitlisted, cancelled
+  std::map<std::string, int> by_category;  // active (confirmed + waitlisted) registrations
+  std::vector<std::pair<Instant, int>> signups_per_quarter_hour;  // UTC 15-minute buckets
+  int joins = 0;
+};
+
+enum class Audience { kConfirmed, kWaitlisted, kAll };
+
+// Thread-safe.
+class OrganiserStore {
+ public:
+  explicit OrganiserStore(ConnectionPool& pool) : pool_(pool) {}
+
+  // Calls `row` for each registration in number order; `statuses` empty means all.
+  void for_each_registration(long long event_id, const std::vector<std::string>& statuses,
+                             const std::function<void(const RegistrationRow&)>& row,
+                             size_t page_size = 2000);
+  EventStats stats(long long event_id);
+  // Queues the announcement to everyone in the audience, in one transaction; returns its id
+  // and how many it goes to.
+  std::pair<long long, int> announce(long long event_id, Audience to, const LocalizedText& subject,
+                                     const LocalizedText& body, Instant now);
+  // Anonymises the personal fields of the event's registrations; returns how many rows.
+  int purge(long long event_id, Instant now);
+  // Events that ended before `cutoff` and are not purged yet: (id, slug).
+  std::vector<std::pair<long long, std::string>> events_due_for_purge(Instant cutoff);
+
+ private:
+  ConnectionPool& pool_;
+};
+
+}  // namespace regdesk::store
