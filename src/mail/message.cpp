@@ -112,8 +112,9 @@ std::optional<std::string> fold_ascii(size_t first_used, std::string_view text) 
     if (line + piece.size() <= kMaxHeaderLine) {
       out += piece;
       line += piece.size();
-    } else if (piece.front() == ' ' && piece.size() <= kMaxHeaderLine) {
-      // Fold: CRLF goes before the spaces, which then start the continuation line.
+    } else if (piece.front() == ' ' && piece.back() != ' ' && piece.size() <= kMaxHeaderLine) {
+      // Fold: CRLF goes before the spaces, which then start the continuation line (never a
+      // line of white space only).
       out += "\r\n";
       out += piece;
       line = piece.size();
