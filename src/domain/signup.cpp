@@ -172,6 +172,7 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
   if (!wrong("consent_privacy") && form.consent_privacy != true)
     errors.push_back({"consent_privacy", form.consent_privacy ? "must_accept" : "required"});
   wrong("waitlist");
+  if (form.honeypot && !text::trim(*form.honeypot).empty()) errors.push_back({"website", "must_be_empty"});
 
   a.wants_waitlist = form.wants_waitlist;
   ValidatedSignup result;

@@ -17,6 +17,8 @@ struct SignupForm {
       category, phone, question, locale;
   std::optional<bool> consent_privacy;
   bool wants_waitlist = false;
+  // The form's hidden "website" field: people never see it, bots fill it in.
+  std::optional<std::string> honeypot;
   std::vector<std::string> wrong_type;
 };
 

@@ -92,6 +92,8 @@ std::string field_message(const FieldError& e, bool ja) {
   if (e.code == "control_characters")
     return ja ? l + "に改行や制御文字は使えません。" : l + " must not contain line breaks or control characters.";
   if (e.code == "invalid_type") return ja ? l + "の値の型が正しくありません。" : l + " has the wrong type.";
+  if (e.code == "must_be_empty")
+    return ja ? "この項目は空欄のまま送信してください。" : "Leave this field empty.";
   if (e.code == "mismatch")
     return ja ? "メールアドレスが一致しません。" : "The e-mail addresses do not match.";
   return ja ? l + "の形式が正しくありません。" : l + " is not valid.";

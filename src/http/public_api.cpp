@@ -2,6 +2,8 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
+
 #include "domain/event_rules.hpp"
 #include "domain/signup.hpp"
 #include "http/api.hpp"
@@ -117,7 +119,9 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
 
     ValidatedSignup v = validate_signup(form, event);
     if (!v.applicant) {
-      ctx.metrics->count_signup("validation_failed");
+      bool bot = std::any_of(v.errors.begin(), v.errors.end(),
+                             [](const FieldError& e) { return e.field == "website"; });
+      ctx.metrics->count_signup(bot ? "honeypot" : "validation_failed");
       Problem p = problem(422, "validation_failed");
       p.errors = std::move(v.errors);
       return r.problem(p);

@@ -22,6 +22,7 @@ SignupForm signup_form_from_json(const nlohmann::json& body) {
   text("phone", f.phone);
   text("question", f.question);
   text("locale", f.locale);
+  text("website", f.honeypot);
   if (auto it = body.find("consent_privacy"); it != body.end() && !it->is_null()) {
     if (it->is_boolean()) f.consent_privacy = it->get<bool>();
     else f.wrong_type.push_back("consent_privacy");

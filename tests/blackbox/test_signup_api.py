@@ -301,3 +301,11 @@ def test_unknown_config_key_stops_the_start(db_url, regdesk_factory, tmp_path):
     assert r.returncode == 2 and "http.threads" in r.stderr
     r = rd.run("serve", env={"REGDESK_RATE_LIMIT": "lots"})
     assert r.returncode == 2 and "REGDESK_RATE_LIMIT" in r.stderr
+
+
+def test_a_filled_honeypot_is_refused_and_counted(service):
+    r = signup(service, SYMPOSIUM, applicant("bot@example.jp", website="http://spam.example"))
+    errors = assert_problem(r, 422, "validation_failed")["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [("website", "must_be_empty")]
+    assert count_rows(service) == 0
+    assert 'regdesk_signups_total{outcome="honeypot"} 1' in harness.http(service.base_url, "GET", "/metrics").text

@@ -629,3 +629,11 @@ TEST(ValidateSignup, WaitlistWishIsCarried) {
 
 }  // namespace
 }  // namespace regdesk
+
+TEST(ValidateSignup, FilledHoneypotIsRefused) {
+  auto f = valid_form();
+  f.honeypot = "http://spam.example";
+  expect_only_error(validate_signup(f, kDefaultEvent), "website", "must_be_empty");
+  f.honeypot = "";
+  EXPECT_TRUE(validate_signup(f, kDefaultEvent).applicant);
+}
