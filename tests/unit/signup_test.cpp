@@ -627,9 +627,6 @@ TEST(ValidateSignup, WaitlistWishIsCarried) {
   EXPECT_TRUE(accepted(validate_signup(f, kDefaultEvent)).wants_waitlist);
 }
 
-}  // namespace
-}  // namespace regdesk
-
 TEST(ValidateSignup, FilledHoneypotIsRefused) {
   auto f = valid_form();
   f.honeypot = "http://spam.example";
@@ -637,3 +634,6 @@ TEST(ValidateSignup, FilledHoneypotIsRefused) {
   f.honeypot = "";
   EXPECT_TRUE(validate_signup(f, kDefaultEvent).applicant);
 }
+
+}  // namespace
+}  // namespace regdesk
