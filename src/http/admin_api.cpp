@@ -2,6 +2,7 @@
 
 #include "codec/event_document.hpp"
 #include "http/api.hpp"
+#include "http/event_json.hpp"
 #include "store/connection_pool.hpp"
 #include "store/event_store.hpp"
 #include "store/group_admission.hpp"
@@ -51,6 +52,24 @@ void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
   });
 }
 
+
+void list_events(ApiContext& ctx, const Request&, const Responder& r) {
+  ctx.offload(r, [&ctx, r] {
+    try {
+      auto now = ctx.services.clock.now();
+      nlohmann::json events = nlohmann::json::array();
+      for (const auto& e : ctx.services.events.list(/*include_unlisted=*/true)) {
+        nlohmann::json j = public_event_json(e, now);
+        j["visibility"] = e.event.visibility == Visibility::kPublic ? "public" : "unlisted";
+        j["counts"] = {{"confirmed", e.counts.confirmed}, {"waitlisted", e.counts.waitlisted}};
+        events.push_back(j);
+      }
+      r.json(200, {{"events", events}});
+    } catch (const store::DatabaseUnavailable&) {
+      r.problem(unavailable());
+    }
+  });
+}
 
 void cancel_registration(ApiContext& ctx, const Request& req, const Responder& r) {
   std::string slug = req.params.at("slug"), id = req.params.at("id");
@@ -113,6 +132,8 @@ Handler authorized(ApiContext& ctx, Handler h) {
 }
 
 void add_admin_routes(Routes& routes, ApiContext& ctx) {
+  routes.add("GET", "/api/v1/admin/events", "admin_events",
+             authorized(ctx, [&ctx](const Request& q, const Responder& r) { list_events(ctx, q, r); }));
   routes.add("PUT", "/api/v1/admin/events/:slug", "admin_event_put",
              authorized(ctx, [&ctx](const Request& q, const Responder& r) { put_event(ctx, q, r); }));
   routes.add("POST", "/api/v1/admin/events/:slug/registrations/:id/cancel", "admin_cancel",

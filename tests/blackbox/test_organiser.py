@@ -152,7 +152,8 @@ def test_signups_per_day_are_counted_in_the_events_days(db_url, regdesk_factory)
 
 
 def test_every_admin_call_needs_the_token(service):
-    calls = [("GET", f"/api/v1/admin/events/{SYMPOSIUM}/registrations?format=csv"),
+    calls = [("GET", "/api/v1/admin/events"),
+             ("GET", f"/api/v1/admin/events/{SYMPOSIUM}/registrations?format=csv"),
              ("GET", f"/api/v1/admin/events/{SYMPOSIUM}/stats"),
              ("GET", f"/api/v1/admin/events/{SYMPOSIUM}/mail"),
              ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/announcements"),
@@ -195,6 +196,8 @@ def test_restricted_briefing_admits_only_member_domains(db_url, regdesk_factory)
     assert harness.db_query(db_url, "SELECT confirmed_count FROM events") == [("1",)]
     listing = harness.http(rd.base_url, "GET", "/api/v1/events").json()["events"]
     assert BRIEFING not in [e["slug"] for e in listing]  # unlisted
+    mine = admin(rd, "GET", "/api/v1/admin/events").json()["events"]
+    assert [(e["slug"], e["visibility"], e["counts"]["confirmed"]) for e in mine] == [(BRIEFING, "unlisted", 1)]
 
 
 def test_announcement_reaches_each_person_in_their_language(populated):

@@ -483,7 +483,13 @@ function handleProblem(res, data) {
   const code = data?.code || (res.status === 429 ? 'rate_limited' : res.status === 503 ? 'unavailable' : `http_${res.status}`);
   const lang = currentLang();
   if (code === 'validation_failed' && Array.isArray(data?.errors)) {
-    const errors = data.errors.map((e) => ({ field: e.field, code: e.code, message: e.message, lang }));
+    let errors = data.errors.map((e) => ({ field: e.field, code: e.code, message: e.message, lang }));
+    // The server checks the confirmation only against an address; an empty one is "required".
+    const confirmation = control('email_confirmation');
+    if (confirmation && confirmation.value.trim() === '' && confirmation.required) {
+      errors = errors.filter((e) => e.field !== 'email_confirmation');
+      errors.push({ field: 'email_confirmation', code: 'required', message: null, lang });
+    }
     // The summary lists the errors in the order of the form.
     const order = [...dom.fields.querySelectorAll('input, select, textarea')].map((c) => c.name);
     errors.sort((a, b) => rank(order, a.field) - rank(order, b.field));
