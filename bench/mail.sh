@@ -9,10 +9,13 @@
 # confirmation mails are due). `regdesk serve` with the worker off (worker.enabled=false, rate
 # limit off, REGDESK_NOW inside the sign-up window) takes BENCH_MAILS sign-ups from
 # bench/burst.py and is stopped; the script checks that exactly BENCH_MAILS confirmation rows are
-# queued and nothing else is due. Then, for each sink (bench/smtp_sink.py: aiosmtpd that accepts
+# queued and nothing else is due. The first measurement is one worker sending those rows right
+# after the sign-ups, with the table statistics as InnoDB left them; then ANALYZE TABLE brings
+# the statistics up to date, and for each sink (bench/smtp_sink.py: aiosmtpd that accepts
 # and discards, and aiosmtpd's Mailbox handler into a temp maildir, as the tests use):
-#   worker x1   `regdesk worker` (same REGDESK_NOW, mail.poll_milliseconds 50), timed from its
-#               start until every confirmation row is 'sent' (the database polled every 100 ms)
+#   worker x1   `regdesk worker` (mail.poll_milliseconds 50, REGDESK_NOW one minute after serve's,
+#               so every confirmation is due at once and nothing else is), timed from its start
+#               until every confirmation row is 'sent' (the database polled every 100 ms)
 #   worker x2   the same rows queued again, two `regdesk worker` processes at once
 #   plain       bench/mail_ceiling.py: the same sink's ceiling, BENCH_MAILS messages of the same
 #               size (one real message the worker sent, as the sink received it) over ONE SMTP
@@ -43,6 +46,11 @@ PY=/usr/bin/python3
 RUN_ID=$(date +%H%M%S)
 NOW="2030-03-01T10:00:00+09:00"   # the rehearsal instant, inside the event's sign-up window
 NOW_SQL="2030-03-01 01:00:00"      # the same in UTC, as stored in outbox.due_at
+# The workers' rehearsal instant: one minute later. serve's rehearsal clock runs on from NOW, so
+# the confirmations are due NOW + (seconds since serve started); a worker started at NOW itself
+# would first sit idle until its own clock reached them (about 1.5 s in a trial run).
+WORKER_NOW="2030-03-01T10:01:00+09:00"
+WORKER_NOW_SQL="2030-03-01 01:01:00"
 DB_NAME=regdesk_mail_bench
 SLUG=bench-mail
 
@@ -225,6 +233,9 @@ QUEUED=$(sql "SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND kind = 'con
 OTHER_DUE=$(sql "SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending') AND kind <> 'confirmation'
 	AND due_at <= '$NOW_SQL' + INTERVAL 1 DAY")
 [[ $OTHER_DUE == 0 ]] || die "$OTHER_DUE other mails are due at the rehearsal instant"
+LAST_DUE=$(sql "SELECT MAX(due_at) FROM outbox WHERE kind = 'confirmation'")
+[[ $(sql "SELECT MAX(due_at) < '$WORKER_NOW_SQL' FROM outbox WHERE kind = 'confirmation'") == 1 ]] ||
+	die "the last confirmation is due at $LAST_DUE, after the workers' REGDESK_NOW $WORKER_NOW"
 
 # ------------------------------------------------------------------ measurements
 SINK_PORT="" CTL_PORT="" SINK_MODE="" MAILDIR=""
@@ -257,24 +268,72 @@ sink_cmd() {  # stats | reset: one JSON line from the sink's control port
 }
 maildir_count() { if [[ -d $MAILDIR/new ]]; then find "$MAILDIR/new" -type f | wc -l; else echo 0; fi; }
 
-# The confirmation rows by state: "sent queued sending failed".
-STATUS_SQL="SELECT COALESCE(SUM(state = 'sent'), 0), COALESCE(SUM(state = 'queued'), 0),
+# The poll: due confirmations not yet sent, through the index the worker's claim uses (the
+# meeting-link and reminder rows are not due before May). The poller connects as root; the
+# workers as regdesk, whose work MariaDB counts separately (userstat, USER_STATISTICS).
+REMAINING_SQL="SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending') AND due_at <= '$WORKER_NOW_SQL'"
+STATES_SQL="SELECT COALESCE(SUM(state = 'sent'), 0), COALESCE(SUM(state = 'queued'), 0),
 	COALESCE(SUM(state = 'sending'), 0), COALESCE(SUM(state = 'failed'), 0)
 	FROM outbox WHERE kind = 'confirmation'"
-STATUS_VARS="'Questions','Com_select','Com_update','Com_commit','Com_stmt_prepare','Com_stmt_execute','Innodb_os_log_fsyncs'"
-db_status() {
+mariadb --no-defaults --socket="$DB_SOCK" -uroot -e "SET GLOBAL userstat = 1"
+user_stats_reset() { mariadb --no-defaults --socket="$DB_SOCK" -uroot -e "FLUSH USER_STATISTICS"; }
+# The regdesk user's counters since the reset, per message, plus two global InnoDB counters
+# (nothing else writes meanwhile).
+USER_COLS="SELECT_COMMANDS, UPDATE_COMMANDS, OTHER_COMMANDS, COMMIT_TRANSACTIONS, ROWS_READ, ROWS_UPDATED, BUSY_TIME, CPU_TIME"
+innodb_writes() {
 	mariadb --no-defaults --socket="$DB_SOCK" -uroot -N -B -e \
-		"SHOW GLOBAL STATUS WHERE Variable_name IN ($STATUS_VARS)" | sort
+		"SHOW GLOBAL STATUS WHERE Variable_name IN ('Innodb_log_writes', 'Innodb_data_fsyncs')" |
+		awk '{ printf "%s ", $2 }'
 }
-status_delta() {  # BEFORE AFTER POLLS: "name=delta per message" (polls and SHOW subtracted)
-	join "$1" "$2" | awk -v n="$MAILS" -v polls="$3" '
-		{ d = $3 - $2
-		  if ($1 == "Questions") d -= polls + 1
-		  if ($1 == "Com_select") d -= polls
-		  printf "%s%s %.2f", sep, $1, d / n; sep = ", " }'
+user_stats_per_message() {  # INNODB_BEFORE INNODB_AFTER
+	local row
+	row=$(mariadb --no-defaults --socket="$DB_SOCK" -uroot -N -B -e \
+		"SELECT $USER_COLS FROM information_schema.USER_STATISTICS WHERE USER = 'regdesk'")
+	awk -v n="$MAILS" -v row="$row" -v a="$1" -v b="$2" 'BEGIN {
+		split(row, r, "\t"); split(a, x, " "); split(b, y, " ")
+		printf "statements: %.2f SELECT, %.2f UPDATE, %.2f other (prepare, close, SET, COMMIT); %.2f commits; ", r[1] / n, r[2] / n, r[3] / n, r[4] / n
+		printf "rows read %.1f, rows updated %.2f; busy %.0f µs, CPU %.0f µs (MariaDB'"'"'s own count for the regdesk user); ", r[5] / n, r[6] / n, r[7] / n * 1e6, r[8] / n * 1e6
+		printf "redo log writes %.2f, fsyncs %.2f", (y[1] - x[1]) / n, (y[2] - x[2]) / n }'
+}
+user_rows_read() {
+	mariadb --no-defaults --socket="$DB_SOCK" -uroot -N -B -e \
+		"SELECT ROWS_READ FROM information_schema.USER_STATISTICS WHERE USER = 'regdesk'"
 }
 
-declare -A MPS SECONDS_ RATIO SINKMPS CPU_S CPU_US RSS DBCPU SINKCPU OTHER CHECK DBPERMSG
+# Waits (at most 60 s) until MariaDB is quiet: InnoDB purge and page flushing after the sign-ups
+# or a re-queue would otherwise run during the measurement. Prints the seconds waited.
+settle() {
+	local t0 a b i hist
+	t0=$(now_s)
+	for ((i = 0; i < 120; i++)); do
+		a=$(proc_ticks "$DB_PID")
+		sleep 0.5
+		b=$(proc_ticks "$DB_PID")
+		hist=$(mariadb --no-defaults --socket="$DB_SOCK" -uroot -N -B -e \
+			"SHOW GLOBAL STATUS LIKE 'Innodb_history_list_length'" | cut -f2)
+		((b - a <= 2 && ${hist:-0} < 100)) && break
+	done
+	sub_s "$(now_s)" "$t0"
+}
+# Compilers and other heavy processes that are not ours: a disturbance marker (as in run.sh).
+others_busy() {
+	local n
+	n=$(ps -eo comm= | grep -cE '^(cc1plus|cc1|ld|ld\.gold|ld\.lld|mold|clang|clang\+\+|ctest|pytest|chromium|chrome|node)$' || true)
+	printf '%s' "$n"
+}
+
+# The table statistics MariaDB plans with, and how it runs the claim's UPDATE ... WHERE id IN
+# (50 ids): with statistics from an almost empty table it scans the whole primary key.
+plan() {
+	local ids stats upd
+	stats=$(sql "SELECT table_name, n_rows FROM mysql.innodb_table_stats WHERE database_name = '$DB_NAME'
+		AND table_name IN ('outbox', 'registrations') ORDER BY table_name" | awk -F'\t' '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
+	ids=$(sql "SELECT GROUP_CONCAT(id) FROM (SELECT id FROM outbox WHERE kind = 'confirmation' ORDER BY id LIMIT 50) x")
+	upd=$(sql "EXPLAIN UPDATE outbox SET state = 'sending' WHERE id IN ($ids)" | awk -F'\t' '{ printf "type %s, key %s", $4, $6 }')
+	printf 'statistics n_rows: %s; claim UPDATE ... WHERE id IN (50 ids): %s' "$stats" "$upd"
+}
+
+declare -A DBROWS PLAN SETTLE BUSY MPS SECONDS_ RATIO SINKMPS CPU_S CPU_US RSS DBCPU SINKCPU OTHER CHECK DBPERMSG
 WORKER_RUNS=0
 
 stop_worker() {  # PID: SIGTERM (the worker finishes its claimed rows and exits 0); sets STOPPED_RC
@@ -297,31 +356,38 @@ requeue() {
 	[[ $q == "$MAILS" ]] || die "re-queueing left $q queued confirmation rows"
 }
 
-run_workers() {  # N: N `regdesk worker` processes against the current sink
-	local n=$1 key="$SINK_MODE/worker x$1" i
+run_workers() {  # N [LABEL]: N `regdesk worker` processes against the current sink
+	local n=$1 key="$SINK_MODE/worker x$1${2:+, $2}" i tag="$SINK_MODE-$1${2:+-first}"
 	((WORKER_RUNS > 0)) && requeue
 	WORKER_RUNS=$((WORKER_RUNS + 1))
+	SETTLE[$key]=$(settle)
+	PLAN[$key]=$(plan)
+	local busy0
+	busy0=$(others_busy)
 	sink_cmd reset >/dev/null
-	local md0 d0 s0 m0 st0=$TMP/status0 st1=$TMP/status1
+	local md0 d0 s0 m0 iw0
 	md0=$(maildir_count)
-	db_status >"$st0"
+	user_stats_reset
+	iw0=$(innodb_writes)
 	d0=$(proc_ticks "$DB_PID") s0=$(proc_ticks "$SINK_PID") m0=$(machine_ticks)
-	local t0 tq done_at="" polls=0 state="" sent=0 queued failed sending
+	local t0 tq done_at="" polls=0 remaining sent=0 queued=0 failed=0 sending=0
 	WORKER_PIDS=()
 	t0=$(now_s)
 	for ((i = 1; i <= n; i++)); do
-		REGDESK_SMTP_URL="smtp://127.0.0.1:$SINK_PORT" "$REGDESK" "${CONFIG[@]}" worker \
-			>"$TMP/worker-$SINK_MODE-$n-$i.out" 2>"$TMP/worker-$SINK_MODE-$n-$i.err" </dev/null &
+		REGDESK_SMTP_URL="smtp://127.0.0.1:$SINK_PORT" REGDESK_NOW=$WORKER_NOW "$REGDESK" "${CONFIG[@]}" worker \
+			>"$TMP/worker-$tag-$i.out" 2>"$TMP/worker-$tag-$i.err" </dev/null &
 		WORKER_PIDS+=($!)
 	done
 	while :; do
 		sleep 0.1
 		tq=$(now_s)
-		state=$(sql "$STATUS_SQL")
+		remaining=$(sql "$REMAINING_SQL")
 		polls=$((polls + 1))
-		read -r sent queued sending failed <<<"$state"
-		if ((sent == MAILS)); then done_at=$tq; break; fi
-		if ((queued + sending == 0)); then break; fi  # nothing left to send, some failed
+		if ((remaining == 0)); then
+			read -r sent queued sending failed <<<"$(sql "$STATES_SQL")"
+			((sent == MAILS)) && done_at=$tq
+			break  # all sent, or the rest failed or waits for a retry
+		fi
 		if awk -v a="$(sub_s "$tq" "$t0")" -v t="$TIMEOUT" 'BEGIN { exit !(a > t) }'; then break; fi
 		local alive=0 pid
 		for pid in "${WORKER_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
@@ -334,9 +400,11 @@ run_workers() {  # N: N `regdesk worker` processes against the current sink
 		hwm=$(hwm_kb "$pid")
 		rss+="${rss:+ + }$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')"
 	done
-	local d1 s1 m1
+	local d1 s1 m1 iw1
 	d1=$(proc_ticks "$DB_PID") s1=$(proc_ticks "$SINK_PID") m1=$(machine_ticks)
-	db_status >"$st1"
+	iw1=$(innodb_writes)
+	DBPERMSG[$key]=$(user_stats_per_message "$iw0" "$iw1")
+	DBROWS[$key]=$(awk -v r="$(user_rows_read)" -v n="$MAILS" 'BEGIN { printf "%.1f", r / n }')
 	local rcs=""
 	for pid in "${WORKER_PIDS[@]}"; do
 		stop_worker "$pid"
@@ -346,8 +414,8 @@ run_workers() {  # N: N `regdesk worker` processes against the current sink
 	local stats md1
 	stats=$(sink_cmd stats)
 	md1=$(maildir_count)
-	printf '%s\n' "$stats" >"$TMP/sink-stats-$SINK_MODE-worker-$n.json"
-	# The plain client's template: the first message this worker sent, as the sink received it.
+	printf '%s\n' "$stats" >"$TMP/sink-stats-$tag.json"
+	# The plain client's template: the first message a single worker sent, as the sink received it.
 	[[ $n != 1 ]] || cp -- "$TMP/sample-$SINK_MODE.eml" "$TMP/template-$SINK_MODE.eml"
 
 	local busy total
@@ -358,7 +426,7 @@ run_workers() {  # N: N `regdesk worker` processes against the current sink
 	CPU_S[$key]=$(secs "$wt")
 	CPU_US[$key]=$(awk -v t="$wt" -v hz="$HZ" -v n="$MAILS" 'BEGIN { printf "%.0f", t / hz / n * 1e6 }')
 	RSS[$key]=$rss
-	DBPERMSG[$key]=$(status_delta "$st0" "$st1" "$polls")
+	BUSY[$key]="$busy0/$(others_busy)"
 
 	# Checks: the database, the sink, the maildir, the workers' own output.
 	local rows attempts_gt1 msgs distinct dups
@@ -369,7 +437,7 @@ run_workers() {  # N: N `regdesk worker` processes against the current sink
 	distinct=$(jq -r '.distinct_message_ids // 0' <<<"$stats")
 	dups=$(jq -r '.duplicate_message_ids // 0' <<<"$stats")
 	local errl=0 f
-	for f in "$TMP"/worker-"$SINK_MODE"-"$n"-*.err; do errl=$((errl + $(wc -l <"$f"))); done
+	for f in "$TMP"/worker-"$tag"-*.err; do errl=$((errl + $(wc -l <"$f"))); done
 	local ok=1 check
 	check="outbox: $rows; rows with attempts ≠ 1: $attempts_gt1; sink: $msgs accepted over $(jq -r '.sessions // 0' <<<"$stats") SMTP connection(s), $distinct distinct Message-IDs, $dups duplicated"
 	[[ $SINK_MODE == maildir ]] && check+="; maildir: $((md1 - md0)) new files"
@@ -382,16 +450,18 @@ run_workers() {  # N: N `regdesk worker` processes against the current sink
 		SECONDS_[$key]=$(sub_s "$done_at" "$t0")
 		MPS[$key]=$(awk -v n="$MAILS" -v s="${SECONDS_[$key]}" 'BEGIN { printf "%.0f", n / s }')
 	else
-		SECONDS_[$key]="not done (state after $(sub_s "$(now_s)" "$t0") s: sent $sent, queued $queued, sending $sending, failed $failed)"
+		read -r sent queued sending failed <<<"$(sql "$STATES_SQL")"
+		SECONDS_[$key]="not done (after $(sub_s "$(now_s)" "$t0") s: sent $sent, queued $queued, sending $sending, failed $failed)"
 		MPS[$key]=0
 	fi
 	SINKMPS[$key]=$(jq -r --argjson n "$MAILS" 'if .first_to_last_seconds > 0 then ((.messages - 1) / .first_to_last_seconds | floor) else "n/a" end' <<<"$stats")
 	log "$key: ${MPS[$key]} messages/s (${SECONDS_[$key]} s from start to all sent; sink first→last ${SINKMPS[$key]}/s); CPU ${CPU_S[$key]} s (${CPU_US[$key]} µs/message), peak RSS ${RSS[$key]} MiB; mariadbd ${DBCPU[$key]} s, sink ${SINKCPU[$key]} s, other ${OTHER[$key]}"
+	log "$key: waited ${SETTLE[$key]} s for MariaDB to be quiet; compilers/test runners before/after: ${BUSY[$key]}; claim plan: ${PLAN[$key]}"
 	log "$key: database per message: ${DBPERMSG[$key]}"
 	log "$key: ${CHECK[$key]}"
 	if ((errl > 0)); then
 		log "$key: worker stderr (most frequent lines):"
-		cat "$TMP"/worker-"$SINK_MODE"-"$n"-*.err | sort | uniq -c | sort -rn | head -n 5 >&2
+		cat "$TMP"/worker-"$tag"-*.err | sort | uniq -c | sort -rn | head -n 5 >&2
 	fi
 }
 
@@ -408,6 +478,9 @@ run_plain() {
 		mid=$(grep -i -m1 '^Message-ID:' "$template" | tr -d '\r')
 		grep -rlFq -- "$mid" "$MAILDIR/new" || die "the template's $mid is not in the maildir"
 	fi
+	SETTLE[$key]=$(settle)
+	local busy0
+	busy0=$(others_busy)
 	sink_cmd reset >/dev/null
 	local md0 d0 s0 m0 out rc=0
 	md0=$(maildir_count)
@@ -429,11 +502,13 @@ run_plain() {
 	SINKMPS[$key]=$(jq -r 'if .first_to_last_seconds > 0 then ((.messages - 1) / .first_to_last_seconds | floor) else "n/a" end' <<<"$stats")
 	CPU_S[$key]=$(awk -v c="$client_t" 'BEGIN { printf "%.2f", c }')
 	CPU_US[$key]=$(awk -v c="$client_t" -v n="$MAILS" 'BEGIN { printf "%.0f", c / n * 1e6 }')
-	RSS[$key]="–"
+	RSS[$key]=$(jq -r '(.client_peak_rss_kib // 0) / 1024 * 10 | floor / 10' <<<"$json")
 	DBCPU[$key]=$(secs $((d1 - d0)))
 	SINKCPU[$key]=$(secs $((s1 - s0)))
 	OTHER[$key]="$(awk -v b="$busy" -v d=$((d1 - d0)) -v s=$((s1 - s0)) -v c="$client_t" -v hz="$HZ" 'BEGIN { x = (b - d - s) / hz - c; if (x < 0) x = 0; printf "%.2f", x }') (idle $(secs $((total - busy))) of $(secs "$total"))"
 	DBPERMSG[$key]="–"
+	DBROWS[$key]="–"
+	BUSY[$key]="$busy0/$(others_busy)"
 	local msgs distinct dups errors ok=1
 	msgs=$(jq -r '.messages // 0' <<<"$stats")
 	distinct=$(jq -r '.distinct_message_ids // 0' <<<"$stats")
@@ -455,10 +530,21 @@ for mode in "${SINKS[@]}"; do
 	case $mode in discard | maildir) ;; *) die "unknown sink $mode (discard or maildir)" ;; esac
 	start_sink "$mode" || exit 1
 	log "sink $mode: aiosmtpd on 127.0.0.1:$SINK_PORT (pid $SINK_PID)"
+	LABELS=()
+	if [[ ${#KEYS[@]} == 0 ]]; then
+		# The very first run sends the rows the sign-ups queued, with the table statistics as
+		# InnoDB left them after the sign-ups; then the statistics are brought up to date
+		# (ANALYZE TABLE) for every later measurement, so those compare like with like.
+		run_workers 1 "first run after the sign-ups"
+		LABELS+=("worker x1, first run after the sign-ups")
+		sql "ANALYZE TABLE outbox, registrations" >/dev/null
+		log "ANALYZE TABLE outbox, registrations: $(plan)"
+	fi
 	run_workers 1
 	run_workers 2
 	run_plain
-	for k in "worker x1" "worker x2" "plain client"; do
+	LABELS+=("worker x1" "worker x2" "plain client")
+	for k in "${LABELS[@]}"; do
 		KEYS+=("$mode/$k")
 		RATIO[$mode/$k]=$(awk -v a="${MPS[$mode/$k]}" -v b="${MPS[$mode/plain client]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
 	done
@@ -469,14 +555,16 @@ for mode in "${SINKS[@]}"; do
 done
 
 # ------------------------------------------------------------------ report
-TABLE="| Sink | Sender | Messages/s | Seconds (start → all sent) | Ratio to plain client | Sink's rate, first → last message | Sender CPU s (µs/message) | Sender peak RSS MiB | mariadbd CPU s | Sink CPU s | Other CPU s |
-|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+TABLE="| Sink | Sender | Messages/s | Seconds (start → all sent) | Ratio to plain client | Sink's rate, first → last message | Sender CPU s (µs/message) | Sender peak RSS MiB | mariadbd CPU s | MariaDB rows read per message | Sink CPU s | Other CPU s |
+|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 CHECKS=""
 DBLINES=""
+DISTURB=""
 for k in "${KEYS[@]}"; do
-	TABLE+=$'\n'"| ${k%%/*} | ${k#*/} | **${MPS[$k]}** | ${SECONDS_[$k]} | ${RATIO[$k]}× | ${SINKMPS[$k]}/s | ${CPU_S[$k]} (${CPU_US[$k]}) | ${RSS[$k]} | ${DBCPU[$k]} | ${SINKCPU[$k]} | ${OTHER[$k]} |"
+	TABLE+=$'\n'"| ${k%%/*} | ${k#*/} | **${MPS[$k]}** | ${SECONDS_[$k]} | ${RATIO[$k]}× | ${SINKMPS[$k]}/s | ${CPU_S[$k]} (${CPU_US[$k]}) | ${RSS[$k]} | ${DBCPU[$k]} | ${DBROWS[$k]} | ${SINKCPU[$k]} | ${OTHER[$k]} |"
 	CHECKS+="- ${k%%/*}, ${k#*/}: ${CHECK[$k]}"$'\n'
-	[[ ${DBPERMSG[$k]} != "–" ]] && DBLINES+="- ${k%%/*}, ${k#*/}: ${DBPERMSG[$k]}"$'\n'
+	DISTURB+="${DISTURB:+; }${k%%/*} ${k#*/}: waited ${SETTLE[$k]} s, ${BUSY[$k]}"
+	[[ ${DBPERMSG[$k]} != "–" ]] && DBLINES+="- ${k%%/*}, ${k#*/}: ${DBPERMSG[$k]}; ${PLAN[$k]}"$'\n'
 done
 PROBLEMS=$(grep -c 'problem' <<<"$CHECKS" || true)
 MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -503,7 +591,9 @@ Command: \`bench/mail.sh\` (from the repository root; builds \`build-bench/\` in
 - Machine: $(nproc) CPUs, ${MODEL:-unknown model}, $(awk '/MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo); worker, MariaDB (datadir on $FS, \`innodb_flush_log_at_trx_commit=1\`), sink and client all on this one machine
 - Commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src 2>/dev/null || echo ' with uncommitted changes in src/')
 - Mail: $MAILS confirmations queued by $MAILS sign-ups (\`bench/burst.py\` against \`regdesk serve\` with \`worker.enabled=false\`, $SIGNUP_SECONDS s; outbox afterwards: $OUTBOX_AFTER_SIGNUP; nothing else due at \`REGDESK_NOW=$NOW\`). Each message is $TEMPLATE_BYTES bytes on the wire (ja text, one .ics attachment)
-- Worker: \`regdesk worker\`, \`mail.poll_milliseconds\` 50, \`mail.batch_size\` 50, \`messages_per_minute\` 0, pool of 8; timed from the start of the process(es) until the database (polled every 100 ms) shows all $MAILS rows \`sent\`. For "worker x2" and for the second sink the same rows are queued again (\`UPDATE outbox SET state = 'queued', attempts = 0, sent_at = NULL ...\`)
+- Worker: \`regdesk worker\`, \`mail.poll_milliseconds\` 50, \`mail.batch_size\` 50, \`messages_per_minute\` 0, pool of 8, \`REGDESK_NOW=$WORKER_NOW\` (one minute after serve's, so all $MAILS confirmations, due up to $LAST_DUE UTC, are due when it starts; serve's rehearsal clock ran on during the sign-ups); timed from the start of the process(es) until the database (polled every 100 ms) shows all $MAILS rows \`sent\`. For "worker x2" and for the second sink the same rows are queued again (\`UPDATE outbox SET state = 'queued', attempts = 0, sent_at = NULL ...\`)
+- The first measurement sends the rows exactly as the sign-ups left them, with the table statistics InnoDB had then; after it, \`ANALYZE TABLE outbox, registrations\` brings them up to date for all the others (see the plans below)
+- Before each measurement the script waits until MariaDB is quiet (InnoDB purge and flushing after the sign-ups or the re-queue; ≤ 2 CPU ticks in 0.5 s and history list < 100). Waits, and compiler/test-runner processes present before/after each measurement: $DISTURB
 - Sinks: \`bench/smtp_sink.py\`, aiosmtpd 1.4 on one asyncio loop; **discard** answers 250 and drops the message, **maildir** is aiosmtpd's \`Mailbox\` handler (as \`ops/lib/stack.sh\` runs it for the tests). Each sink is one process used for all three senders
 - Plain client: \`bench/mail_ceiling.py\`, Python smtplib, one connection, \`sendmail()\` $MAILS times with the message the worker sent (as the sink received it; only the Message-ID made unique)
 
@@ -515,7 +605,7 @@ measurement; the worker's are read from \`/proc/PID/stat\` the moment all rows w
 RSS is VmHWM (for two workers: each). "Other" is everything else busy on the machine meanwhile
 (the 100 ms database poller, this script, other people's work), with the idle time.
 
-Database work per message (\`SHOW GLOBAL STATUS\` over the measurement, the poller's queries taken out):
+MariaDB's work per message for the workers' user (\`userstat\`, \`information_schema.USER_STATISTICS\`; the poller connects as root and is not counted), the global redo-log writes and fsyncs, and the table statistics and plan of the claim's UPDATE at the start of each measurement:
 
 $DBLINES
 Checks:

@@ -13,7 +13,7 @@ client that does nothing but send.
 
 Timed from before the connect to after the last 250 reply (QUIT not included). The last line is
 machine-readable: "CEILING {json}" (messages, seconds, messages_per_second, bytes_per_message,
-client_cpu_seconds, errors). Standard library only.
+client_cpu_seconds, client_peak_rss_kib, errors). Standard library only.
 """
 
 import argparse
@@ -97,6 +97,7 @@ def main():
         "bytes_per_message": len(template),
         "envelope": f"{mail_from} -> {rcpt_to}",
         "client_cpu_seconds": round((r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime), 3),
+        "client_peak_rss_kib": r1.ru_maxrss,
         "errors": len(errors),
         "error_examples": errors[:5],
     }

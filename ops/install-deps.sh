@@ -17,7 +17,15 @@ PACKAGES=(
 	# tests
 	libgtest-dev libgmock-dev googletest
 	python3-aiosmtpd python3-pytest python3-openpyxl wrk
+	# browser tests (tests/browser): Debian's chromium driven by npm's playwright-core;
+	# CJK fonts, or Chromium draws Japanese as empty boxes
+	chromium fonts-noto-cjk nodejs
 )
+# Debian's nodejs needs its npm package; NodeSource's nodejs ships npm itself and conflicts
+# with that package, so ask for it only when there is no npm at all.
+if ! command -v npm >/dev/null 2>&1; then
+	PACKAGES+=(npm)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

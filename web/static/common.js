@@ -37,13 +37,11 @@ const TEXTS = {
     fact_venue: '会場',
     fact_fee: '参加費',
     fact_capacity: '定員',
-    fact_seats: '残席',
     fact_window: '申込受付期間',
     venue_online: 'オンライン（Web会議システム。参加用URLはお申込みの方にメールでお送りします）',
     fee_free: '無料',
     fee_yen: (n) => `${n} 円`,
     capacity_text: (n) => `${n} 名（事前申込・先着順）`,
-    seats_text: (n) => `${n} 席`,
     program_link: 'プログラム・開催案内',
     external: '（外部サイト）',
     // availability notices
@@ -92,7 +90,7 @@ const TEXTS = {
     submit_waitlist: 'キャンセル待ちに登録する',
     sending: '送信中…',
     // outcomes
-    summary_heading: (n) => `入力内容をご確認ください（${n} 件）`,
+    summary_heading: (n) => `入力内容をご確認ください（${n}\u00a0件）`,
     err_not_open: (when) => `申込受付はまだ始まっていません。${when ? `受付開始は ${when} です。` : ''}`,
     err_closed: '申込受付は終了しました。',
     err_sold_out_waitlist:
@@ -173,13 +171,11 @@ const TEXTS = {
     fact_venue: 'Venue',
     fact_fee: 'Fee',
     fact_capacity: 'Capacity',
-    fact_seats: 'Seats left',
     fact_window: 'Registration',
     venue_online: 'Online (web conference; the join link is mailed to registrants)',
     fee_free: 'Free',
     fee_yen: (n) => `JPY ${n}`,
     capacity_text: (n) => `${n} (advance registration, first come first served)`,
-    seats_text: (n) => `${n}`,
     program_link: 'Programme and announcement',
     external: ' (external site, Japanese)',
     notice_not_open: (when) => `Registration has not opened yet. It opens ${when}.`,
@@ -383,6 +379,21 @@ function timeText(p) {
 
 function withZone(text, tz) {
   return lang === 'ja' ? `${text}（${zoneName(tz)}）` : `${text} (${zoneName(tz)})`;
+}
+
+// The same text as a node whose zone part never breaks inside ("（日本\n時間）" on a phone).
+function zoned(text) {
+  const m = /^(.*?)(\s?)([（(][^（(]*[）)])$/.exec(text);
+  if (!m) return document.createTextNode(text);
+  return el('span', {}, m[1], m[2], el('span', { class: 'nowrap' }, m[3]));
+}
+
+export function periodNode(startIso, endIso, tz) {
+  return zoned(formatPeriod(startIso, endIso, tz));
+}
+
+export function windowNode(opensIso, closesIso, tz) {
+  return zoned(formatWindow(opensIso, closesIso, tz));
 }
 
 // "2024年2月28日(水) 14:00〜17:00（日本時間）" / "Wed 28 Feb 2024, 14:00–17:00 (Japan time)",

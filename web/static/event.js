@@ -2,8 +2,8 @@
 // event's fields, errors next to their fields, the waitlist offer, and the result.
 
 import {
-  api, append, clear, el, formatInstant, formatNumber, formatPeriod, formatWindow, initLangSwitch,
-  initialLang, localHref, setLang, stateBadge, t, currentLang, waitText,
+  api, append, clear, el, formatInstant, formatNumber, initLangSwitch,
+  initialLang, localHref, periodNode, setLang, stateBadge, t, currentLang, waitText, windowNode,
 } from './common.js';
 
 const CATEGORIES = ['industry', 'academia', 'cro', 'healthcare', 'government', 'other'];
@@ -102,14 +102,13 @@ function renderHeader() {
   const r = e.registration;
   document.title = `${eventTitle(e)} | ${t('site_name')}`;
   const facts = [
-    [t('fact_when'), formatPeriod(e.starts_at, e.ends_at, e.timezone)],
+    [t('fact_when'), periodNode(e.starts_at, e.ends_at, e.timezone)],
     [t('fact_venue'), e.venue === 'online' ? t('venue_online') : e.venue],
     [t('fact_fee'), Number(e.fee) === 0 ? t('fee_free') : t('fee_yen', formatNumber(e.fee))],
     [t('fact_capacity'), t('capacity_text', formatNumber(e.capacity))],
-    [t('fact_window'), formatWindow(r.opens_at, r.closes_at, e.timezone)],
+    [t('fact_window'), windowNode(r.opens_at, r.closes_at, e.timezone)],
   ];
-  if (r.state === 'open') facts.push([t('fact_seats'), t('seats_text', formatNumber(r.seats_remaining))]);
-  h.append(
+  append(h, [
     el('h1', { id: 'event-title' }, eventTitle(e)),
     el('p', { class: 'event-status' },
       stateBadge(r),
@@ -120,12 +119,12 @@ function renderHeader() {
     e.description?.[currentLang()] ? el('p', { class: 'description' }, e.description[currentLang()]) : null,
     e.program_url
       ? el('p', {}, el('a', { href: e.program_url, rel: 'noopener noreferrer' }, t('program_link')), t('external'))
-      : null);
+      : null]);
 }
 
 function renderContact() {
   const c = state.event?.contact;
-  if (!c || (!c.name && !c.email && !c.phone)) {
+  if (!c || (!c.name && !c.email && !c.phone) || state.receipt) {
     dom.contact.hidden = true;
     return;
   }
@@ -151,7 +150,8 @@ function renderAvailability() {
     notice = el('p', { class: 'notice notice-info', id: 'availability-notice' }, t('notice_not_open', formatInstant(r.opens_at, e.timezone)));
   } else if (r.state === 'closed') {
     notice = el('p', { class: 'notice notice-closed', id: 'availability-notice' }, t('notice_closed'));
-  } else if (r.state === 'full') {
+  } else if (r.state === 'full' && state.outcome?.code !== 'sold_out') {
+    // (after a sold_out answer the status message above the form says it, with the offer)
     notice = el('p', { class: 'notice notice-warning', id: 'availability-notice' },
       r.waitlist_available ? t('notice_full_waitlist') : t('notice_full'));
   }
@@ -505,6 +505,8 @@ function handleProblem(res, data) {
     state.formClosed = true;
   }
   if (code === 'sold_out' && state.event) {
+    // From now on the form signs up for the waitlist (the offer's button and the form's own).
+    state.waitlistMode = outcome.waitlistAvailable;
     state.event.registration.state = 'full';
     state.event.registration.seats_remaining = 0;
     state.event.registration.waitlist_available = outcome.waitlistAvailable;
@@ -544,14 +546,14 @@ function renderResult() {
   const waitlisted = r.status === 'waitlisted';
   clear(dom.result);
   dom.result.className = `panel result ${waitlisted ? 'result-waitlisted' : 'result-confirmed'}`;
-  dom.result.append(
+  append(dom.result, [
     el('h2', { id: 'result-heading', tabindex: '-1' }, waitlisted ? t('result_waitlisted') : t('result_confirmed')),
     el('dl', { class: 'receipt' },
       el('div', { class: 'receipt-number' }, el('dt', {}, t('result_number')), el('dd', { id: 'receipt-number' }, String(r.number))),
       el('div', {}, el('dt', {}, t('result_status')),
         el('dd', { id: 'receipt-status' }, waitlisted ? t('status_waitlisted', r.waitlist_position) : t('status_confirmed'))),
       el('div', {}, el('dt', {}, t('result_event')), el('dd', {}, eventTitle(e))),
-      el('div', {}, el('dt', {}, t('result_when')), el('dd', {}, formatPeriod(e.starts_at, e.ends_at, e.timezone)))),
+      el('div', {}, el('dt', {}, t('result_when')), el('dd', {}, periodNode(e.starts_at, e.ends_at, e.timezone)))),
     append(el('p', { class: 'mail-sent', id: 'mail-sent' }), t('result_mail_sent', r.email)),
     waitlisted ? el('p', {}, t('result_waitlist_note')) : null,
     el('p', {}, t('result_keep_number')),
@@ -561,7 +563,9 @@ function renderResult() {
       el('li', {}, t('result_no_mail_address')),
       el('li', {}, t('result_no_mail_contact'))),
     e.contact ? contactBlock(e.contact) : null,
-    el('p', {}, el('a', { href: localHref('/') }, t('result_back'))));
+    el('p', {}, el('a', { href: localHref('/') }, t('result_back')))]);
+  // The result repeats the contact; the section below would only say it twice.
+  dom.contact.hidden = true;
 }
 
 // ---------------------------------------------------------------- start

@@ -1,7 +1,7 @@
 // The list of public events at /: title, date in the event's zone, state, seats, link.
 
 import {
-  api, clear, el, formatInstant, formatNumber, formatPeriod, initLangSwitch, initialLang, localHref,
+  api, clear, el, formatInstant, formatNumber, initLangSwitch, periodNode, initialLang, localHref,
   setLang, stateBadge, t,
 } from './common.js';
 
@@ -22,7 +22,7 @@ function card(e, heading = 'h2') {
   const id = `ev-${e.slug}`;
   return el('li', { class: `event-card state-${e.registration.state.replace('_', '-')}` },
     el(heading, { class: 'event-card-title', id }, el('a', { href }, title)),
-    el('p', { class: 'event-card-when' }, formatPeriod(e.starts_at, e.ends_at, e.timezone)),
+    el('p', { class: 'event-card-when' }, periodNode(e.starts_at, e.ends_at, e.timezone)),
     el('p', { class: 'event-card-status' },
       stateBadge(e.registration),
       e.restricted ? el('span', { class: 'badge badge-restricted' }, t('restricted')) : null,

@@ -87,6 +87,14 @@ const live = new Set();
 process.on('exit', () => {
   for (const rd of live) rd.proc?.kill('SIGKILL');
 });
+// ctest's timeout or ops/test's cleanup: never leave a server behind (playwright closes the
+// browser on these signals itself).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    for (const rd of live) rd.proc?.kill('SIGKILL');
+    setImmediate(() => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
+  });
+}
 
 export class Regdesk {
   constructor(dbUrl, env = {}) {

@@ -1,0 +1,281 @@
+// Organiser dashboard: token sign-in kept for this tab only (sessionStorage), the attendee
+// list with search and status filter, exports, charts, cancellation, announcements and the
+// outbox. Everything is built with textContent / createElement: no HTML from data.
+"use strict";
+
+(() => {
+  const TOKEN_KEY = "regdesk.adminToken";
+  const params = new URLSearchParams(location.search);
+  const lang = params.get("lang") === "en" ? "en" : "ja";
+  document.documentElement.lang = lang;
+
+  const T = {
+    ja: {
+      title: "主催者ダッシュボード", signIn: "サインイン", token: "管理トークン",
+      tokenHelp: "このタブを閉じるとサインアウトします。", badToken: "トークンが正しくありません。",
+      signOut: "サインアウト", event: "イベント", confirmed: "確定", waitlisted: "キャンセル待ち",
+      cancelled: "キャンセル", seats: "残席", joins: "参加（入室）", perDay: "日別の申込数",
+      byCategory: "所属区分別（確定・キャンセル待ち）", exports: "参加者リストのダウンロード",
+      csv: "CSV（UTF-8）", cp932: "CSV（Shift_JIS・旧Excel用）", xlsx: "Excel（.xlsx）",
+      list: "参加者一覧", search: "検索（氏名・メール・所属・受付番号）", status: "状態", all: "すべて",
+      number: "受付番号", name: "氏名", email: "メールアドレス", org: "所属", registered: "登録日時",
+      action: "操作", cancel: "キャンセルする", confirmCancel: "この登録をキャンセルしますか？空いた席はキャンセル待ちの方に移ります。",
+      announce: "お知らせメールの送信", subjectJa: "件名（日本語）", subjectEn: "件名（英語）",
+      bodyJa: "本文（日本語）", bodyEn: "本文（英語）", to: "宛先", send: "送信する",
+      sent: (n) => `${n}名にお知らせを送信予約しました。`, mail: "メール送信状況",
+      queued: "送信待ち", sending: "送信中", sentState: "送信済み", failed: "失敗", mailCancelled: "取消",
+      showing: (n, m) => `${m}件中 ${n}件を表示`, error: "エラーが発生しました：", none: "該当する登録はありません。",
+      categories: { industry: "製造販売業者", academia: "アカデミア", cro: "CRO", healthcare: "医療機関", government: "行政", other: "その他", unknown: "未回答" },
+      lang: "English",
+    },
+    en: {
+      title: "Organiser dashboard", signIn: "Sign in", token: "Admin token",
+      tokenHelp: "You are signed out when this tab closes.", badToken: "That token is not valid.",
+      signOut: "Sign out", event: "Event", confirmed: "Confirmed", waitlisted: "Waitlisted",
+      cancelled: "Cancelled", seats: "Seats left", joins: "Joined", perDay: "Sign-ups per day",
+      byCategory: "By category (confirmed and waitlisted)", exports: "Download the attendee list",
+      csv: "CSV (UTF-8)", cp932: "CSV (Shift_JIS, older Excel)", xlsx: "Excel (.xlsx)",
+      list: "Registrations", search: "Search (name, e-mail, organisation, number)", status: "Status", all: "All",
+      number: "No.", name: "Name", email: "E-mail", org: "Organisation", registered: "Registered",
+      action: "Action", cancel: "Cancel", confirmCancel: "Cancel this registration? The seat goes to the waitlist.",
+      announce: "Send an announcement", subjectJa: "Subject (Japanese)", subjectEn: "Subject (English)",
+      bodyJa: "Body (Japanese)", bodyEn: "Body (English)", to: "To", send: "Send",
+      sent: (n) => `Announcement queued for ${n} people.`, mail: "Mail",
+      queued: "Queued", sending: "Sending", sentState: "Sent", failed: "Failed", mailCancelled: "Cancelled",
+      showing: (n, m) => `Showing ${n} of ${m}`, error: "Something went wrong: ", none: "No matching registrations.",
+      categories: { industry: "Marketing-authorisation holder", academia: "Academia", cro: "CRO", healthcare: "Healthcare", government: "Government", other: "Other", unknown: "Not given" },
+      lang: "日本語",
+    },
+  }[lang];
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, attrs = {}, ...children) => {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (k === "text") node.textContent = v;
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v);
+    }
+    for (const c of children) node.append(c);
+    return node;
+  };
+  const svg = (tag, attrs = {}) => {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    return node;
+  };
+
+  let token = sessionStorage.getItem(TOKEN_KEY) || "";
+  let rows = [];
+
+  async function api(method, path, body) {
+    const res = await fetch(path, {
+      method,
+      headers: Object.assign({ Authorization: `Bearer ${token}`, "Accept-Language": lang },
+                             body ? { "Content-Type": "application/json" } : {}),
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (res.status === 401) { signOut(); throw new Error(T.badToken); }
+    if (!res.ok) {
+      let detail = res.statusText;
+      try { const p = await res.json(); detail = p.detail || p.title || detail; } catch (_) { /* not JSON */ }
+      throw new Error(detail);
+    }
+    return res;
+  }
+
+  function say(msg, kind = "info") {
+    const box = $("messages");
+    box.textContent = msg;
+    box.className = `messages ${kind}`;
+  }
+
+  function signOut() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    token = "";
+    $("dashboard").hidden = true;
+    $("signin").hidden = false;
+    $("token").focus();
+  }
+
+  async function signIn(event) {
+    event.preventDefault();
+    token = $("token").value.trim();
+    try {
+      await loadEvents();
+      sessionStorage.setItem(TOKEN_KEY, token);
+      $("token").value = "";
+      $("signin").hidden = true;
+      $("dashboard").hidden = false;
+      say("");
+    } catch (e) {
+      $("signin-error").textContent = T.badToken;
+      token = "";
+    }
+  }
+
+  async function loadEvents() {
+    const { events } = await (await api("GET", "/api/v1/admin/events")).json();
+    const select = $("event");
+    select.replaceChildren(...events.map((e) => el("option", { value: e.slug, text: e.title[lang] || e.title.ja })));
+    if (events.length) await loadEvent();
+  }
+
+  const slug = () => $("event").value;
+
+  async function loadEvent() {
+    await Promise.all([loadStats(), loadRegistrations(), loadMail()]);
+  }
+
+  async function loadStats() {
+    const s = await (await api("GET", `/api/v1/admin/events/${slug()}/stats`)).json();
+    const cards = [[T.confirmed, s.counts.confirmed], [T.waitlisted, s.counts.waitlisted],
+                   [T.cancelled, s.counts.cancelled], [T.seats, `${s.seats_remaining} / ${s.capacity}`],
+                   [T.joins, s.joins]];
+    $("summary").replaceChildren(...cards.map(([k, v]) =>
+      el("div", { class: "card" }, el("div", { class: "card-label", text: k }), el("div", { class: "card-value", text: String(v) }))));
+    drawBars($("chart-days"), s.signups_per_day.map((d) => [d.date.slice(5), d.count]), T.perDay, false);
+    const order = ["industry", "academia", "cro", "healthcare", "government", "other", "unknown"];
+    const categories = Object.entries(s.by_category).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+    drawBars($("chart-categories"), categories.map(([k, v]) => [T.categories[k] || k, v]), T.byCategory, true);
+    const mail = s.mail;
+    $("mail-counts").replaceChildren(...[["queued", T.queued], ["sending", T.sending], ["sent", T.sentState],
+                                         ["failed", T.failed], ["cancelled", T.mailCancelled]]
+      .map(([k, label]) => el("li", { class: `mail-${k}` }, el("span", { text: label }), el("strong", { text: String(mail[k] || 0) }))));
+  }
+
+  // A bar chart in plain SVG: vertical bars for days, horizontal for categories.
+  function drawBars(container, data, title, horizontal) {
+    const width = 560, rowH = 26, pad = 8;
+    const max = Math.max(1, ...data.map(([, v]) => v));
+    const chart = svg("svg", { role: "img", "aria-label": title, class: "chart" });
+    chart.append(Object.assign(svg("title"), { textContent: title }));
+    if (horizontal) {
+      const labelW = 190, height = data.length * rowH + pad * 2;
+      chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+      data.forEach(([label, v], i) => {
+        const y = pad + i * rowH, w = ((width - labelW - 50) * v) / max;
+        chart.append(Object.assign(svg("text", { x: labelW - 6, y: y + 17, "text-anchor": "end", class: "chart-label" }), { textContent: label }));
+        chart.append(svg("rect", { x: labelW, y: y + 4, width: Math.max(w, v ? 2 : 0), height: rowH - 8, class: "bar" }));
+        chart.append(Object.assign(svg("text", { x: labelW + w + 6, y: y + 17, class: "chart-value" }), { textContent: String(v) }));
+      });
+    } else {
+      const height = 220, base = height - 30, n = Math.max(data.length, 1);
+      const slot = (width - pad * 2) / n, barW = Math.min(40, slot * 0.7);
+      chart.setAttribute("viewBox", `0 0 ${width} ${height}`);
+      chart.append(svg("line", { x1: pad, x2: width - pad, y1: base, y2: base, class: "axis" }));
+      data.forEach(([label, v], i) => {
+        const h = ((base - 24) * v) / max, x = pad + i * slot + (slot - barW) / 2;
+        chart.append(svg("rect", { x, y: base - h, width: barW, height: h, class: "bar" }));
+        chart.append(Object.assign(svg("text", { x: x + barW / 2, y: base - h - 4, "text-anchor": "middle", class: "chart-value" }), { textContent: String(v) }));
+        chart.append(Object.assign(svg("text", { x: x + barW / 2, y: base + 18, "text-anchor": "middle", class: "chart-label" }), { textContent: label }));
+      });
+    }
+    container.replaceChildren(chart);
+  }
+
+  async function loadRegistrations() {
+    const status = $("status").value;
+    const q = status ? `&status=${status}` : "";
+    rows = (await (await api("GET", `/api/v1/admin/events/${slug()}/registrations?format=json${q}`)).json()).registrations;
+    renderRows();
+  }
+
+  function renderRows() {
+    const needle = $("search").value.trim().toLowerCase();
+    const shown = rows.filter((r) => !needle ||
+      [r.name, r.name_kana, r.email, r.organization, String(r.number)].some((f) => (f || "").toLowerCase().includes(needle)));
+    $("count").textContent = T.showing(shown.length, rows.length);
+    const body = $("rows");
+    if (!shown.length) {
+      body.replaceChildren(el("tr", {}, el("td", { colspan: "7", text: T.none })));
+      return;
+    }
+    body.replaceChildren(...shown.slice(0, 2000).map((r) => {
+      const action = r.status === "cancelled" ? el("span", { text: "—" })
+        : el("button", { type: "button", class: "danger", "data-id": r.id, text: T.cancel, onclick: () => cancel(r) });
+      return el("tr", {},
+        el("td", { text: String(r.number) }), el("td", { text: T[r.status] || r.status }),
+        el("td", { text: r.name }), el("td", { text: r.email }), el("td", { text: r.organization }),
+        el("td", { text: (r.registered_at || "").replace("T", " ").slice(0, 16) }), el("td", {}, action));
+    }));
+  }
+
+  async function cancel(r) {
+    if (!confirm(`${T.confirmCancel}\n${r.number} ${r.name}`)) return;
+    try {
+      await api("POST", `/api/v1/admin/events/${slug()}/registrations/${r.id}/cancel`);
+      await loadEvent();
+    } catch (e) { say(T.error + e.message, "error"); }
+  }
+
+  async function download(format, encoding) {
+    try {
+      const res = await api("GET", `/api/v1/admin/events/${slug()}/registrations?format=${format}&encoding=${encoding}`);
+      const blob = await res.blob();
+      const name = (res.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+      const a = el("a", { href: URL.createObjectURL(blob), download: name ? name[1] : `registrations.${format}` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    } catch (e) { say(T.error + e.message, "error"); }
+  }
+
+  async function loadMail() {
+    const { mail } = await (await api("GET", `/api/v1/admin/events/${slug()}/mail?state=failed`)).json();
+    $("mail-failed").replaceChildren(...mail.slice(0, 50).map((m) =>
+      el("li", { text: `${m.kind} → ${m.email}: ${m.last_error || ""}` })));
+  }
+
+  async function announce(event) {
+    event.preventDefault();
+    const body = {
+      subject: { ja: $("subject-ja").value, en: $("subject-en").value },
+      body: { ja: $("body-ja").value, en: $("body-en").value },
+      to: $("to").value,
+    };
+    try {
+      const r = await (await api("POST", `/api/v1/admin/events/${slug()}/announcements`, body)).json();
+      say(T.sent(r.recipients), "ok");
+      event.target.reset();
+      await loadStats();
+    } catch (e) { say(T.error + e.message, "error"); }
+  }
+
+  function labels() {
+    document.title = T.title;
+    for (const node of document.querySelectorAll("[data-t]")) node.textContent = T[node.dataset.t];
+    for (const node of document.querySelectorAll("[data-placeholder]")) node.placeholder = T[node.dataset.placeholder];
+    const other = new URLSearchParams(location.search);
+    other.set("lang", lang === "en" ? "ja" : "en");
+    $("lang").href = `?${other}`;
+    $("lang").textContent = T.lang;
+    $("status").replaceChildren(el("option", { value: "", text: T.all }),
+      ...["confirmed", "waitlisted", "cancelled"].map((s) => el("option", { value: s, text: T[s] })));
+    $("to").replaceChildren(...[["confirmed", T.confirmed], ["waitlisted", T.waitlisted], ["all", T.all]]
+      .map(([v, t]) => el("option", { value: v, text: t })));
+  }
+
+  document.addEventListener("DOMContentLoaded", async () => {
+    labels();
+    $("signin-form").addEventListener("submit", signIn);
+    $("signout").addEventListener("click", signOut);
+    $("event").addEventListener("change", () => loadEvent().catch((e) => say(T.error + e.message, "error")));
+    $("status").addEventListener("change", () => loadRegistrations().catch((e) => say(T.error + e.message, "error")));
+    $("search").addEventListener("input", renderRows);
+    $("export-csv").addEventListener("click", () => download("csv", "utf-8"));
+    $("export-cp932").addEventListener("click", () => download("csv", "cp932"));
+    $("export-xlsx").addEventListener("click", () => download("xlsx", "utf-8"));
+    $("announce-form").addEventListener("submit", announce);
+    if (token) {
+      try {
+        await loadEvents();
+        $("signin").hidden = true;
+        $("dashboard").hidden = false;
+        return;
+      } catch (_) { signOut(); }
+    }
+    $("signin").hidden = false;
+  });
+})();
