@@ -16,5 +16,7 @@ std::string trim(std::string_view utf8);
 std::string ascii_lower(std::string_view s);
 // C0 controls, DEL and C1 controls (U+0080..U+009F); allow_newlines lets LF through.
 bool has_control_chars(std::string_view utf8, bool allow_newlines = false);
+// %XX escapes (URLs, form bodies); with plus_as_space, '+' is a space as in form encoding.
+std::string percent_decode(std::string_view s, bool plus_as_space);
 
 }  // namespace regdesk::text

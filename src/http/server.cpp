@@ -1,3 +1,4 @@
+#include "domain/text.hpp"
 #include "http/server.hpp"
 
 #include <pistache/endpoint.h>
@@ -19,20 +20,6 @@ using namespace Pistache;
 
 namespace {
 
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') out += ' ';
-    else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-             std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -102,7 +89,7 @@ class PistacheHandler : public Http::Handler {
     req.method = Http::methodString(in.method());
     req.path = in.resource();
     for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it)
-      req.query[it->first] = percent_decode(it->second);
+      req.query[it->first] = text::percent_decode(it->second, true);
     for (const auto& [name, raw] : in.headers().rawList()) req.headers[lower(name)] = raw.value();
     for (const auto& h : in.headers().list()) {
       std::ostringstream v;

@@ -2,23 +2,9 @@
 
 #include <cctype>
 
-namespace regdesk::store {
+#include "domain/text.hpp"
 
-namespace {
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-}  // namespace
+namespace regdesk::store {
 
 std::string DbSettings::redacted() const {
   std::string out = "mysql://" + user + (password.empty() ? "" : ":***") + "@" + host;
@@ -44,7 +30,7 @@ std::optional<DbSettings> parse_db_url(const std::string& url, std::string& erro
       size_t end = query.find('&', start);
       if (end == std::string::npos) end = query.size();
       std::string kv = query.substr(start, end - start);
-      if (kv.rfind("socket=", 0) == 0) s.socket = percent_decode(kv.substr(7));
+      if (kv.rfind("socket=", 0) == 0) s.socket = text::percent_decode(kv.substr(7), false);
       else if (!kv.empty()) {
         error = "unknown URL parameter '" + kv + "' (only socket= is understood)";
         return std::nullopt;
@@ -56,8 +42,8 @@ std::optional<DbSettings> parse_db_url(const std::string& url, std::string& erro
     std::string userinfo = rest.substr(0, at);
     rest = rest.substr(at + 1);
     auto colon = userinfo.find(':');
-    s.user = percent_decode(userinfo.substr(0, colon));
-    if (colon != std::string::npos) s.password = percent_decode(userinfo.substr(colon + 1));
+    s.user = text::percent_decode(userinfo.substr(0, colon), false);
+    if (colon != std::string::npos) s.password = text::percent_decode(userinfo.substr(colon + 1), false);
   }
   auto slash = rest.find('/');
   std::string hostport = rest.substr(0, slash);

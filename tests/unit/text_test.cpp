@@ -184,4 +184,13 @@ TEST(HasControlChars, TreatsIllFormedUtf8AsControl) {
 }
 
 }  // namespace
+TEST(PercentDecode, DecodesEscapesAndOnlyFormsTurnPlusIntoSpace) {
+  EXPECT_EQ(text::percent_decode("a%20b%2Fc", false), "a b/c");
+  EXPECT_EQ(text::percent_decode("p%40ss+word", false), "p@ss+word");
+  EXPECT_EQ(text::percent_decode("p%40ss+word", true), "p@ss word");
+  EXPECT_EQ(text::percent_decode("%E5%B1%B1", false), "\xE5\xB1\xB1");
+  EXPECT_EQ(text::percent_decode("bad%2", false), "bad%2");
+  EXPECT_EQ(text::percent_decode("bad%zz%", false), "bad%zz%");
+}
+
 }  // namespace regdesk::text
