@@ -90,6 +90,8 @@ text = open(path, encoding="utf-8").read()
 section = sys.argv[1]
 if "<!-- export -->" in text:
     text = re.sub(r"<!-- export -->.*?<!-- /export -->", lambda _: section, text, flags=re.S)
+elif "<!-- /notes -->" in text:  # bench/run.sh keeps only the notes block: stay inside it
+    text = text.replace("<!-- /notes -->", section + "\n\n<!-- /notes -->", 1)
 else:
     text = text.rstrip("\n") + "\n\n" + section + "\n"
 open(path, "w", encoding="utf-8").write(text)

@@ -28,8 +28,11 @@ constexpr const char* kTake =
 constexpr const char* kDetails =
     "SELECT o.id, o.kind, o.dedupe_key, o.attempts, o.created_at, r.public_id, r.number, r.status,"
     " r.email, r.name, r.organization, r.locale,"
-    " (SELECT COUNT(*) FROM registrations w WHERE w.event_id = r.event_id"
-    "   AND w.status = 'waitlisted' AND w.number <= r.number),"
+    // Only a waitlisted person has a position; skipping the count for everyone else keeps a
+    // stale-statistics plan from scanning the event's registrations for every mail.
+    " CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w"
+    "   WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.number <= r.number)"
+    "   ELSE 0 END,"
     " e.document, a.subject_ja, a.subject_en, a.body_ja, a.body_en"
     " FROM outbox o JOIN registrations r ON r.public_id = o.registration_public_id"
     " JOIN events e ON e.id = o.event_id LEFT JOIN announcements a ON a.id = o.announcement_id"

@@ -18,8 +18,11 @@ namespace q {
 constexpr const char* kSelect =
     "SELECT r.id, r.public_id, r.event_id, e.slug, r.number, r.status, r.email, r.name, r.locale,"
     " r.registered_at, r.cancelled_at, r.first_joined_at,"
-    " (SELECT COUNT(*) FROM registrations w WHERE w.event_id = r.event_id"
-    "   AND w.status = 'waitlisted' AND w.number <= r.number)"
+    // Only a waitlisted person has a position; skipping the count for everyone else keeps a
+    // stale-statistics plan from scanning the event's registrations for every mail.
+    " CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w"
+    "   WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.number <= r.number)"
+    "   ELSE 0 END"
     " FROM registrations r JOIN events e ON e.id = r.event_id WHERE ";
 constexpr const char* kEventOf = "SELECT event_id FROM registrations WHERE ";
 constexpr const char* kLockLedger =
