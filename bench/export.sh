@@ -5,7 +5,7 @@
 #   bench/export.sh            (ROWS=100000 by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=../ops/lib/stack.sh
+# shellcheck source=ops/lib/stack.sh
 source ops/lib/stack.sh
 
 ROWS=${ROWS:-100000}

@@ -17,6 +17,8 @@ PACKAGES=(
 	# tests
 	libgtest-dev libgmock-dev googletest
 	python3-aiosmtpd python3-pytest python3-openpyxl wrk
+	# benchmarks (bench/*.sh)
+	jq bc
 	# browser tests (tests/browser): Debian's chromium driven by npm's playwright-core;
 	# CJK fonts, or Chromium draws Japanese as empty boxes
 	chromium fonts-noto-cjk nodejs
