@@ -1,27 +1,27 @@
 #include "app/commands.hpp"
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "app/config.hpp"
 #include "codec/event_document.hpp"
 #include "domain/time.hpp"
+#include "export/registration_export.hpp"
 #include "http/admin_auth.hpp"
 #include "http/server.hpp"
+#include "mail/outbox_worker.hpp"
 #include "store/connection_pool.hpp"
 #include "store/event_store.hpp"
 #include "store/group_admission.hpp"
-#include "mail/outbox_worker.hpp"
 #include "store/migrations.hpp"
-#include "export/registration_export.hpp"
 #include "store/organiser_store.hpp"
 #include "store/outbox_store.hpp"
 #include "store/registration_store.hpp"
@@ -64,7 +64,8 @@ int cmd_import(const Config& config, const std::vector<std::string>& files) {
     }
     auto parsed = codec::parse_event_document(doc);
     if (!parsed.event) {
-      for (const auto& p : parsed.problems) std::cerr << file << ": " << p.key << ": " << p.message << "\n";
+      for (const auto& p : parsed.problems)
+        std::cerr << file << ": " << p.key << ": " << p.message << "\n";
       ++failures;
       continue;
     }
@@ -130,8 +131,9 @@ int cmd_export(const Config& config, const std::string& slug, const std::string&
     std::cerr << "no event '" << slug << "'\n";
     return 1;
   }
-  auto f = format == "csv" ? exporting::Format::kCsv
-           : format == "xlsx" ? exporting::Format::kXlsx : exporting::Format::kJson;
+  auto f = format == "csv"    ? exporting::Format::kCsv
+           : format == "xlsx" ? exporting::Format::kXlsx
+                              : exporting::Format::kJson;
   auto e = encoding == "cp932" ? exporting::Encoding::kCp932 : exporting::Encoding::kUtf8;
   // .xlsx is a zip file and needs a real file; CSV and JSON stream straight to stdout.
   std::string xlsx_path;
@@ -159,7 +161,8 @@ int cmd_export(const Config& config, const std::string& slug, const std::string&
   }
   std::cerr << "exported " << rows << " registrations";
   if (writer->replaced_characters())
-    std::cerr << "; " << writer->replaced_characters() << " characters CP932 lacks were replaced by 〓";
+    std::cerr << "; " << writer->replaced_characters()
+              << " characters CP932 lacks were replaced by 〓";
   std::cerr << "\n";
   return 0;
 }
@@ -184,7 +187,8 @@ int cmd_purge(const Config& config, const std::string& slug, int days) {
     int rows = organiser.purge(id, clock->now());
     std::cout << "purged the personal data of " << rows << " registrations of " << name << "\n";
   }
-  if (due.empty()) std::cout << "nothing to purge (events that ended over " << days << " days ago)\n";
+  if (due.empty())
+    std::cout << "nothing to purge (events that ended over " << days << " days ago)\n";
   return 0;
 }
 
@@ -210,8 +214,8 @@ int cmd_serve(const Config& config) {
   store::RegistrationStore registrations(pool);
   store::OutboxStore outbox(pool);
   store::OrganiserStore organiser(pool);
-  http::HttpServer server(config.http, http::Services{*clock, pool, events, admission, registrations,
-                                                      outbox, organiser});
+  http::HttpServer server(config.http, http::Services{*clock, pool, events, admission,
+                                                      registrations, outbox, organiser});
   server.start();
   std::unique_ptr<mail::OutboxWorker> worker;
   std::thread worker_thread;
@@ -224,8 +228,8 @@ int cmd_serve(const Config& config) {
     std::cout << "rehearsal clock: started as if it were " << format_utc(clock->now()) << std::endl;
 
   wait_for_stop_signal(stop_signals);
-  server.stop();      // no new requests
-  admission.stop();   // answer what is queued
+  server.stop();     // no new requests
+  admission.stop();  // answer what is queued
   if (worker) {
     worker->stop();
     worker_thread.join();
@@ -239,7 +243,8 @@ int run_cli(int argc, char** argv) {
   CLI::App app{"regdesk: registration for symposia and online events"};
   app.require_subcommand(1);
   std::string config_path = "config/regdesk.json";
-  auto* config_opt = app.add_option("--config", config_path, "configuration file")->capture_default_str();
+  auto* config_opt =
+      app.add_option("--config", config_path, "configuration file")->capture_default_str();
 
   auto* serve = app.add_subcommand("serve", "serve the HTTP API and pages");
   auto* worker = app.add_subcommand("worker", "send mail from the outbox (serve runs one too)");
@@ -248,14 +253,18 @@ int run_cli(int argc, char** argv) {
   events->require_subcommand(1);
   std::vector<std::string> files;
   auto* import = events->add_subcommand("import", "create or replace events from event files");
-  import->add_option("FILE", files, "event files (config/events/*.json)")->required()->check(CLI::ExistingFile);
+  import->add_option("FILE", files, "event files (config/events/*.json)")
+      ->required()
+      ->check(CLI::ExistingFile);
   std::string export_event, export_format = "csv", export_encoding = "utf-8", export_status;
   auto* exp = app.add_subcommand("export", "write an event's attendee list to stdout");
   exp->add_option("--event", export_event, "event slug")->required();
   exp->add_option("--format", export_format, "csv, xlsx or json")
-      ->check(CLI::IsMember({"csv", "xlsx", "json"}))->capture_default_str();
+      ->check(CLI::IsMember({"csv", "xlsx", "json"}))
+      ->capture_default_str();
   exp->add_option("--encoding", export_encoding, "CSV encoding: utf-8 (with BOM) or cp932")
-      ->check(CLI::IsMember({"utf-8", "cp932"}))->capture_default_str();
+      ->check(CLI::IsMember({"utf-8", "cp932"}))
+      ->capture_default_str();
   exp->add_option("--status", export_status, "only confirmed, waitlisted or cancelled")
       ->check(CLI::IsMember({"confirmed", "waitlisted", "cancelled"}));
   std::string purge_event;
@@ -263,11 +272,13 @@ int run_cli(int argc, char** argv) {
   auto* purge = app.add_subcommand(
       "purge", "anonymise personal data of events that ended retention.purge_after_days ago");
   purge->add_option("--event", purge_event, "purge this event now, whenever it ended");
-  purge->add_option("--days", purge_days, "override retention.purge_after_days")->check(CLI::NonNegativeNumber);
+  purge->add_option("--days", purge_days, "override retention.purge_after_days")
+      ->check(CLI::NonNegativeNumber);
   auto* admin = app.add_subcommand("admin", "organiser helpers");
   admin->require_subcommand(1);
   std::string token;
-  auto* hash = admin->add_subcommand("hash-token", "print the SHA-256 of a token for admin.token_sha256");
+  auto* hash =
+      admin->add_subcommand("hash-token", "print the SHA-256 of a token for admin.token_sha256");
   hash->add_option("TOKEN", token, "the token (read from stdin when omitted)");
 
   try {
@@ -290,7 +301,8 @@ int run_cli(int argc, char** argv) {
     if (*worker) return cmd_worker(config);
     if (*migrate) return cmd_migrate(config);
     if (*import) return cmd_import(config, files);
-    if (*exp) return cmd_export(config, export_event, export_format, export_encoding, export_status);
+    if (*exp)
+      return cmd_export(config, export_event, export_format, export_encoding, export_status);
     if (*purge)
       return cmd_purge(config, purge_event, purge_days >= 0 ? purge_days : config.purge_after_days);
   } catch (const ConfigError& e) {

@@ -24,7 +24,8 @@ class Section {
   ~Section() noexcept(false) {
     if (std::uncaught_exceptions()) return;
     for (auto it = obj_.begin(); it != obj_.end(); ++it)
-      if (!seen_.count(it.key())) throw ConfigError("unknown configuration key '" + where(it.key()) + "'");
+      if (!seen_.count(it.key()))
+        throw ConfigError("unknown configuration key '" + where(it.key()) + "'");
   }
   std::string where(const std::string& k) const { return path_.empty() ? k : path_ + "." + k; }
   const json* get(const std::string& k) {
@@ -72,12 +73,14 @@ class Section {
 
 void set_listen(Config& c, const std::string& listen, const std::string& source) {
   auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw ConfigError(source + " must be host:port, got '" + listen + "'");
+  if (colon == std::string::npos)
+    throw ConfigError(source + " must be host:port, got '" + listen + "'");
   c.http.host = listen.substr(0, colon);
   try {
     size_t used = 0;
     int port = std::stoi(listen.substr(colon + 1), &used);
-    if (used != listen.size() - colon - 1 || port < 0 || port > 65535) throw std::out_of_range("port");
+    if (used != listen.size() - colon - 1 || port < 0 || port > 65535)
+      throw std::out_of_range("port");
     c.http.port = port;
   } catch (const std::exception&) {
     throw ConfigError(source + " has no valid port: '" + listen + "'");
@@ -134,8 +137,9 @@ void apply_file(Config& c, const json& doc) {
     admin.strings("token_sha256", c.http.admin_token_hashes);
     for (const auto& h : c.http.admin_token_hashes)
       if (h.size() != 64 || h.find_first_not_of("0123456789abcdef") != std::string::npos)
-        throw ConfigError("'admin.token_sha256' entries must be 64 lower-case hex digits "
-                          "(regdesk admin hash-token prints one)");
+        throw ConfigError(
+            "'admin.token_sha256' entries must be 64 lower-case hex digits "
+            "(regdesk admin hash-token prints one)");
   }
   if (auto v = root.get("http")) {
     Section http(*v, "http");
@@ -198,7 +202,8 @@ Config load_config(const std::string& path, bool path_was_defaulted, const Envir
       if (used != v->size() || n < 0) throw std::invalid_argument("rate");
       c.http.signups_per_minute_per_client = n;
     } catch (const std::exception&) {
-      throw ConfigError("REGDESK_RATE_LIMIT must be a whole number of sign-ups per minute (0: off)");
+      throw ConfigError(
+          "REGDESK_RATE_LIMIT must be a whole number of sign-ups per minute (0: off)");
     }
   }
   if (auto v = env("REGDESK_NOW"); v && !v->empty()) {

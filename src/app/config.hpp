@@ -21,12 +21,11 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-
 struct Config {
   http::HttpSettings http;
   store::DbSettings database;
-  mail::WorkerSettings mail;  // SMTP, sender, pacing, lease
-  bool run_worker = true;     // `serve` runs a mail worker thread unless this is false
+  mail::WorkerSettings mail;               // SMTP, sender, pacing, lease
+  bool run_worker = true;                  // `serve` runs a mail worker thread unless this is false
   std::optional<Instant> rehearsal_start;  // REGDESK_NOW
   int purge_after_days = 90;  // `regdesk purge` anonymises events that ended this long ago
 };

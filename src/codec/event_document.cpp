@@ -39,8 +39,10 @@ class Reader {
 
   void string(const std::string& k, std::string& out, bool required = false) {
     if (const json* v = get(k, required)) {
-      if (v->is_string()) out = v->get<std::string>();
-      else fail(k, "must be a string");
+      if (v->is_string())
+        out = v->get<std::string>();
+      else
+        fail(k, "must be a string");
     }
   }
 
@@ -54,15 +56,19 @@ class Reader {
                             static_cast<unsigned long long>(std::numeric_limits<Int>::max())
                       : v->get<long long>() >= std::numeric_limits<Int>::min() &&
                             v->get<long long>() <= std::numeric_limits<Int>::max();
-      if (fits) out = v->get<Int>();
-      else fail(k, "is out of range");
+      if (fits)
+        out = v->get<Int>();
+      else
+        fail(k, "is out of range");
     }
   }
 
   void boolean(const std::string& k, bool& out) {
     if (const json* v = get(k, false)) {
-      if (v->is_boolean()) out = v->get<bool>();
-      else fail(k, "must be true or false");
+      if (v->is_boolean())
+        out = v->get<bool>();
+      else
+        fail(k, "must be true or false");
     }
   }
 
@@ -71,16 +77,20 @@ class Reader {
     const json* v = get(k, true);
     if (!v) return;
     if (!v->is_string()) return fail(k, "must be a string");
-    if (auto t = parse_rfc3339(v->get<std::string>())) out = *t;
-    else fail(k, "must be an RFC 3339 instant with offset, e.g. 2024-02-28T14:00:00+09:00");
+    if (auto t = parse_rfc3339(v->get<std::string>()))
+      out = *t;
+    else
+      fail(k, "must be an RFC 3339 instant with offset, e.g. 2024-02-28T14:00:00+09:00");
   }
 
   void duration(const std::string& k, std::chrono::seconds& out) {
     const json* v = get(k, false);
     if (!v) return;
     if (!v->is_string()) return fail(k, "must be a string");
-    if (auto d = parse_iso_duration(v->get<std::string>())) out = *d;
-    else fail(k, "must be an ISO 8601 duration such as P2D or PT1H");
+    if (auto d = parse_iso_duration(v->get<std::string>()))
+      out = *d;
+    else
+      fail(k, "must be an ISO 8601 duration such as P2D or PT1H");
   }
 
   void localized(const std::string& k, LocalizedText& out, bool required) {
@@ -185,8 +195,10 @@ EventParse parse_event_document(const json& doc) {
           for (size_t i = 0; i < list->size(); ++i) {
             auto d = (*list)[i].is_string() ? parse_iso_duration((*list)[i].get<std::string>())
                                             : std::nullopt;
-            if (d) e.reminders_before.push_back(*d);
-            else m.fail("reminders_before[" + std::to_string(i) + "]", "must be like P1D or PT1H");
+            if (d)
+              e.reminders_before.push_back(*d);
+            else
+              m.fail("reminders_before[" + std::to_string(i) + "]", "must be like P1D or PT1H");
           }
         }
       }
@@ -194,11 +206,14 @@ EventParse parse_event_document(const json& doc) {
     if (const json* v = r.get("eligibility", false)) {
       Reader el(*v, "eligibility", problems);
       if (const json* list = el.get("email_domains", false)) {
-        if (!list->is_array()) el.fail("email_domains", "must be a list of domains");
+        if (!list->is_array())
+          el.fail("email_domains", "must be a list of domains");
         else
           for (const auto& d : *list) {
-            if (d.is_string()) e.eligible_email_domains.push_back(d.get<std::string>());
-            else el.fail("email_domains", "must be a list of domains");
+            if (d.is_string())
+              e.eligible_email_domains.push_back(d.get<std::string>());
+            else
+              el.fail("email_domains", "must be a list of domains");
           }
       }
     }
@@ -211,9 +226,12 @@ EventParse parse_event_document(const json& doc) {
     if (const json* v = r.get("fields", false)) read_fields(*v, "fields", problems, e.fields);
     std::string visibility = "public";
     r.string("visibility", visibility);
-    if (visibility == "public") e.visibility = Visibility::kPublic;
-    else if (visibility == "unlisted") e.visibility = Visibility::kUnlisted;
-    else r.fail("visibility", "must be \"public\" or \"unlisted\"");
+    if (visibility == "public")
+      e.visibility = Visibility::kPublic;
+    else if (visibility == "unlisted")
+      e.visibility = Visibility::kUnlisted;
+    else
+      r.fail("visibility", "must be \"public\" or \"unlisted\"");
   }
   if (!problems.empty()) return result;
   problems = check_event(e);
@@ -223,7 +241,8 @@ EventParse parse_event_document(const json& doc) {
 
 json event_document(const Event& e) {
   json fields = json::array();
-  for (const auto& f : e.fields) fields.push_back({{"name", to_string(f.field)}, {"required", f.required}});
+  for (const auto& f : e.fields)
+    fields.push_back({{"name", to_string(f.field)}, {"required", f.required}});
   json reminders = json::array();
   for (auto d : e.reminders_before) reminders.push_back(format_iso_duration(d));
   json doc = {
@@ -247,7 +266,8 @@ json event_document(const Event& e) {
       {"mail",
        {{"meeting_link_before", format_iso_duration(e.meeting_link_before)},
         {"reminders_before", reminders}}},
-      {"contact", {{"name", e.contact.name}, {"email", e.contact.email}, {"phone", e.contact.phone}}},
+      {"contact",
+       {{"name", e.contact.name}, {"email", e.contact.email}, {"phone", e.contact.phone}}},
       {"program_url", e.program_url},
       {"fields", fields},
       {"visibility", e.visibility == Visibility::kPublic ? "public" : "unlisted"},

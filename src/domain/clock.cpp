@@ -8,10 +8,14 @@ Instant wall_now() {
 }
 }  // namespace
 
-Instant SystemClock::now() const { return wall_now(); }
+Instant SystemClock::now() const {
+  return wall_now();
+}
 
 RehearsalClock::RehearsalClock(Instant start) : offset_(start - wall_now()) {}
 
-Instant RehearsalClock::now() const { return wall_now() + offset_; }
+Instant RehearsalClock::now() const {
+  return wall_now() + offset_;
+}
 
 }  // namespace regdesk

@@ -57,7 +57,7 @@ struct Event {
   std::string venue = "online";
   long fee = 0;
   int capacity = 0;
-  Instant opens_at;   // window is half-open: [opens_at, closes_at)
+  Instant opens_at;  // window is half-open: [opens_at, closes_at)
   Instant closes_at;
   bool waitlist_enabled = false;
   int waitlist_capacity = 0;

@@ -44,7 +44,9 @@ bool is_atext(char c) {
 
 }  // namespace
 
-std::string normalize_email(const std::string& raw) { return text::trim(text::nfkc(raw)); }
+std::string normalize_email(const std::string& raw) {
+  return text::trim(text::nfkc(raw));
+}
 
 std::string normalize_phone(const std::string& raw) {
   std::string s = text::trim(text::nfkc(raw));
@@ -84,9 +86,12 @@ bool is_valid_phone(const std::string& p) {
   size_t digits = 0;
   for (size_t i = 0; i < p.size(); ++i) {
     char c = p[i];
-    if (std::isdigit(static_cast<unsigned char>(c))) ++digits;
-    else if (c == '+' && i == 0) continue;
-    else if (c != '-' && c != ' ' && c != '(' && c != ')') return false;
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      ++digits;
+    else if (c == '+' && i == 0)
+      continue;
+    else if (c != '-' && c != ' ' && c != '(' && c != ')')
+      return false;
   }
   return digits >= 6 && digits <= 20;
 }
@@ -121,7 +126,8 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
   // reaches a mail header); every other control character is refused.
   std::optional<std::string> question = form.question;
   if (question)  // a textarea may send CRLF line breaks; they are kept as LF
-    for (size_t pos; (pos = question->find("\r\n")) != std::string::npos;) question->replace(pos, 2, "\n");
+    for (size_t pos; (pos = question->find("\r\n")) != std::string::npos;)
+      question->replace(pos, 2, "\n");
   text_field(FormField::kQuestion, question, a.question, /*allow_newlines=*/true);
 
   if (!wrong("email")) {
@@ -131,8 +137,10 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
       errors.push_back({"email", "control_characters"});
     } else {
       a.email = normalize_email(*form.email);
-      if (text::length(a.email) > kEmailMax) errors.push_back({"email", "too_long"});
-      else if (!is_valid_email(a.email)) errors.push_back({"email", "invalid"});
+      if (text::length(a.email) > kEmailMax)
+        errors.push_back({"email", "too_long"});
+      else if (!is_valid_email(a.email))
+        errors.push_back({"email", "invalid"});
       a.email_key = text::ascii_lower(a.email);
     }
   }
@@ -148,7 +156,8 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
         a.phone = normalize_phone(*form.phone);
         if (text::length(a.phone) > max_length(FormField::kPhone))
           errors.push_back({"phone", "too_long"});
-        else if (!is_valid_phone(a.phone)) errors.push_back({"phone", "invalid"});
+        else if (!is_valid_phone(a.phone))
+          errors.push_back({"phone", "invalid"});
       }
     } else if (required) {
       errors.push_back({"phone", "required"});
@@ -165,14 +174,17 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
   }
 
   if (!wrong("locale") && form.locale) {
-    if (*form.locale == "ja" || *form.locale == "en") a.locale = *form.locale;
-    else errors.push_back({"locale", "invalid"});
+    if (*form.locale == "ja" || *form.locale == "en")
+      a.locale = *form.locale;
+    else
+      errors.push_back({"locale", "invalid"});
   }
 
   if (!wrong("consent_privacy") && form.consent_privacy != true)
     errors.push_back({"consent_privacy", form.consent_privacy ? "must_accept" : "required"});
   wrong("waitlist");
-  if (form.honeypot && !text::trim(*form.honeypot).empty()) errors.push_back({"website", "must_be_empty"});
+  if (form.honeypot && !text::trim(*form.honeypot).empty())
+    errors.push_back({"website", "must_be_empty"});
 
   a.wants_waitlist = form.wants_waitlist;
   ValidatedSignup result;

@@ -60,7 +60,8 @@ std::optional<Instant> parse_rfc3339(std::string_view s) {
   }
   if (pos != s.size()) return std::nullopt;
   if (h > 23 || mi > 59 || sec > 59) return std::nullopt;
-  auto ymd = date::year{y} / date::month{static_cast<unsigned>(mo)} / date::day{static_cast<unsigned>(d)};
+  auto ymd =
+      date::year{y} / date::month{static_cast<unsigned>(mo)} / date::day{static_cast<unsigned>(d)};
   if (!ymd.ok()) return std::nullopt;
   auto local = date::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} +
                std::chrono::seconds{sec} + std::chrono::microseconds{micros};
@@ -120,12 +121,18 @@ std::optional<std::chrono::seconds> parse_iso_duration(std::string_view s) {
     if (pos == start || pos >= s.size()) return std::nullopt;
     char unit = s[pos++];
     long long mult;
-    if (!in_time && unit == 'W') mult = 7 * 86400;
-    else if (!in_time && unit == 'D') mult = 86400;
-    else if (in_time && unit == 'H') mult = 3600;
-    else if (in_time && unit == 'M') mult = 60;
-    else if (in_time && unit == 'S') mult = 1;
-    else return std::nullopt;
+    if (!in_time && unit == 'W')
+      mult = 7 * 86400;
+    else if (!in_time && unit == 'D')
+      mult = 86400;
+    else if (in_time && unit == 'H')
+      mult = 3600;
+    else if (in_time && unit == 'M')
+      mult = 60;
+    else if (in_time && unit == 'S')
+      mult = 1;
+    else
+      return std::nullopt;
     total += n * mult;
     any = true;
   }

@@ -39,7 +39,8 @@ Cp932Encoder::Cp932Encoder() : impl_(std::make_unique<Impl>()) {
 Cp932Encoder::~Cp932Encoder() = default;
 
 std::string Cp932Encoder::encode(std::string_view utf8) {
-  icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), utf8.size()));
+  icu::UnicodeString text =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), utf8.size()));
   UErrorCode status = U_ZERO_ERROR;
   std::string out(static_cast<size_t>(text.length()) * 2 + 16, '\0');
   int32_t n = ucnv_fromUChars(impl_->conv, out.data(), static_cast<int32_t>(out.size()),

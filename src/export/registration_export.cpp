@@ -4,9 +4,8 @@
 
 #include <array>
 #include <functional>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "domain/time.hpp"
 #include "export/cp932.hpp"
@@ -45,21 +44,26 @@ const std::vector<Column>& columns() {
       {"所属", 28, [](const R& r, auto&) { return r.organization; }},
       {"部署", 22, [](const R& r, auto&) { return r.department; }},
       {"所属区分", 14,
-       [](const R& r, auto&) { return r.category ? std::string(japanese_label(*r.category)) : ""; }},
+       [](const R& r, auto&) {
+         return r.category ? std::string(japanese_label(*r.category)) : "";
+       }},
       {"電話番号", 16, [](const R& r, auto&) { return r.phone; }},
       {"質問・要望", 40, [](const R& r, auto&) { return r.question; }},
       {"言語", 6, [](const R& r, auto&) { return r.locale; }},
       {"キャンセル日時", 20,
        [](const R& r, auto& z) { return r.cancelled_at ? local_time(*r.cancelled_at, z) : ""; }},
       {"初回参加日時", 20,
-       [](const R& r, auto& z) { return r.first_joined_at ? local_time(*r.first_joined_at, z) : ""; }},
+       [](const R& r, auto& z) {
+         return r.first_joined_at ? local_time(*r.first_joined_at, z) : "";
+       }},
   };
   return kColumns;
 }
 
 class CsvWriter final : public ExportWriter {
  public:
-  CsvWriter(std::ostream& out, Encoding enc, std::string zone) : out_(out), enc_(enc), zone_(std::move(zone)) {
+  CsvWriter(std::ostream& out, Encoding enc, std::string zone)
+      : out_(out), enc_(enc), zone_(std::move(zone)) {
     if (enc_ == Encoding::kUtf8) out_ << "\xEF\xBB\xBF";  // the BOM Excel needs to read UTF-8
     std::string line;
     for (const auto& c : columns()) line += (line.empty() ? "" : ",") + csv_field(c.header);
@@ -100,21 +104,25 @@ class JsonWriter final : public ExportWriter {
     out_ << "{\"registrations\":[";
   }
   void row(const store::RegistrationRow& r) override {
-    nlohmann::json j = {{"id", r.public_id},
-                        {"number", r.number},
-                        {"status", r.status},
-                        {"email", r.email},
-                        {"name", r.name},
-                        {"name_kana", r.name_kana},
-                        {"organization", r.organization},
-                        {"department", r.department},
-                        {"category", r.category ? nlohmann::json(to_string(*r.category)) : nlohmann::json()},
-                        {"phone", r.phone},
-                        {"question", r.question},
-                        {"locale", r.locale},
-                        {"registered_at", format_in_zone(r.registered_at, zone_)},
-                        {"cancelled_at", r.cancelled_at ? nlohmann::json(format_in_zone(*r.cancelled_at, zone_)) : nlohmann::json()},
-                        {"first_joined_at", r.first_joined_at ? nlohmann::json(format_in_zone(*r.first_joined_at, zone_)) : nlohmann::json()}};
+    nlohmann::json j = {
+        {"id", r.public_id},
+        {"number", r.number},
+        {"status", r.status},
+        {"email", r.email},
+        {"name", r.name},
+        {"name_kana", r.name_kana},
+        {"organization", r.organization},
+        {"department", r.department},
+        {"category", r.category ? nlohmann::json(to_string(*r.category)) : nlohmann::json()},
+        {"phone", r.phone},
+        {"question", r.question},
+        {"locale", r.locale},
+        {"registered_at", format_in_zone(r.registered_at, zone_)},
+        {"cancelled_at", r.cancelled_at ? nlohmann::json(format_in_zone(*r.cancelled_at, zone_))
+                                        : nlohmann::json()},
+        {"first_joined_at", r.first_joined_at
+                                ? nlohmann::json(format_in_zone(*r.first_joined_at, zone_))
+                                : nlohmann::json()}};
     out_ << (first_ ? "" : ",") << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     first_ = false;
   }
@@ -144,7 +152,8 @@ class XlsxWriter final : public ExportWriter {
     format_set_num_format(text_, "@");  // text cells: Excel never reinterprets them
     const auto& cols = columns();
     for (size_t i = 0; i < cols.size(); ++i) {
-      worksheet_set_column(sheet_, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i), cols[i].width, nullptr);
+      worksheet_set_column(sheet_, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i),
+                           cols[i].width, nullptr);
       worksheet_write_string(sheet_, 0, static_cast<lxw_col_t>(i), cols[i].header, bold);
     }
     worksheet_freeze_panes(sheet_, 1, 0);
@@ -159,13 +168,15 @@ class XlsxWriter final : public ExportWriter {
     for (size_t i = 0; i < cols.size(); ++i) {
       std::string v = neutralise_formula(cols[i].value(r, zone_));
       // Every cell a string, never a formula or a number Excel would reformat.
-      if (!v.empty()) worksheet_write_string(sheet_, row_, static_cast<lxw_col_t>(i), v.c_str(), text_);
+      if (!v.empty())
+        worksheet_write_string(sheet_, row_, static_cast<lxw_col_t>(i), v.c_str(), text_);
     }
   }
   void finish() override {
     lxw_error err = workbook_close(workbook_);
     workbook_ = nullptr;
-    if (err != LXW_NO_ERROR) throw std::runtime_error(std::string("writing .xlsx failed: ") + lxw_strerror(err));
+    if (err != LXW_NO_ERROR)
+      throw std::runtime_error(std::string("writing .xlsx failed: ") + lxw_strerror(err));
   }
 
  private:

@@ -1,6 +1,7 @@
 // Organiser API (bearer token). Events are created or replaced with PUT.
 
 #include "codec/event_document.hpp"
+#include "domain/time.hpp"
 #include "http/api.hpp"
 #include "http/event_json.hpp"
 #include "store/connection_pool.hpp"
@@ -8,12 +9,10 @@
 #include "store/group_admission.hpp"
 #include "store/outbox_store.hpp"
 #include "store/registration_store.hpp"
-#include "domain/time.hpp"
 
 namespace regdesk::http {
 
 namespace {
-
 
 void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
   nlohmann::json body;
@@ -52,7 +51,6 @@ void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
   });
 }
 
-
 void list_events(ApiContext& ctx, const Request&, const Responder& r) {
   ctx.offload(r, [&ctx, r] {
     try {
@@ -78,8 +76,10 @@ void cancel_registration(ApiContext& ctx, const Request& req, const Responder& r
       auto event = ctx.services.events.find(slug);
       if (!event) return r.problem(problem(404, "not_found"));
       auto result = ctx.services.registrations.cancel(event->id, id, ctx.services.clock.now());
-      if (result.outcome == store::CancelOutcome::kNotFound) return r.problem(problem(404, "not_found"));
-      if (result.outcome == store::CancelOutcome::kCancelled) ctx.services.admission.seats_changed(event->id);
+      if (result.outcome == store::CancelOutcome::kNotFound)
+        return r.problem(problem(404, "not_found"));
+      if (result.outcome == store::CancelOutcome::kCancelled)
+        ctx.services.admission.seats_changed(event->id);
       r.json(200, {{"id", result.registration.public_id},
                    {"number", result.registration.number},
                    {"status", result.registration.status},
@@ -106,9 +106,12 @@ void list_mail(ApiContext& ctx, const Request& req, const Responder& r) {
       const std::string& zone = event->event.timezone;
       nlohmann::json mails = nlohmann::json::array();
       for (const auto& m : ctx.services.outbox.list(event->id, state, 1000)) {
-        nlohmann::json row = {{"id", m.id},         {"kind", m.kind},
-                              {"state", m.state},   {"email", m.email},
-                              {"number", m.number}, {"attempts", m.attempts},
+        nlohmann::json row = {{"id", m.id},
+                              {"kind", m.kind},
+                              {"state", m.state},
+                              {"email", m.email},
+                              {"number", m.number},
+                              {"attempts", m.attempts},
                               {"due_at", format_in_zone(m.due_at, zone)},
                               {"created_at", format_in_zone(m.created_at, zone)}};
         if (m.sent_at) row["sent_at"] = format_in_zone(*m.sent_at, zone);
@@ -126,20 +129,26 @@ void list_mail(ApiContext& ctx, const Request& req, const Responder& r) {
 
 Handler authorized(ApiContext& ctx, Handler h) {
   return [&ctx, h = std::move(h)](const Request& req, const Responder& r) {
-    if (!ctx.admin.accepts(req.header("authorization"))) return r.problem(problem(401, "unauthorized"));
+    if (!ctx.admin.accepts(req.header("authorization")))
+      return r.problem(problem(401, "unauthorized"));
     h(req, r);
   };
 }
 
 void add_admin_routes(Routes& routes, ApiContext& ctx) {
-  routes.add("GET", "/api/v1/admin/events", "admin_events",
-             authorized(ctx, [&ctx](const Request& q, const Responder& r) { list_events(ctx, q, r); }));
-  routes.add("PUT", "/api/v1/admin/events/:slug", "admin_event_put",
-             authorized(ctx, [&ctx](const Request& q, const Responder& r) { put_event(ctx, q, r); }));
+  routes.add(
+      "GET", "/api/v1/admin/events", "admin_events",
+      authorized(ctx, [&ctx](const Request& q, const Responder& r) { list_events(ctx, q, r); }));
+  routes.add(
+      "PUT", "/api/v1/admin/events/:slug", "admin_event_put",
+      authorized(ctx, [&ctx](const Request& q, const Responder& r) { put_event(ctx, q, r); }));
   routes.add("POST", "/api/v1/admin/events/:slug/registrations/:id/cancel", "admin_cancel",
-             authorized(ctx, [&ctx](const Request& q, const Responder& r) { cancel_registration(ctx, q, r); }));
-  routes.add("GET", "/api/v1/admin/events/:slug/mail", "admin_mail",
-             authorized(ctx, [&ctx](const Request& q, const Responder& r) { list_mail(ctx, q, r); }));
+             authorized(ctx, [&ctx](const Request& q, const Responder& r) {
+               cancel_registration(ctx, q, r);
+             }));
+  routes.add(
+      "GET", "/api/v1/admin/events/:slug/mail", "admin_mail",
+      authorized(ctx, [&ctx](const Request& q, const Responder& r) { list_mail(ctx, q, r); }));
 }
 
 }  // namespace regdesk::http

@@ -9,7 +9,9 @@ BlockingPool::BlockingPool(size_t threads, size_t max_queue) : max_queue_(max_qu
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
 }
 
-BlockingPool::~BlockingPool() { stop(); }
+BlockingPool::~BlockingPool() {
+  stop();
+}
 
 bool BlockingPool::post(std::function<void()> job) {
   {

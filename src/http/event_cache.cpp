@@ -39,7 +39,8 @@ void EventCache::get(const std::string& slug, Callback done) {
     if (it != slots_.end()) {
       have = true;
       entry = it->second.entry;
-      if (!it->second.refreshing && std::chrono::steady_clock::now() - it->second.fetched > kFresh) {
+      if (!it->second.refreshing &&
+          std::chrono::steady_clock::now() - it->second.fetched > kFresh) {
         it->second.refreshing = true;
         start_refresh = true;
       }

@@ -9,7 +9,8 @@ nlohmann::json public_event_json(const store::StoredEvent& s, Instant now) {
   const Event& e = s.event;
   nlohmann::json fields = nlohmann::json::array();
   fields.push_back({{"name", "email"}, {"required", true}});
-  for (const auto& f : e.fields) fields.push_back({{"name", to_string(f.field)}, {"required", f.required}});
+  for (const auto& f : e.fields)
+    fields.push_back({{"name", to_string(f.field)}, {"required", f.required}});
   fields.push_back({{"name", "consent_privacy"}, {"required", true}});
   auto state = registration_state(e, s.counts, now);
   bool waitlist_available = state == RegistrationState::kFull && s.counts.waitlist_has_room();
@@ -25,7 +26,8 @@ nlohmann::json public_event_json(const store::StoredEvent& s, Instant now) {
       {"fee", e.fee},
       {"capacity", e.capacity},
       {"program_url", e.program_url},
-      {"contact", {{"name", e.contact.name}, {"email", e.contact.email}, {"phone", e.contact.phone}}},
+      {"contact",
+       {{"name", e.contact.name}, {"email", e.contact.email}, {"phone", e.contact.phone}}},
       {"fields", fields},
       {"restricted", !e.eligible_email_domains.empty()},
       {"registration",

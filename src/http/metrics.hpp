@@ -18,8 +18,8 @@ class Metrics {
   std::string render(const std::string& extra) const;
 
  private:
-  static constexpr std::array<double, 13> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                      0.05,   0.1,   0.25,   0.5,   1,    2.5, 5};
+  static constexpr std::array<double, 13> kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
   struct Histogram {
     std::array<std::atomic<unsigned long long>, kBuckets.size() + 1> buckets{};
     std::atomic<unsigned long long> count{0};

@@ -37,11 +37,15 @@ void export_registrations(ApiContext& ctx, const Request& req, const Responder& 
   if (!status.empty() && status != "confirmed" && status != "waitlisted" && status != "cancelled")
     return r.problem(field_problem("status", "invalid"));
   exporting::Format f = exporting::Format::kJson;
-  if (format == "csv") f = exporting::Format::kCsv;
-  else if (format == "xlsx") f = exporting::Format::kXlsx;
-  else if (!format.empty() && format != "json") return r.problem(field_problem("format", "invalid"));
+  if (format == "csv")
+    f = exporting::Format::kCsv;
+  else if (format == "xlsx")
+    f = exporting::Format::kXlsx;
+  else if (!format.empty() && format != "json")
+    return r.problem(field_problem("format", "invalid"));
   exporting::Encoding e = exporting::Encoding::kUtf8;
-  if (encoding == "cp932" || encoding == "shift_jis" || encoding == "sjis") e = exporting::Encoding::kCp932;
+  if (encoding == "cp932" || encoding == "shift_jis" || encoding == "sjis")
+    e = exporting::Encoding::kCp932;
   else if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8")
     return r.problem(field_problem("encoding", "invalid"));
 
@@ -60,8 +64,9 @@ void export_registrations(ApiContext& ctx, const Request& req, const Responder& 
         std::ofstream out;
         if (f != exporting::Format::kXlsx) out.open(path, std::ios::binary | std::ios::trunc);
         auto writer = exporting::make_writer(f, e, event->event.timezone, &out, path);
-        ctx.services.organiser.for_each_registration(event->id, statuses_from(status),
-                                                     [&](const store::RegistrationRow& row) { writer->row(row); });
+        ctx.services.organiser.for_each_registration(
+            event->id, statuses_from(status),
+            [&](const store::RegistrationRow& row) { writer->row(row); });
         writer->finish();
         replaced = writer->replaced_characters();
       } catch (...) {
@@ -88,7 +93,8 @@ void stats(ApiContext& ctx, const Request& req, const Responder& r) {
       auto s = ctx.services.organiser.stats(event->id);
       const std::string& zone = event->event.timezone;
       std::map<std::string, int> per_day;  // the event's days, not UTC's
-      for (const auto& [bucket, n] : s.signups_per_quarter_hour) per_day[local_date(bucket, zone)] += n;
+      for (const auto& [bucket, n] : s.signups_per_quarter_hour)
+        per_day[local_date(bucket, zone)] += n;
       nlohmann::json days = nlohmann::json::array();
       for (const auto& [day, n] : per_day) days.push_back({{"date", day}, {"count", n}});
       nlohmann::json by_status = {{"confirmed", 0}, {"waitlisted", 0}, {"cancelled", 0}};
@@ -97,7 +103,8 @@ void stats(ApiContext& ctx, const Request& req, const Responder& r) {
       for (const char* c : {"industry", "academia", "cro", "healthcare", "government", "other"})
         by_category[c] = 0;
       for (const auto& [k, n] : s.by_category) by_category[k] = n;
-      nlohmann::json mail = {{"queued", 0}, {"sending", 0}, {"sent", 0}, {"failed", 0}, {"cancelled", 0}};
+      nlohmann::json mail = {
+          {"queued", 0}, {"sending", 0}, {"sent", 0}, {"failed", 0}, {"cancelled", 0}};
       for (const auto& [k, n] : ctx.services.outbox.counts_by_state(event->id)) mail[k] = n;
       r.json(200, {{"event", slug},
                    {"capacity", event->counts.capacity},
@@ -160,9 +167,12 @@ void announce(ApiContext& ctx, const Request& req, const Responder& r) {
   auto text = localized(body, "body", /*one_line=*/false, 10000, errors);
   store::Audience to = store::Audience::kConfirmed;
   std::string audience = body.value("to", std::string("confirmed"));
-  if (audience == "waitlisted") to = store::Audience::kWaitlisted;
-  else if (audience == "all") to = store::Audience::kAll;
-  else if (audience != "confirmed") errors.push_back({"to", "invalid"});
+  if (audience == "waitlisted")
+    to = store::Audience::kWaitlisted;
+  else if (audience == "all")
+    to = store::Audience::kAll;
+  else if (audience != "confirmed")
+    errors.push_back({"to", "invalid"});
   if (!errors.empty()) {
     Problem p = problem(422, "validation_failed");
     p.errors = std::move(errors);
@@ -173,7 +183,8 @@ void announce(ApiContext& ctx, const Request& req, const Responder& r) {
     try {
       auto event = ctx.services.events.find(slug);
       if (!event) return r.problem(problem(404, "not_found"));
-      auto [id, recipients] = ctx.services.organiser.announce(event->id, to, subject, text, ctx.services.clock.now());
+      auto [id, recipients] =
+          ctx.services.organiser.announce(event->id, to, subject, text, ctx.services.clock.now());
       r.json(202, {{"id", id}, {"to", audience}, {"recipients", recipients}});
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());
@@ -185,8 +196,9 @@ void announce(ApiContext& ctx, const Request& req, const Responder& r) {
 
 void add_organiser_routes(Routes& routes, ApiContext& ctx) {
   auto guard = [&ctx](Handler h) { return authorized(ctx, std::move(h)); };
-  routes.add("GET", "/api/v1/admin/events/:slug/registrations", "admin_export",
-             guard([&ctx](const Request& q, const Responder& r) { export_registrations(ctx, q, r); }));
+  routes.add(
+      "GET", "/api/v1/admin/events/:slug/registrations", "admin_export",
+      guard([&ctx](const Request& q, const Responder& r) { export_registrations(ctx, q, r); }));
   routes.add("GET", "/api/v1/admin/events/:slug/stats", "admin_stats",
              guard([&ctx](const Request& q, const Responder& r) { stats(ctx, q, r); }));
   routes.add("POST", "/api/v1/admin/events/:slug/announcements", "admin_announce",

@@ -17,7 +17,8 @@ struct Text {
 
 const std::map<std::string, Text>& titles() {
   static const std::map<std::string, Text> kTitles = {
-      {"malformed_json", {"リクエストの形式が正しくありません。", "The request body is not valid JSON."}},
+      {"malformed_json",
+       {"リクエストの形式が正しくありません。", "The request body is not valid JSON."}},
       {"unsupported_media_type",
        {"Content-Type は application/json にしてください。", "Send the body as application/json."}},
       {"payload_too_large", {"送信された内容が大きすぎます。", "The request body is too large."}},
@@ -77,21 +78,26 @@ std::string field_message(const FieldError& e, bool ja) {
   Text label = field_label(e.field);
   std::string l = ja ? label.ja : label.en;
   if (e.code == "required")
-    return ja ? (e.field == "consent_privacy" ? "個人情報の取扱いに同意してください。" : l + "を入力してください。")
+    return ja ? (e.field == "consent_privacy" ? "個人情報の取扱いに同意してください。"
+                                              : l + "を入力してください。")
               : l + " is required.";
   if (e.code == "must_accept")
     return ja ? "個人情報の取扱いに同意してください。" : "Please agree to the privacy notice.";
   if (e.code == "too_long") {
     std::string max;
-    if (auto f = form_field_from_string(e.field)) max = std::to_string(max_length(*f));
-    else if (e.field == "email") max = "254";
+    if (auto f = form_field_from_string(e.field))
+      max = std::to_string(max_length(*f));
+    else if (e.field == "email")
+      max = "254";
     if (max.empty()) return ja ? l + "が長すぎます。" : l + " is too long.";
     return ja ? l + "が長すぎます（" + max + "文字以内）。"
               : l + " is too long (at most " + max + " characters).";
   }
   if (e.code == "control_characters")
-    return ja ? l + "に改行や制御文字は使えません。" : l + " must not contain line breaks or control characters.";
-  if (e.code == "invalid_type") return ja ? l + "の値の型が正しくありません。" : l + " has the wrong type.";
+    return ja ? l + "に改行や制御文字は使えません。"
+              : l + " must not contain line breaks or control characters.";
+  if (e.code == "invalid_type")
+    return ja ? l + "の値の型が正しくありません。" : l + " has the wrong type.";
   if (e.code == "must_be_empty")
     return ja ? "この項目は空欄のまま送信してください。" : "Leave this field empty.";
   if (e.code == "mismatch")

@@ -15,7 +15,7 @@ struct Problem {
   std::string detail;  // optional extra human text; the title comes from the catalogue
   std::vector<FieldError> errors;
   nlohmann::json extra = nlohmann::json::object();  // e.g. waitlist_available
-  int retry_after_seconds = 0;                       // sets Retry-After when > 0
+  int retry_after_seconds = 0;                      // sets Retry-After when > 0
 };
 
 Problem problem(int status, std::string code, std::string detail = {});

@@ -22,7 +22,6 @@ std::string sha256_raw(const std::string& s) {
   return std::string(reinterpret_cast<char*>(d), sizeof d);
 }
 
-
 void list_events(ApiContext& ctx, const Request&, const Responder& r) {
   ctx.offload(r, [&ctx, r] {
     try {
@@ -60,7 +59,8 @@ void answer_signup(ApiContext& ctx, const Responder& r, const store::SignupResul
     case SignupOutcome::kWaitlisted: {
       ctx.metrics->count_signup(result.replayed ? "replayed" : result.receipt.status);
       std::vector<std::pair<std::string, std::string>> headers = {
-          {"Location", "/api/v1/events/" + event.slug + "/registrations/" + result.receipt.public_id}};
+          {"Location",
+           "/api/v1/events/" + event.slug + "/registrations/" + result.receipt.public_id}};
       if (result.replayed) headers.emplace_back("Idempotent-Replayed", "true");
       return r.json(201, receipt_json(result.receipt, event), headers);
     }
@@ -108,8 +108,8 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
   SignupForm form = signup_form_from_json(body);
   Instant received_at = ctx.services.clock.now();
 
-  ctx.events.get(req.params.at("slug"), [&ctx, r, form = std::move(form), idempotency,
-                                          received_at](EventCache::Entry stored, bool unavailable_now) {
+  ctx.events.get(req.params.at("slug"), [&ctx, r, form = std::move(form), idempotency, received_at](
+                                            EventCache::Entry stored, bool unavailable_now) {
     if (unavailable_now) {
       ctx.metrics->count_signup("unavailable");
       return r.problem(unavailable());

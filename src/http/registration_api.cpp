@@ -13,17 +13,13 @@ namespace regdesk::http {
 
 namespace {
 
-
 nlohmann::json registration_json(const store::RegistrationView& v, const Event* e) {
   std::string zone = e ? e->timezone : "Asia/Tokyo";
-  nlohmann::json j = {{"id", v.public_id},
-                      {"number", v.number},
-                      {"status", v.status},
-                      {"event", v.event_slug},
-                      {"email", v.email},
-                      {"name", v.name},
-                      {"locale", v.locale},
-                      {"registered_at", format_in_zone(v.registered_at, zone)}};
+  nlohmann::json j = {
+      {"id", v.public_id},  {"number", v.number},
+      {"status", v.status}, {"event", v.event_slug},
+      {"email", v.email},   {"name", v.name},
+      {"locale", v.locale}, {"registered_at", format_in_zone(v.registered_at, zone)}};
   if (v.status == "waitlisted") j["waitlist_position"] = v.waitlist_position;
   if (v.cancelled_at) j["cancelled_at"] = format_in_zone(*v.cancelled_at, zone);
   if (e) j["event_title"] = {{"ja", e->title.ja}, {"en", e->title.en}};
@@ -74,7 +70,8 @@ void cancel_api(ApiContext& ctx, const Request& req, const Responder& r) {
   ctx.offload(r, [&ctx, r, token = it->get<std::string>()] {
     try {
       auto result = cancel_with_token(ctx, token);
-      if (result.outcome == store::CancelOutcome::kNotFound) return r.problem(problem(404, "not_found"));
+      if (result.outcome == store::CancelOutcome::kNotFound)
+        return r.problem(problem(404, "not_found"));
       nlohmann::json out = registration_json(result.registration, nullptr);
       out["already_cancelled"] = result.outcome == store::CancelOutcome::kAlreadyCancelled;
       r.json(200, out);
@@ -97,7 +94,8 @@ void send_page(const Responder& r, int status, const std::string& lang, const st
           {"Referrer-Policy", "no-referrer"}});
 }
 
-void cancel_page(ApiContext& ctx, const Request& req, const Responder& r, bool confirmed_by_button) {
+void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
+                 bool confirmed_by_button) {
   std::string token = req.query_param("token");
   if (confirmed_by_button) {  // the form posts token=... (application/x-www-form-urlencoded)
     const std::string& b = req.body;
@@ -113,8 +111,9 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r, bool c
       if (!v) {
         return send_page(r, 404, page_lang, title.in(page_lang),
                          "<h1>" + html_escape(title.in(page_lang)) + "</h1><p>" +
-                             html_escape(PageText{"このリンクは無効です。メールのリンクをもう一度ご確認ください。",
-                                                  "This link is not valid. Please check the link in your mail."}
+                             html_escape(PageText{
+                                 "このリンクは無効です。メールのリンクをもう一度ご確認ください。",
+                                 "This link is not valid. Please check the link in your mail."}
                                              .in(page_lang)) +
                              "</p>");
       }
@@ -122,37 +121,56 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r, bool c
         cancel_with_token(ctx, token);
         v = ctx.services.registrations.find_by_token(store::TokenKind::kManage, token);
       }
-      with_event(ctx, v->event_slug, r, [r, v, page_lang, title, token](const Event* e, EventCache::Entry) {
-        std::string event_title = e ? e->title.in(page_lang) : v->event_slug;
-        std::string when = e ? mail::format_event_period(e->starts_at, e->ends_at, e->timezone, page_lang) : "";
-        std::string body = "<h1>" + html_escape(title.in(page_lang)) + "</h1>\n<dl>"
-                           "<dt>" + html_escape(PageText{"イベント", "Event"}.in(page_lang)) + "</dt><dd>" +
-                           html_escape(event_title) + "</dd>"
-                           "<dt>" + html_escape(PageText{"日時", "Date"}.in(page_lang)) + "</dt><dd>" +
-                           html_escape(when) + "</dd>"
-                           "<dt>" + html_escape(PageText{"受付番号", "Registration number"}.in(page_lang)) +
-                           "</dt><dd>" + std::to_string(v->number) + "</dd>"
-                           "<dt>" + html_escape(PageText{"お名前", "Name"}.in(page_lang)) + "</dt><dd>" +
-                           html_escape(v->name) + "</dd></dl>\n";
-        if (v->status == "cancelled") {
-          body += "<p role=\"status\" class=\"done\">" +
-                  html_escape(PageText{"キャンセルを受け付けました。確認のメールをお送りします。",
-                                       "Your registration is cancelled. A confirmation mail is on its way."}
-                                  .in(page_lang)) +
-                  "</p>";
-        } else {
-          body += "<p>" +
-                  html_escape(PageText{"キャンセルすると、お席は次の方にお譲りします。よろしければボタンを押してください。",
-                                       "If you cancel, your seat goes to the next person. Press the button to confirm."}
-                                  .in(page_lang)) +
-                  "</p>\n<form method=\"post\" action=\"/cancel\">"
-                  "<input type=\"hidden\" name=\"token\" value=\"" + html_escape(token) + "\">"
-                  "<button type=\"submit\">" +
-                  html_escape(PageText{"参加をキャンセルする", "Cancel my registration"}.in(page_lang)) +
-                  "</button></form>";
-        }
-        send_page(r, 200, page_lang, title.in(page_lang), body);
-      });
+      with_event(
+          ctx, v->event_slug, r,
+          [r, v, page_lang, title, token](const Event* e, EventCache::Entry) {
+            std::string event_title = e ? e->title.in(page_lang) : v->event_slug;
+            std::string when =
+                e ? mail::format_event_period(e->starts_at, e->ends_at, e->timezone, page_lang)
+                  : "";
+            std::string body =
+                "<h1>" + html_escape(title.in(page_lang)) +
+                "</h1>\n<dl>"
+                "<dt>" +
+                html_escape(PageText{"イベント", "Event"}.in(page_lang)) + "</dt><dd>" +
+                html_escape(event_title) +
+                "</dd>"
+                "<dt>" +
+                html_escape(PageText{"日時", "Date"}.in(page_lang)) + "</dt><dd>" +
+                html_escape(when) +
+                "</dd>"
+                "<dt>" +
+                html_escape(PageText{"受付番号", "Registration number"}.in(page_lang)) +
+                "</dt><dd>" + std::to_string(v->number) +
+                "</dd>"
+                "<dt>" +
+                html_escape(PageText{"お名前", "Name"}.in(page_lang)) + "</dt><dd>" +
+                html_escape(v->name) + "</dd></dl>\n";
+            if (v->status == "cancelled") {
+              body += "<p role=\"status\" class=\"done\">" +
+                      html_escape(PageText{
+                          "キャンセルを受け付けました。確認のメールをお送りします。",
+                          "Your registration is cancelled. A confirmation mail is on its way."}
+                                      .in(page_lang)) +
+                      "</p>";
+            } else {
+              body += "<p>" +
+                      html_escape(PageText{"キャンセルすると、お席は次の方にお譲りします。よろしけ"
+                                           "ればボタンを押してください。",
+                                           "If you cancel, your seat goes to the next person. "
+                                           "Press the button to confirm."}
+                                      .in(page_lang)) +
+                      "</p>\n<form method=\"post\" action=\"/cancel\">"
+                      "<input type=\"hidden\" name=\"token\" value=\"" +
+                      html_escape(token) +
+                      "\">"
+                      "<button type=\"submit\">" +
+                      html_escape(PageText{"参加をキャンセルする", "Cancel my registration"}.in(
+                          page_lang)) +
+                      "</button></form>";
+            }
+            send_page(r, 200, page_lang, title.in(page_lang), body);
+          });
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());
     }
@@ -168,12 +186,15 @@ void join(ApiContext& ctx, const Request& req, const Responder& r) {
       PageText title{"オンライン参加", "Join online"};
       if (!v || v->status != "confirmed") {
         std::string l = v ? v->locale : lang;
-        return send_page(r, v ? 403 : 404, l, title.in(l),
-                         "<h1>" + html_escape(title.in(l)) + "</h1><p>" +
-                             html_escape(PageText{"このリンクではご参加いただけません（登録が確定していないか、キャンセルされています）。",
-                                                  "This link cannot be used to join (the registration is not confirmed or was cancelled)."}
-                                             .in(l)) +
-                             "</p>");
+        return send_page(
+            r, v ? 403 : 404, l, title.in(l),
+            "<h1>" + html_escape(title.in(l)) + "</h1><p>" +
+                html_escape(PageText{"このリンクではご参加いただけません（登録が確定していないか、"
+                                     "キャンセルされています）。",
+                                     "This link cannot be used to join (the registration is not "
+                                     "confirmed or was cancelled)."}
+                                .in(l)) +
+                "</p>");
       }
       with_event(ctx, v->event_slug, r, [&ctx, r, v, title](const Event* e, EventCache::Entry) {
         const std::string& l = v->locale;
@@ -186,13 +207,15 @@ void join(ApiContext& ctx, const Request& req, const Responder& r) {
         }
         std::string text =
             now < opens ? std::string(PageText{"参加用リンクは次の時刻から有効になります：",
-                                               "The join link opens at: "}.in(l)) +
+                                               "The join link opens at: "}
+                                          .in(l)) +
                               mail::format_local_time(opens, e->timezone, l)
                         : PageText{"このイベントは終了しました。", "This event has ended."}.in(l);
-        send_page(r, 200, l, title.in(l),
-                  "<h1>" + html_escape(e->title.in(l)) + "</h1><p>" +
-                      html_escape(mail::format_event_period(e->starts_at, e->ends_at, e->timezone, l)) +
-                      "</p><p class=\"notice\">" + html_escape(text) + "</p>");
+        send_page(
+            r, 200, l, title.in(l),
+            "<h1>" + html_escape(e->title.in(l)) + "</h1><p>" +
+                html_escape(mail::format_event_period(e->starts_at, e->ends_at, e->timezone, l)) +
+                "</p><p class=\"notice\">" + html_escape(text) + "</p>");
       });
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());

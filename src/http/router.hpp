@@ -64,8 +64,8 @@ class Router {
     return out;
   }
 
-  static bool matches(const std::vector<std::string>& pattern, const std::vector<std::string>& parts,
-                      PathParams& params) {
+  static bool matches(const std::vector<std::string>& pattern,
+                      const std::vector<std::string>& parts, PathParams& params) {
     if (pattern.size() != parts.size()) return false;
     for (size_t i = 0; i < pattern.size(); ++i) {
       if (!pattern[i].empty() && pattern[i][0] == ':') {

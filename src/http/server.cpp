@@ -1,9 +1,7 @@
-#include "domain/text.hpp"
 #include "http/server.hpp"
 
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
-
 #include <unistd.h>
 
 #include <atomic>
@@ -11,6 +9,7 @@
 #include <random>
 #include <sstream>
 
+#include "domain/text.hpp"
 #include "http/api.hpp"
 #include "store/connection_pool.hpp"
 
@@ -19,7 +18,6 @@ namespace regdesk::http {
 using namespace Pistache;
 
 namespace {
-
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -64,12 +62,15 @@ std::string client_address(const std::string& peer, const std::string& forwarded
 // header whose name is chosen at run time.
 class NamedHeader final : public Http::Header::Header {
  public:
-  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  NamedHeader(std::string name, std::string value)
+      : name_(std::move(name)), value_(std::move(value)) {}
   const char* name() const override { return name_.c_str(); }
   void parse(const std::string& data) override { value_ = data; }
   void write(std::ostream& os) const override { os << value_; }
 #ifdef SAFE_HEADER_CAST
-  uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+  uint64_t hash() const override {
+    return std::hash<std::string>{}(name_);
+  }
 #endif
 
  private:
@@ -105,9 +106,11 @@ class PistacheHandler : public Http::Handler {
 
     auto match = routes_->match(req.method, req.path);
     Responder responder(std::make_shared<Http::ResponseWriter>(std::move(response)), req.request_id,
-                        req.lang, match.handler ? match.name : "unmatched", req.started, ctx_->metrics);
+                        req.lang, match.handler ? match.name : "unmatched", req.started,
+                        ctx_->metrics);
     if (!match.handler) {
-      responder.problem(match.path_matched ? problem(405, "method_not_allowed") : problem(404, "not_found"));
+      responder.problem(match.path_matched ? problem(405, "method_not_allowed")
+                                           : problem(404, "not_found"));
       return;
     }
     req.params = std::move(match.params);
@@ -132,7 +135,8 @@ class PistacheHandler : public Http::Handler {
 
 Responder::Responder(std::shared_ptr<Http::ResponseWriter> writer, std::string request_id,
                      std::string lang, std::string route,
-                     std::chrono::steady_clock::time_point started, std::shared_ptr<Metrics> metrics)
+                     std::chrono::steady_clock::time_point started,
+                     std::shared_ptr<Metrics> metrics)
     : writer_(std::move(writer)),
       request_id_(std::move(request_id)),
       lang_(std::move(lang)),
@@ -148,8 +152,10 @@ void Responder::send(int status, const std::string& content_type, const std::str
   h.add(std::make_shared<NamedHeader>("Cache-Control", "no-store"));
   for (const auto& [name, value] : headers) {
     // Pistache decides keep-alive from the request; we only ever ask it to close.
-    if (name == "Connection") h.add<Http::Header::Connection>(Http::ConnectionControl::Close);
-    else h.add(std::make_shared<NamedHeader>(name, value));
+    if (name == "Connection")
+      h.add<Http::Header::Connection>(Http::ConnectionControl::Close);
+    else
+      h.add(std::make_shared<NamedHeader>(name, value));
   }
   metrics_->observe_request(
       route_, status,
@@ -159,14 +165,16 @@ void Responder::send(int status, const std::string& content_type, const std::str
       .then([](ssize_t) {}, [](std::exception_ptr) {});
 }
 
-void Responder::send_temporary_file(const std::string& content_type, const std::string& path,
-                                    const std::vector<std::pair<std::string, std::string>>& headers) const {
+void Responder::send_temporary_file(
+    const std::string& content_type, const std::string& path,
+    const std::vector<std::pair<std::string, std::string>>& headers) const {
   auto& h = writer_->headers();
   h.add(std::make_shared<NamedHeader>("X-Request-Id", request_id_));
   h.add(std::make_shared<NamedHeader>("Cache-Control", "no-store"));
   for (const auto& [name, value] : headers) h.add(std::make_shared<NamedHeader>(name, value));
   metrics_->observe_request(
-      route_, 200, std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+      route_, 200,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   Http::serveFile(*writer_, path, Http::Mime::MediaType::fromString(content_type))
       .then([path](ssize_t) { ::unlink(path.c_str()); },
             [path](std::exception_ptr) { ::unlink(path.c_str()); });
@@ -180,11 +188,13 @@ void Responder::json(int status, const nlohmann::json& body,
 
 void Responder::problem(const Problem& p) const {
   std::vector<std::pair<std::string, std::string>> headers;
-  if (p.retry_after_seconds > 0) headers.emplace_back("Retry-After", std::to_string(p.retry_after_seconds));
+  if (p.retry_after_seconds > 0)
+    headers.emplace_back("Retry-After", std::to_string(p.retry_after_seconds));
   if (p.status == 401) headers.emplace_back("WWW-Authenticate", "Bearer realm=\"regdesk\"");
   if (p.status == 413) headers.emplace_back("Connection", "close");
   send(p.status, "application/problem+json; charset=utf-8",
-       problem_body(p, lang_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), headers);
+       problem_body(p, lang_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+       headers);
 }
 
 void ApiContext::offload(const Responder& r, std::function<void()> job) {
@@ -236,7 +246,9 @@ HttpServer::HttpServer(HttpSettings settings, Services services) : impl_(std::ma
   add_organiser_routes(*impl_->routes, *impl_->ctx);
 }
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 void HttpServer::start() {
   const auto& s = impl_->ctx->settings;
@@ -254,7 +266,9 @@ void HttpServer::start() {
   impl_->endpoint->serveThreaded();
 }
 
-int HttpServer::port() const { return impl_->endpoint ? static_cast<uint16_t>(impl_->endpoint->getPort()) : 0; }
+int HttpServer::port() const {
+  return impl_->endpoint ? static_cast<uint16_t>(impl_->endpoint->getPort()) : 0;
+}
 
 void HttpServer::stop() {
   if (impl_->endpoint) {

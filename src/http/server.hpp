@@ -7,10 +7,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "domain/clock.hpp"
 #include "http/problem.hpp"
@@ -35,7 +34,7 @@ struct HttpSettings {
   int port = 8080;  // 0: any free port (read back with HttpServer::port())
   int threads = 2;
   size_t max_body_bytes = 16 * 1024;
-  int signups_per_minute_per_client = 0;  // 0: no limit
+  int signups_per_minute_per_client = 0;     // 0: no limit
   std::vector<std::string> trusted_proxies;  // addresses whose X-Forwarded-For is believed
   std::vector<std::string> admin_token_hashes;
   std::string public_url = "http://127.0.0.1:8080";
@@ -91,8 +90,9 @@ class Responder {
             const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
   void problem(const Problem& p) const;
   // Sends a file from disk without reading it into memory, then deletes it.
-  void send_temporary_file(const std::string& content_type, const std::string& path,
-                           const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
+  void send_temporary_file(
+      const std::string& content_type, const std::string& path,
+      const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
   const std::string& lang() const { return lang_; }
 
  private:

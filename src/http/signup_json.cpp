@@ -9,8 +9,10 @@ SignupForm signup_form_from_json(const nlohmann::json& body) {
   auto text = [&](const char* key, std::optional<std::string>& out) {
     auto it = body.find(key);
     if (it == body.end() || it->is_null()) return;
-    if (it->is_string()) out = it->get<std::string>();
-    else f.wrong_type.push_back(key);
+    if (it->is_string())
+      out = it->get<std::string>();
+    else
+      f.wrong_type.push_back(key);
   };
   text("name", f.name);
   text("name_kana", f.name_kana);
@@ -24,23 +26,25 @@ SignupForm signup_form_from_json(const nlohmann::json& body) {
   text("locale", f.locale);
   text("website", f.honeypot);
   if (auto it = body.find("consent_privacy"); it != body.end() && !it->is_null()) {
-    if (it->is_boolean()) f.consent_privacy = it->get<bool>();
-    else f.wrong_type.push_back("consent_privacy");
+    if (it->is_boolean())
+      f.consent_privacy = it->get<bool>();
+    else
+      f.wrong_type.push_back("consent_privacy");
   }
   if (auto it = body.find("waitlist"); it != body.end() && !it->is_null()) {
-    if (it->is_boolean()) f.wants_waitlist = it->get<bool>();
-    else f.wrong_type.push_back("waitlist");
+    if (it->is_boolean())
+      f.wants_waitlist = it->get<bool>();
+    else
+      f.wrong_type.push_back("waitlist");
   }
   return f;
 }
 
 nlohmann::json receipt_json(const store::RegistrationReceipt& r, const Event& e) {
-  nlohmann::json body = {{"id", r.public_id},
-                         {"number", r.number},
-                         {"status", r.status},
-                         {"event", e.slug},
-                         {"email", r.email},
-                         {"registered_at", format_in_zone(r.registered_at, e.timezone)}};
+  nlohmann::json body = {
+      {"id", r.public_id},  {"number", r.number},
+      {"status", r.status}, {"event", e.slug},
+      {"email", r.email},   {"registered_at", format_in_zone(r.registered_at, e.timezone)}};
   if (r.status == "waitlisted") body["waitlist_position"] = r.waitlist_position;
   return body;
 }

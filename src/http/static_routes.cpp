@@ -30,7 +30,8 @@ const char* content_type_for(const std::string& name) {
 bool plain_name(const std::string& name) {
   if (name.empty() || name.size() > 100 || name[0] == '.') return false;
   for (char c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_')
+      return false;
   return name.find("..") == std::string::npos;
 }
 
@@ -51,8 +52,8 @@ void serve(const ApiContext& ctx, const Responder& r, const std::string& relativ
   const char* type = content_type_for(name);
   auto body = type ? read_file(ctx.settings.web_root + "/" + relative) : std::nullopt;
   if (!body) return r.problem(problem(404, "not_found"));
-  std::vector<std::pair<std::string, std::string>> headers = {
-      {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}};
+  std::vector<std::pair<std::string, std::string>> headers = {{"X-Content-Type-Options", "nosniff"},
+                                                              {"Referrer-Policy", "no-referrer"}};
   if (is_page) {
     headers.emplace_back("Content-Security-Policy",
                          "default-src 'self'; img-src 'self' data:; style-src 'self'; "

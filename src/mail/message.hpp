@@ -18,13 +18,13 @@ struct Attachment {
 };
 
 struct Message {
-  std::string from_name;   // display name, may be Japanese
+  std::string from_name;  // display name, may be Japanese
   std::string from_address;
   std::string to_address;
   std::string reply_to_name;  // the event's contact; empty: no Reply-To
   std::string reply_to_address;
-  std::string subject;     // UTF-8, one line
-  std::string text_body;   // UTF-8, LF line ends (converted to CRLF on the wire)
+  std::string subject;    // UTF-8, one line
+  std::string text_body;  // UTF-8, LF line ends (converted to CRLF on the wire)
   std::vector<Attachment> attachments;
   std::string message_id;  // without angle brackets: "outbox-42.regdesk@example.jp"
   Instant date;

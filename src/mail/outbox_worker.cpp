@@ -21,7 +21,8 @@ Address parse_from(const std::string& from) {
   if (lt == std::string::npos || gt == std::string::npos || gt < lt) return {"", from};
   std::string name = from.substr(0, lt);
   while (!name.empty() && name.back() == ' ') name.pop_back();
-  if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+  if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+    name = name.substr(1, name.size() - 2);
   return {name, from.substr(lt + 1, gt - lt - 1)};
 }
 
@@ -39,11 +40,13 @@ std::string host_of(const std::string& url) {
 
 // "1日前" / "1 day" for a reminder's dedupe key ("reminder:P1D"); see templates/email/README.md.
 std::string before_label(const std::string& dedupe_key, const std::string& locale) {
-  auto d = parse_iso_duration(dedupe_key.substr(dedupe_key.find(':') + 1)).value_or(std::chrono::seconds(0));
+  auto d = parse_iso_duration(dedupe_key.substr(dedupe_key.find(':') + 1))
+               .value_or(std::chrono::seconds(0));
   long long s = d.count();
   bool ja = locale != "en";
   auto unit = [&](long long n, const char* ja_unit, const char* en_unit) {
-    return ja ? std::to_string(n) + ja_unit + "前" : std::to_string(n) + " " + en_unit + (n == 1 ? "" : "s");
+    return ja ? std::to_string(n) + ja_unit + "前"
+              : std::to_string(n) + " " + en_unit + (n == 1 ? "" : "s");
   };
   if (s % 86400 == 0) return unit(s / 86400, "日", "day");
   if (s % 3600 == 0) return unit(s / 3600, "時間", "hour");
@@ -76,8 +79,10 @@ Message build_message(const store::OutboxItem& item, const WorkerSettings& setti
        {{"title", e.title.in(locale)},
         {"period", format_event_period(e.starts_at, e.ends_at, e.timezone, locale)},
         {"program_url", e.program_url},
-        {"venue_label", locale == "en" ? "Online (web conference)" : "オンライン（Web会議システム）"}}},
-      {"contact", {{"name", e.contact.name}, {"email", e.contact.email}, {"phone", e.contact.phone}}},
+        {"venue_label",
+         locale == "en" ? "Online (web conference)" : "オンライン（Web会議システム）"}}},
+      {"contact",
+       {{"name", e.contact.name}, {"email", e.contact.email}, {"phone", e.contact.phone}}},
       {"cancel_url", base + "/cancel?token=" + item.manage_token},
       {"waitlist_position", item.waitlist_position},
       {"is_late", now >= e.starts_at - e.meeting_link_before},
@@ -93,7 +98,8 @@ Message build_message(const store::OutboxItem& item, const WorkerSettings& setti
         e.starts_at - std::chrono::minutes(e.join_opens_minutes_before), e.timezone, locale);
     data["has_meeting_link"] = true;
   }
-  if (*kind == MailKind::kReminder) data["reminder"] = {{"before_label", before_label(item.dedupe_key, locale)}};
+  if (*kind == MailKind::kReminder)
+    data["reminder"] = {{"before_label", before_label(item.dedupe_key, locale)}};
   if (*kind == MailKind::kAnnouncement && item.announcement)
     data["announcement"] = {{"subject", item.announcement->subject.in(locale)},
                             {"body", item.announcement->body.in(locale)}};
@@ -123,7 +129,8 @@ Message build_message(const store::OutboxItem& item, const WorkerSettings& setti
     cal.url = base + "/events/" + e.slug;
     cal.organizer_name = e.contact.name;
     cal.organizer_email = e.contact.email;
-    m.attachments.push_back({"event.ics", "text/calendar; charset=UTF-8; method=PUBLISH", render_ics(cal)});
+    m.attachments.push_back(
+        {"event.ics", "text/calendar; charset=UTF-8; method=PUBLISH", render_ics(cal)});
   }
   return m;
 }

@@ -19,8 +19,8 @@ namespace regdesk::mail {
 
 struct WorkerSettings {
   SmtpSettings smtp;
-  std::string from;        // "regdesk <no-reply@example.jp>" or a bare address
-  std::string public_url;  // base of the cancel and join links
+  std::string from;             // "regdesk <no-reply@example.jp>" or a bare address
+  std::string public_url;       // base of the cancel and join links
   int messages_per_minute = 0;  // 0: as fast as the relay takes them
   size_t batch_size = 50;
   std::chrono::seconds lease{300};  // a claimed row is claimed again after this if not marked

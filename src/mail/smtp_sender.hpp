@@ -11,9 +11,9 @@ struct SmtpSettings {
   std::string url;  // smtp://host:port or smtps://host:port
   std::string user;
   std::string password;
-  bool require_tls = false;       // STARTTLS required on smtp:// (CURLUSESSL_ALL)
-  bool verify_peer = true;        // false only for tests with self-signed certificates
-  std::string ca_file;            // extra CA bundle (tests)
+  bool require_tls = false;  // STARTTLS required on smtp:// (CURLUSESSL_ALL)
+  bool verify_peer = true;   // false only for tests with self-signed certificates
+  std::string ca_file;       // extra CA bundle (tests)
   int timeout_seconds = 30;
 };
 

@@ -19,7 +19,9 @@ struct ThreadRegistration {
   ThreadRegistration() { driver()->threadInit(); }
   ~ThreadRegistration() { driver()->threadEnd(); }
 };
-void register_thread() { thread_local ThreadRegistration registration; }
+void register_thread() {
+  thread_local ThreadRegistration registration;
+}
 
 constexpr auto kIdleCheckAfter = std::chrono::seconds(2);
 constexpr auto kWaitForFree = std::chrono::seconds(5);
@@ -30,15 +32,16 @@ bool is_connection_error(const sql::SQLException& e) {
   int code = e.getErrorCode();
   // 2000-2999: client-side errors (cannot connect, server gone away, lost connection...);
   // 1040 too many connections, 1053 server shutdown, 1927 connection killed.
-  return (code >= 2000 && code < 3000) || code == 1040 || code == 1053 || code == 1927 ||
-         code == 0;
+  return (code >= 2000 && code < 3000) || code == 1040 || code == 1053 || code == 1927 || code == 0;
 }
 
 bool is_retryable(const sql::SQLException& e) {
   return e.getErrorCode() == 1213 || e.getErrorCode() == 1205;
 }
 
-void init_driver() { driver(); }
+void init_driver() {
+  driver();
+}
 
 ConnectionPool::ConnectionPool(DbSettings settings) : settings_(std::move(settings)) {}
 
@@ -120,7 +123,8 @@ ConnectionPool::Lease ConnectionPool::acquire() {
         throw;
       }
     }
-    if (!freed_.wait_for(lock, kWaitForFree, [&] { return !idle_.empty() || open_ < settings_.pool_size; }))
+    if (!freed_.wait_for(lock, kWaitForFree,
+                         [&] { return !idle_.empty() || open_ < settings_.pool_size; }))
       throw DatabaseUnavailable("no database connection free");
   }
 }
@@ -133,8 +137,10 @@ void ConnectionPool::give_back(std::unique_ptr<sql::Connection> c, bool broken) 
     }
   }
   std::lock_guard lock(mu_);
-  if (broken) --open_;
-  else idle_.push_back({std::move(c), std::chrono::steady_clock::now()});
+  if (broken)
+    --open_;
+  else
+    idle_.push_back({std::move(c), std::chrono::steady_clock::now()});
   freed_.notify_one();
 }
 

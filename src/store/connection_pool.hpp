@@ -83,13 +83,15 @@ class ConnectionPool {
 // Runs `work` on a pooled connection (autocommit); a lost connection becomes
 // DatabaseUnavailable and the connection is dropped.
 template <typename Work>
-auto with_connection(ConnectionPool& pool, Work&& work) -> decltype(work(std::declval<sql::Connection&>()));
+auto with_connection(ConnectionPool& pool, Work&& work)
+    -> decltype(work(std::declval<sql::Connection&>()));
 
 // Runs `work` inside one transaction on a pooled connection: commits if it returns, rolls
 // back if it throws. Deadlocks are retried a few times; a lost connection becomes
 // DatabaseUnavailable. `work` must be safe to run again from the start.
 template <typename Work>
-auto in_transaction(ConnectionPool& pool, Work&& work) -> decltype(work(std::declval<sql::Connection&>()));
+auto in_transaction(ConnectionPool& pool, Work&& work)
+    -> decltype(work(std::declval<sql::Connection&>()));
 
 }  // namespace regdesk::store
 

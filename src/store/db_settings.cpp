@@ -30,7 +30,8 @@ std::optional<DbSettings> parse_db_url(const std::string& url, std::string& erro
       size_t end = query.find('&', start);
       if (end == std::string::npos) end = query.size();
       std::string kv = query.substr(start, end - start);
-      if (kv.rfind("socket=", 0) == 0) s.socket = text::percent_decode(kv.substr(7), false);
+      if (kv.rfind("socket=", 0) == 0)
+        s.socket = text::percent_decode(kv.substr(7), false);
       else if (!kv.empty()) {
         error = "unknown URL parameter '" + kv + "' (only socket= is understood)";
         return std::nullopt;
@@ -43,7 +44,8 @@ std::optional<DbSettings> parse_db_url(const std::string& url, std::string& erro
     rest = rest.substr(at + 1);
     auto colon = userinfo.find(':');
     s.user = text::percent_decode(userinfo.substr(0, colon), false);
-    if (colon != std::string::npos) s.password = text::percent_decode(userinfo.substr(colon + 1), false);
+    if (colon != std::string::npos)
+      s.password = text::percent_decode(userinfo.substr(colon + 1), false);
   }
   auto slash = rest.find('/');
   std::string hostport = rest.substr(0, slash);

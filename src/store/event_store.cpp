@@ -57,7 +57,6 @@ StoredEvent read_event(sql::ResultSet& rs) {
   return s;
 }
 
-
 }  // namespace
 
 UpsertResult EventStore::upsert(const Event& e, Instant now) {

@@ -7,7 +7,9 @@
 
 namespace regdesk::store {
 
-GroupAdmission::~GroupAdmission() { stop(); }
+GroupAdmission::~GroupAdmission() {
+  stop();
+}
 
 GroupAdmission::EventQueue* GroupAdmission::queue_for(long long event_id) {
   std::lock_guard lock(mu_);
@@ -119,8 +121,10 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
       stats_.requests += batch.size();
     }
     for (size_t i = 0; i < batch.size(); ++i) {
-      if (unavailable) batch[i].done(SignupResult{SignupOutcome::kUnavailable});
-      else batch[i].done(result.results[i]);
+      if (unavailable)
+        batch[i].done(SignupResult{SignupOutcome::kUnavailable});
+      else
+        batch[i].done(result.results[i]);
     }
   }
 }

@@ -33,7 +33,8 @@ class GroupAdmission {
   using Callback = std::function<void(const SignupResult&)>;
   static constexpr auto kSoldOutMemory = std::chrono::milliseconds(250);
   static constexpr int kWritersPerEvent = 2;
-  static constexpr size_t kMaxBatch = 500;  // keeps a multi-row insert well under the 65,535 placeholders
+  static constexpr size_t kMaxBatch =
+      500;  // keeps a multi-row insert well under the 65,535 placeholders
 
   explicit GroupAdmission(SeatLedger& ledger) : ledger_(ledger) {}
   ~GroupAdmission();

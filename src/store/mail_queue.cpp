@@ -93,8 +93,10 @@ void insert_mails(sql::Connection& c, long long event_id, const std::vector<Queu
     st->setString(p++, m.public_id);
     st->setString(p++, m.kind);
     st->setString(p++, m.dedupe_key);
-    if (m.announcement_id) st->setInt64(p++, m.announcement_id);
-    else st->setNull(p++, 0);
+    if (m.announcement_id)
+      st->setInt64(p++, m.announcement_id);
+    else
+      st->setNull(p++, 0);
     st->setString(p++, to_sql_time(m.due));
     st->setString(p++, created);
   }

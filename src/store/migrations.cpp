@@ -31,7 +31,8 @@ std::vector<std::string> split_statements(const std::string& script) {
     std::string line = script.substr(start, end - start);
     start = end + 1;
     std::string trimmed = line;
-    while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\r')) trimmed.pop_back();
+    while (!trimmed.empty() && (trimmed.back() == ' ' || trimmed.back() == '\r'))
+      trimmed.pop_back();
     if (trimmed.rfind("--", 0) == 0 && current.empty()) continue;
     current += line + "\n";
     if (!trimmed.empty() && trimmed.back() == ';') {
@@ -62,9 +63,9 @@ int schema_version(ConnectionPool& pool) {
   auto conn = pool.acquire();
   try {
     std::unique_ptr<sql::Statement> st(conn->createStatement());
-    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
-        "SELECT COUNT(*) FROM information_schema.tables"
-        " WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'"));
+    std::unique_ptr<sql::ResultSet> rs(
+        st->executeQuery("SELECT COUNT(*) FROM information_schema.tables"
+                         " WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'"));
     if (!rs->next() || rs->getInt(1) == 0) return 0;
     rs.reset(st->executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
     return rs->next() ? rs->getInt(1) : 0;

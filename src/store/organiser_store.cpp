@@ -110,8 +110,8 @@ EventStats OrganiserStore::stats(long long event_id) {
       s.by_category[c.empty() ? "unknown" : c] = rs->getInt(2);
     }
     for (auto rs = run(q::kPerQuarterHour); rs->next();)
-      s.signups_per_quarter_hour.emplace_back(
-          Instant(std::chrono::seconds(rs->getInt64(1))), rs->getInt(2));
+      s.signups_per_quarter_hour.emplace_back(Instant(std::chrono::seconds(rs->getInt64(1))),
+                                              rs->getInt(2));
     if (auto rs = run(q::kJoins); rs->next()) s.joins = rs->getInt(1);
     return s;
   });
@@ -120,7 +120,9 @@ EventStats OrganiserStore::stats(long long event_id) {
 std::pair<long long, int> OrganiserStore::announce(long long event_id, Audience to,
                                                    const LocalizedText& subject,
                                                    const LocalizedText& body, Instant now) {
-  const char* audience = to == Audience::kConfirmed ? "confirmed" : to == Audience::kWaitlisted ? "waitlisted" : "all";
+  const char* audience = to == Audience::kConfirmed    ? "confirmed"
+                         : to == Audience::kWaitlisted ? "waitlisted"
+                                                       : "all";
   std::string statuses = to == Audience::kConfirmed    ? "('confirmed')"
                          : to == Audience::kWaitlisted ? "('waitlisted')"
                                                        : "('confirmed', 'waitlisted')";
@@ -170,7 +172,8 @@ int OrganiserStore::purge(long long event_id, Instant now) {
   });
 }
 
-std::vector<std::pair<long long, std::string>> OrganiserStore::events_due_for_purge(Instant cutoff) {
+std::vector<std::pair<long long, std::string>> OrganiserStore::events_due_for_purge(
+    Instant cutoff) {
   return with_connection(pool_, [&](sql::Connection& c) {
     std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kDueForPurge));
     st->setString(1, to_sql_time(cutoff));

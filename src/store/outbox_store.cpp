@@ -64,7 +64,6 @@ OutboxStore::~OutboxStore() = default;
 
 namespace {
 
-
 std::vector<long long> select_ids(sql::Connection& c, const char* sql, Instant now, size_t limit) {
   std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
   st->setString(1, to_sql_time(now));
@@ -99,8 +98,8 @@ std::vector<OutboxItem> OutboxStore::claim(Instant now, size_t limit, std::chron
   if (ids.empty()) return {};
   return with_connection(pool_, [&](sql::Connection& c) {
     const std::string& key = impl_->token_key.get(c);
-    std::unique_ptr<sql::PreparedStatement> st(
-        c.prepareStatement(std::string(q::kDetails) + "(" + placeholders(ids.size()) + ") ORDER BY o.id"));
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(
+        std::string(q::kDetails) + "(" + placeholders(ids.size()) + ") ORDER BY o.id"));
     bind_ids(*st, 1, ids);
     std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
     std::vector<OutboxItem> items;
@@ -119,7 +118,8 @@ std::vector<OutboxItem> OutboxStore::claim(Instant now, size_t limit, std::chron
       it.organization = rs->getString(11);
       it.locale = rs->getString(12);
       it.waitlist_position = it.status == "waitlisted" ? rs->getInt(13) : 0;
-      auto parsed = codec::parse_event_document(nlohmann::json::parse(std::string(rs->getString(14))));
+      auto parsed =
+          codec::parse_event_document(nlohmann::json::parse(std::string(rs->getString(14))));
       if (parsed.event) it.event = std::move(*parsed.event);
       if (!rs->isNull(15))
         it.announcement = AnnouncementText{{rs->getString(15), rs->getString(16)},
@@ -169,7 +169,8 @@ std::optional<Instant> OutboxStore::next_due() {
   });
 }
 
-std::vector<OutboxRow> OutboxStore::list(long long event_id, const std::string& state, size_t limit) {
+std::vector<OutboxRow> OutboxStore::list(long long event_id, const std::string& state,
+                                         size_t limit) {
   return with_connection(pool_, [&](sql::Connection& c) {
     std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kList));
     st->setInt64(1, event_id);

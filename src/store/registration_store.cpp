@@ -31,7 +31,8 @@ constexpr const char* kLockLedger =
 constexpr const char* kLockRegistration =
     "SELECT id, public_id, status FROM registrations WHERE event_id = ? AND ";
 constexpr const char* kCancel =
-    "UPDATE registrations SET status = 'cancelled', cancelled_at = ?, email_key = NULL WHERE id = ?";
+    "UPDATE registrations SET status = 'cancelled', cancelled_at = ?, email_key = NULL WHERE id = "
+    "?";
 constexpr const char* kLedgerConfirmedLeft =
     "UPDATE events SET confirmed_count = confirmed_count - 1 WHERE id = ?";
 constexpr const char* kLedgerWaitlistedLeft =
@@ -60,15 +61,15 @@ RegistrationView read_view(sql::ResultSet& rs) {
   return v;
 }
 
-std::optional<RegistrationView> select_one(sql::Connection& c, const std::string& where,
-                                           const std::function<void(sql::PreparedStatement&)>& bind) {
+std::optional<RegistrationView> select_one(
+    sql::Connection& c, const std::string& where,
+    const std::function<void(sql::PreparedStatement&)>& bind) {
   std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(std::string(q::kSelect) + where));
   bind(*st);
   std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
   if (!rs->next()) return std::nullopt;
   return read_view(*rs);
 }
-
 
 }  // namespace
 

@@ -74,10 +74,12 @@ std::unordered_map<std::string, StoredAnswer> stored_answers(
     StoredAnswer a;
     a.request_hash = rs->getString(2);
     std::string status = rs->getString(3);
-    a.result.outcome = status == "confirmed" ? SignupOutcome::kConfirmed : SignupOutcome::kWaitlisted;
+    a.result.outcome =
+        status == "confirmed" ? SignupOutcome::kConfirmed : SignupOutcome::kWaitlisted;
     a.result.replayed = true;
-    a.result.receipt = {rs->getString(5), rs->getInt(6), status, rs->getString(7),
-                        from_sql_time(rs->getString(8)), rs->getInt(4)};
+    a.result.receipt = {
+        rs->getString(5), rs->getInt(6), status, rs->getString(7), from_sql_time(rs->getString(8)),
+        rs->getInt(4)};
     out.emplace(rs->getString(1), std::move(a));
   }
   return out;
@@ -122,7 +124,8 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
     SeatCounts counts{ledger->getInt(1), ledger->getInt(2), ledger->getInt(3),
                       ledger->getBoolean(4), ledger->getInt(5)};
     int next_number = ledger->getInt(6);
-    const EventTiming timing{from_sql_time(ledger->getString(7)), from_sql_time(ledger->getString(8)),
+    const EventTiming timing{from_sql_time(ledger->getString(7)),
+                             from_sql_time(ledger->getString(8)),
                              decode_schedule(ledger->getString(9))};
 
     // 1. Idempotency: a key seen before answers with its first answer; the same key in this
@@ -154,8 +157,10 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
     // 2. First come, first served over what is left, against addresses already registered.
     std::vector<AdmissionCandidate> candidates;
     candidates.reserve(fresh.size());
-    for (const auto* r : fresh) candidates.push_back({r->applicant.email_key, r->applicant.wants_waitlist});
-    auto decisions = decide_admissions(candidates, taken_emails(c, event_id, fresh), counts, next_number);
+    for (const auto* r : fresh)
+      candidates.push_back({r->applicant.email_key, r->applicant.wants_waitlist});
+    auto decisions =
+        decide_admissions(candidates, taken_emails(c, event_id, fresh), counts, next_number);
 
     // 3. One multi-row insert for every admitted sign-up, one for their idempotency answers.
     std::vector<size_t> admitted;
@@ -167,8 +172,12 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
         case AdmissionOutcome::kWaitlisted: {
           bool confirmed = d.outcome == AdmissionOutcome::kConfirmed;
           result.outcome = confirmed ? SignupOutcome::kConfirmed : SignupOutcome::kWaitlisted;
-          result.receipt = {random_hex_id(), d.number, confirmed ? "confirmed" : "waitlisted",
-                            fresh[k]->applicant.email, fresh[k]->received_at, d.waitlist_position};
+          result.receipt = {random_hex_id(),
+                            d.number,
+                            confirmed ? "confirmed" : "waitlisted",
+                            fresh[k]->applicant.email,
+                            fresh[k]->received_at,
+                            d.waitlist_position};
           admitted.push_back(k);
           break;
         }
@@ -200,19 +209,24 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
         ins->setString(p++, a.name_kana);
         ins->setString(p++, a.organization);
         ins->setString(p++, a.department);
-        if (a.category) ins->setString(p++, to_string(*a.category));
-        else ins->setNull(p++, 0);
+        if (a.category)
+          ins->setString(p++, to_string(*a.category));
+        else
+          ins->setNull(p++, 0);
         ins->setString(p++, a.phone);
         ins->setString(p++, a.question);
         ins->setString(p++, a.locale);
         ins->setString(p++, at);
-        if (receipt.status == "confirmed") ins->setString(p++, at);
-        else ins->setNull(p++, 0);
+        if (receipt.status == "confirmed")
+          ins->setString(p++, at);
+        else
+          ins->setNull(p++, 0);
         ins->setString(p++, token_hash(derive_token(key, TokenKind::kManage, receipt.public_id)));
         ins->setString(p++, token_hash(derive_token(key, TokenKind::kJoin, receipt.public_id)));
         // The mail each outcome owes, queued in this same transaction.
         if (receipt.status == "confirmed") {
-          mails.push_back({receipt.public_id, "confirmation", "confirmation", fresh[k]->received_at});
+          mails.push_back(
+              {receipt.public_id, "confirmation", "confirmation", fresh[k]->received_at});
           add_scheduled_mails(mails, receipt.public_id, timing.schedule, timing.starts_at,
                               timing.ends_at, fresh[k]->received_at);
         } else {
@@ -227,8 +241,8 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
       for (size_t k : admitted)
         if (fresh[k]->idempotency) keyed.push_back(k);
       if (!keyed.empty()) {
-        std::unique_ptr<sql::PreparedStatement> keys(c.prepareStatement(
-            std::string(q::kInsertAnswers) + rows(q::kAnswerRow, keyed.size())));
+        std::unique_ptr<sql::PreparedStatement> keys(
+            c.prepareStatement(std::string(q::kInsertAnswers) + rows(q::kAnswerRow, keyed.size())));
         int kp = 1;
         for (size_t k : keyed) {
           const auto& receipt = out.results[fresh_index[k]].receipt;
@@ -253,9 +267,12 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
 
     for (auto [follower, leader] : followers) {
       const auto& lead = out.results[leader];
-      bool same = batch[follower].idempotency->request_hash == batch[leader].idempotency->request_hash;
-      bool stored = lead.outcome == SignupOutcome::kConfirmed || lead.outcome == SignupOutcome::kWaitlisted;
-      if (!same) out.results[follower] = {SignupOutcome::kIdempotencyConflict};
+      bool same =
+          batch[follower].idempotency->request_hash == batch[leader].idempotency->request_hash;
+      bool stored =
+          lead.outcome == SignupOutcome::kConfirmed || lead.outcome == SignupOutcome::kWaitlisted;
+      if (!same)
+        out.results[follower] = {SignupOutcome::kIdempotencyConflict};
       else if (stored) {
         out.results[follower] = lead;
         out.results[follower].replayed = true;

@@ -7,7 +7,9 @@
 
 namespace regdesk::store {
 
-std::string to_sql_time(Instant t) { return date::format("%Y-%m-%d %H:%M:%S", t); }
+std::string to_sql_time(Instant t) {
+  return date::format("%Y-%m-%d %H:%M:%S", t);
+}
 
 Instant from_sql_time(const std::string& s) {
   std::istringstream in(s);

@@ -30,7 +30,9 @@ std::string derive_token(const std::string& key, TokenKind kind, const std::stri
   return out;
 }
 
-std::string token_hash(const std::string& token) { return sha256(token); }
+std::string token_hash(const std::string& token) {
+  return sha256(token);
+}
 
 bool well_formed_token(const std::string& token) {
   if (token.size() != 22) return false;
@@ -54,7 +56,8 @@ const std::string& TokenKey::get(sql::Connection& c) {
   std::lock_guard lock(mu_);
   if (key_.empty()) {
     std::unique_ptr<sql::Statement> st(c.createStatement());
-    std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT secret FROM app_keys WHERE name = 'token'"));
+    std::unique_ptr<sql::ResultSet> rs(
+        st->executeQuery("SELECT secret FROM app_keys WHERE name = 'token'"));
     if (!rs->next()) throw std::runtime_error("no token key: run `regdesk migrate`");
     key_ = rs->getString(1);
   }

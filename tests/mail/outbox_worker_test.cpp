@@ -9,7 +9,9 @@
 namespace regdesk::mail {
 namespace {
 
-Instant at(const char* t) { return *parse_rfc3339(t); }
+Instant at(const char* t) {
+  return *parse_rfc3339(t);
+}
 
 store::OutboxItem item(const std::string& kind, const std::string& locale = "ja") {
   store::OutboxItem it;
@@ -62,7 +64,8 @@ TEST(BuildMessage, ConfirmationHasTheCalendarAndCancelLinkButNoJoinLink) {
   EXPECT_EQ(m.text_body.find("/join/"), std::string::npos);
   ASSERT_EQ(m.attachments.size(), 1u);
   EXPECT_EQ(m.attachments[0].filename, "event.ics");
-  EXPECT_NE(m.attachments[0].data.find("UID:midnet-symposium-2024@regdesk.example.jp"), std::string::npos);
+  EXPECT_NE(m.attachments[0].data.find("UID:midnet-symposium-2024@regdesk.example.jp"),
+            std::string::npos);
   EXPECT_EQ(m.attachments[0].data.find("JOINtoken"), std::string::npos);
 }
 
@@ -77,11 +80,13 @@ TEST(BuildMessage, MeetingLinkAndReminderCarryThePersonalJoinLink) {
   for (const char* kind : {"meeting_link", "reminder"}) {
     SCOPED_TRACE(kind);
     Message m = build_message(item(kind), settings(), kNow);
-    EXPECT_NE(m.text_body.find("https://regdesk.example.jp/join/JOINtokenJOINtokenJOIN"), std::string::npos);
+    EXPECT_NE(m.text_body.find("https://regdesk.example.jp/join/JOINtokenJOINtokenJOIN"),
+              std::string::npos);
     EXPECT_NE(m.text_body.find("4242"), std::string::npos);
     EXPECT_TRUE(m.attachments.empty());
   }
-  EXPECT_NE(build_message(item("reminder"), settings(), kNow).text_body.find("1日前"), std::string::npos);
+  EXPECT_NE(build_message(item("reminder"), settings(), kNow).text_body.find("1日前"),
+            std::string::npos);
 }
 
 TEST(BuildMessage, TheRegistrantsLanguageIsUsed) {
@@ -92,7 +97,8 @@ TEST(BuildMessage, TheRegistrantsLanguageIsUsed) {
 
 TEST(BuildMessage, AnnouncementUsesItsOwnSubjectAndBody) {
   auto it = item("announcement");
-  it.announcement = store::AnnouncementText{{"資料公開のお知らせ", "Slides"}, {"資料を公開しました。", "Online."}};
+  it.announcement = store::AnnouncementText{{"資料公開のお知らせ", "Slides"},
+                                            {"資料を公開しました。", "Online."}};
   Message m = build_message(it, settings(), kNow);
   EXPECT_NE(m.subject.find("資料公開のお知らせ"), std::string::npos);
   EXPECT_NE(m.text_body.find("資料を公開しました。"), std::string::npos);

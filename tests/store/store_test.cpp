@@ -1,11 +1,10 @@
 // Store tests against a real MariaDB (the one ops/test starts; REGDESK_TEST_DB_URL names it).
 // Each test gets a fresh database.
 
-#include <gtest/gtest.h>
-
 #include <cppconn/connection.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -22,7 +21,9 @@
 namespace regdesk::store {
 namespace {
 
-Instant at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
+Instant at(const char* rfc3339) {
+  return *parse_rfc3339(rfc3339);
+}
 
 class StoreTest : public ::testing::Test {
  protected:
@@ -129,7 +130,8 @@ TEST_F(StoreTest, OneBatchFillsTheCapExactlyInArrivalOrder) {
 TEST_F(StoreTest, DuplicatesAcrossAndWithinBatchesAreRefused) {
   long long id = create_event(10);
   ledger_->admit(id, {request("a@example.jp")});
-  auto result = ledger_->admit(id, {request("a@example.jp"), request("b@example.jp"), request("b@example.jp")});
+  auto result = ledger_->admit(
+      id, {request("a@example.jp"), request("b@example.jp"), request("b@example.jp")});
   EXPECT_EQ(result.results[0].outcome, SignupOutcome::kAlreadyRegistered);
   EXPECT_EQ(result.results[1].outcome, SignupOutcome::kConfirmed);
   EXPECT_EQ(result.results[2].outcome, SignupOutcome::kAlreadyRegistered);
@@ -158,8 +160,8 @@ TEST_F(StoreTest, IdempotencyKeyReplaysAndDetectsConflicts) {
   };
   auto first = ledger_->admit(id, {keyed("k@example.jp", "key-1", "body-1")});
   ASSERT_EQ(first.results[0].outcome, SignupOutcome::kConfirmed);
-  auto again = ledger_->admit(id, {keyed("k@example.jp", "key-1", "body-1"),
-                                   keyed("z@example.jp", "key-1", "body-2")});
+  auto again = ledger_->admit(
+      id, {keyed("k@example.jp", "key-1", "body-1"), keyed("z@example.jp", "key-1", "body-2")});
   EXPECT_EQ(again.results[0].outcome, SignupOutcome::kConfirmed);
   EXPECT_TRUE(again.results[0].replayed);
   EXPECT_EQ(again.results[0].receipt.public_id, first.results[0].receipt.public_id);
@@ -190,8 +192,8 @@ TEST_F(StoreTest, ConcurrentWritersNeverExceedTheCap) {
 
 TEST_F(StoreTest, ShrinkingBelowConfirmedIsRefusedAndGrowingPromotes) {
   long long id = create_event(1, true, 5);
-  ledger_->admit(id, {request("a@example.jp"), request("b@example.jp", true),
-                      request("c@example.jp", true)});
+  ledger_->admit(
+      id, {request("a@example.jp"), request("b@example.jp", true), request("c@example.jp", true)});
   Event smaller = event_;
   smaller.capacity = 0;
   EXPECT_EQ(events_->upsert(smaller, at("2024-01-16T00:00:00Z")).outcome,

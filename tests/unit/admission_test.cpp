@@ -30,7 +30,9 @@ std::vector<AdmissionCandidate> people(int n, bool wants_waitlist = false, int f
   return batch;
 }
 
-std::string outcome(const AdmissionDecision& d) { return to_string(d.outcome); }
+std::string outcome(const AdmissionDecision& d) {
+  return to_string(d.outcome);
+}
 
 TEST(DecideAdmissions, FillsCapacityExactlyInArrivalOrderWithConsecutiveNumbers) {
   SeatCounts counts = ledger(5);
@@ -149,8 +151,8 @@ TEST(DecideAdmissions, DuplicateBeatsSoldOut) {
   // Telling a registered person "sold out" would make them think they lost their seat.
   SeatCounts counts = ledger(1, 1);
   int next_number = 2;
-  auto decisions = decide_admissions({{"person1@example.jp", false}}, {"person1@example.jp"}, counts,
-                                     next_number);
+  auto decisions = decide_admissions({{"person1@example.jp", false}}, {"person1@example.jp"},
+                                     counts, next_number);
   EXPECT_EQ(outcome(decisions[0]), "already_registered");
 }
 
@@ -184,12 +186,9 @@ TEST(DecideAdmissions, BatchStraddlingTheCapacity) {
   // Two seats left, a waitlist with one place: seat, seat, waitlist, sold out, and a duplicate.
   SeatCounts counts = ledger(100, 98, true, 1);
   int next_number = 99;
-  std::vector<AdmissionCandidate> batch = {{"a@example.jp", true},
-                                           {"b@example.jp", false},
-                                           {"a@example.jp", true},
-                                           {"c@example.jp", true},
-                                           {"d@example.jp", true},
-                                           {"e@example.jp", false}};
+  std::vector<AdmissionCandidate> batch = {{"a@example.jp", true}, {"b@example.jp", false},
+                                           {"a@example.jp", true}, {"c@example.jp", true},
+                                           {"d@example.jp", true}, {"e@example.jp", false}};
   auto d = decide_admissions(batch, {}, counts, next_number);
   ASSERT_EQ(d.size(), 6u);
   EXPECT_EQ(outcome(d[0]), "confirmed");
@@ -233,13 +232,21 @@ TEST(DecideAdmissions, OutcomesHaveWireNames) {
 
 // --- promotions ---------------------------------------------------------------------------------
 
-TEST(PromotionsDue, NoneWhileFull) { EXPECT_EQ(promotions_due(ledger(10, 10, true, 5, 3)), 0); }
+TEST(PromotionsDue, NoneWhileFull) {
+  EXPECT_EQ(promotions_due(ledger(10, 10, true, 5, 3)), 0);
+}
 
-TEST(PromotionsDue, AsManyAsSeatsFreed) { EXPECT_EQ(promotions_due(ledger(10, 8, true, 5, 3)), 2); }
+TEST(PromotionsDue, AsManyAsSeatsFreed) {
+  EXPECT_EQ(promotions_due(ledger(10, 8, true, 5, 3)), 2);
+}
 
-TEST(PromotionsDue, NoMoreThanAreWaiting) { EXPECT_EQ(promotions_due(ledger(20, 8, true, 5, 3)), 3); }
+TEST(PromotionsDue, NoMoreThanAreWaiting) {
+  EXPECT_EQ(promotions_due(ledger(20, 8, true, 5, 3)), 3);
+}
 
-TEST(PromotionsDue, NoneWhenNobodyWaits) { EXPECT_EQ(promotions_due(ledger(10, 2, true, 5, 0)), 0); }
+TEST(PromotionsDue, NoneWhenNobodyWaits) {
+  EXPECT_EQ(promotions_due(ledger(10, 2, true, 5, 0)), 0);
+}
 
 TEST(PromotionsDue, NoneWhenCapacityWasLoweredBelowConfirmed) {
   EXPECT_EQ(promotions_due(ledger(5, 8, true, 5, 3)), 0);

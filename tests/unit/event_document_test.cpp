@@ -22,7 +22,8 @@ using namespace std::chrono_literals;
 std::string repo_root() {
   std::string here = __FILE__;
   auto pos = here.rfind("/tests/");
-  if (pos == std::string::npos) throw std::runtime_error("cannot locate the repository from " + here);
+  if (pos == std::string::npos)
+    throw std::runtime_error("cannot locate the repository from " + here);
   return here.substr(0, pos);
 }
 
@@ -33,7 +34,9 @@ json load_seed(const std::string& name) {
   return json::parse(in);
 }
 
-std::string utc(Instant t) { return format_utc(t); }
+std::string utc(Instant t) {
+  return format_utc(t);
+}
 
 std::string describe(const std::vector<EventProblem>& problems) {
   std::string out;
@@ -96,7 +99,9 @@ TEST_F(SeedSymposium, IdentityAndTitle) {
   EXPECT_NE(e.description.ja.find("定員：1,000名"), std::string::npos);
 }
 
-TEST_F(SeedSymposium, CapacityIsOneThousand) { EXPECT_EQ(e.capacity, 1000); }
+TEST_F(SeedSymposium, CapacityIsOneThousand) {
+  EXPECT_EQ(e.capacity, 1000);
+}
 
 TEST_F(SeedSymposium, StartsAndEndsOnFebruary28InUtc) {
   EXPECT_EQ(utc(e.starts_at), "2024-02-28T05:00:00Z");

@@ -74,7 +74,9 @@ TEST(WindowState, LastSecondBeforeOpeningIsNotOpen) {
   EXPECT_EQ(window_at("2024-01-14T23:59:59+09:00"), "not_open");
 }
 
-TEST(WindowState, OpeningInstantIsOpen) { EXPECT_EQ(window_at("2024-01-15T00:00:00+09:00"), "open"); }
+TEST(WindowState, OpeningInstantIsOpen) {
+  EXPECT_EQ(window_at("2024-01-15T00:00:00+09:00"), "open");
+}
 
 TEST(WindowState, LastSecondBeforeClosingIsOpen) {
   EXPECT_EQ(window_at("2024-02-21T23:59:59+09:00"), "open");
@@ -90,7 +92,9 @@ TEST(WindowState, LastSecondBeforeOpeningInUtcIsNotOpen) {
   EXPECT_EQ(window_at("2024-01-14T14:59:59Z"), "not_open");
 }
 
-TEST(WindowState, OpeningInstantInUtcIsOpen) { EXPECT_EQ(window_at("2024-01-14T15:00:00Z"), "open"); }
+TEST(WindowState, OpeningInstantInUtcIsOpen) {
+  EXPECT_EQ(window_at("2024-01-14T15:00:00Z"), "open");
+}
 
 TEST(WindowState, LastSecondBeforeClosingInUtcIsOpen) {
   EXPECT_EQ(window_at("2024-02-21T14:59:59Z"), "open");
@@ -257,7 +261,8 @@ TEST(IsEligible, AnyOfSeveralDomainsQualifies) {
   EXPECT_FALSE(is_eligible(e, "c@mhlw.go.jp"));
 }
 
-// --- check_event ----------------------------------------------------------------------------------
+// --- check_event
+// ----------------------------------------------------------------------------------
 
 bool has_problem(const std::vector<EventProblem>& problems, const std::string& key) {
   for (const auto& p : problems)

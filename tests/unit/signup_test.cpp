@@ -14,7 +14,9 @@
 namespace regdesk {
 
 // Lets gtest print errors readably when an expectation fails.
-inline void PrintTo(const FieldError& e, std::ostream* os) { *os << e.field << ":" << e.code; }
+inline void PrintTo(const FieldError& e, std::ostream* os) {
+  *os << e.field << ":" << e.code;
+}
 
 namespace {
 
@@ -58,7 +60,8 @@ std::vector<std::string> codes_for(const ValidatedSignup& r, const std::string& 
 }
 
 // Exactly this one error and no other.
-void expect_only_error(const ValidatedSignup& r, const std::string& field, const std::string& code) {
+void expect_only_error(const ValidatedSignup& r, const std::string& field,
+                       const std::string& code) {
   EXPECT_EQ(r.errors, (std::vector<FieldError>{{field, code}})) << describe(r.errors);
   EXPECT_FALSE(r.applicant.has_value());
 }
@@ -146,12 +149,13 @@ TEST(ValidateSignup, SurroundingSpacesIncludingIdeographicSpaceAreTrimmed) {
 
 TEST(ValidateSignup, FullWidthPhoneDigitsAndJapaneseDashesBecomeAsciiHyphens) {
   for (const char* raw : {"０３ー３５０６ー９７１０",  // U+30FC prolonged sound mark
-                          "03−3506−9710",                // U+2212 minus sign
-                          "03‐3506‐9710",                // U+2010 hyphen
+                          "03−3506−9710",              // U+2212 minus sign
+                          "03‐3506‐9710",              // U+2010 hyphen
                           "０３－３５０６－９７１０",  // U+FF0D full-width hyphen-minus
-                          "03ｰ3506ｰ9710",                // U+FF70 half-width prolonged mark
-                          "03–3506—9710",                // en and em dash
-                          "\xE3\x80\x80" "03-3506-9710 "}) {
+                          "03ｰ3506ｰ9710",              // U+FF70 half-width prolonged mark
+                          "03–3506—9710",              // en and em dash
+                          "\xE3\x80\x80"
+                          "03-3506-9710 "}) {
     auto f = valid_form();
     f.phone = raw;
     Applicant a = accepted(validate_signup(f, kDefaultEvent));
@@ -235,8 +239,8 @@ TEST(ValidateSignup, ConsentFalseMustBeAccepted) {
 TEST(ValidateSignup, EmptyFormReportsEveryRequiredField) {
   auto r = validate_signup(SignupForm{}, kDefaultEvent);
   EXPECT_FALSE(r.applicant.has_value());
-  for (const char* field : {"name", "name_kana", "email", "organization", "department", "category",
-                            "consent_privacy"})
+  for (const char* field :
+       {"name", "name_kana", "email", "organization", "department", "category", "consent_privacy"})
     EXPECT_EQ(codes_for(r, field), std::vector<std::string>{"required"}) << field;
   EXPECT_EQ(r.errors.size(), 7u) << describe(r.errors);
 }
@@ -245,12 +249,12 @@ TEST(ValidateSignup, EmptyFormReportsEveryRequiredField) {
 
 TEST(ValidateSignup, ReportsAllBadFieldsAtOnce) {
   auto f = valid_form();
-  f.name.reset();                    // required
-  f.email = "not-an-address";        // invalid
+  f.name.reset();              // required
+  f.email = "not-an-address";  // invalid
   f.email_confirmation.reset();
   f.organization = repeat("会", 201);  // too_long
-  f.category = "pharma";             // invalid
-  f.consent_privacy = false;         // must_accept
+  f.category = "pharma";               // invalid
+  f.consent_privacy = false;           // must_accept
   auto r = validate_signup(f, kDefaultEvent);
   EXPECT_FALSE(r.applicant.has_value());
   ASSERT_EQ(r.errors.size(), 5u) << describe(r.errors);
@@ -371,8 +375,8 @@ TEST(ValidateSignup, QuestionTurnsCrLfIntoLineFeed) {
 }
 
 TEST(ValidateSignup, QuestionRefusesControlsOtherThanLineFeed) {
-  for (const std::string& q : {"a\rb"s, "a\tb"s, "a\0b"s, "a\x7F"s, "a\xC2\x85"s,
-                               "a\xE2\x80\xA8"s}) {
+  for (const std::string& q :
+       {"a\rb"s, "a\tb"s, "a\0b"s, "a\x7F"s, "a\xC2\x85"s, "a\xE2\x80\xA8"s}) {
     SCOPED_TRACE(q);
     auto f = valid_form();
     f.question = q;
@@ -390,28 +394,28 @@ TEST(ValidateSignup, PhoneWithControlCharactersIsRefused) {
 
 TEST(ValidateSignup, MalformedEmailsAreInvalid) {
   for (const char* email : {
-           "taro.example.jp",              // no @
-           "taro@@example.jp",             // two @
-           "taro@example@jp",              // two @
-           "@example.jp",                  // empty local part
-           "taro@",                        // empty domain
-           ".taro@example.jp",             // local part starts with a dot
-           "taro.@example.jp",             // local part ends with a dot
-           "ta..ro@example.jp",            // double dot in local part
-           "taro@example..jp",             // double dot in domain
-           "taro@.example.jp",             // domain starts with a dot
-           "taro@example.jp.",             // domain ends with a dot
-           "taro@localhost",               // no dot in domain
-           "taro@-example.jp",             // label starts with '-'
-           "taro@example-.jp",             // label ends with '-'
-           "taro@example.-jp",             // later label starts with '-'
-           "taro yamada@example.jp",       // space
-           "taro@exa mple.jp",             // space in domain
-           "taro@exam_ple.jp",             // underscore in domain
-           "\"taro\"@example.jp",          // quoted local parts are not taken
-           "山田@example.jp",               // non-ASCII local part after NFKC
-           "taro@例え.jp",                  // non-ASCII domain after NFKC
-           "taro＠example．jp　yamada",     // folds to a space inside
+           "taro.example.jp",            // no @
+           "taro@@example.jp",           // two @
+           "taro@example@jp",            // two @
+           "@example.jp",                // empty local part
+           "taro@",                      // empty domain
+           ".taro@example.jp",           // local part starts with a dot
+           "taro.@example.jp",           // local part ends with a dot
+           "ta..ro@example.jp",          // double dot in local part
+           "taro@example..jp",           // double dot in domain
+           "taro@.example.jp",           // domain starts with a dot
+           "taro@example.jp.",           // domain ends with a dot
+           "taro@localhost",             // no dot in domain
+           "taro@-example.jp",           // label starts with '-'
+           "taro@example-.jp",           // label ends with '-'
+           "taro@example.-jp",           // later label starts with '-'
+           "taro yamada@example.jp",     // space
+           "taro@exa mple.jp",           // space in domain
+           "taro@exam_ple.jp",           // underscore in domain
+           "\"taro\"@example.jp",        // quoted local parts are not taken
+           "山田@example.jp",            // non-ASCII local part after NFKC
+           "taro@例え.jp",               // non-ASCII domain after NFKC
+           "taro＠example．jp　yamada",  // folds to a space inside
        }) {
     SCOPED_TRACE(email);
     auto f = valid_form();
@@ -465,7 +469,7 @@ TEST(ValidateSignup, EmailLocalPartOver64IsInvalid) {
 TEST(IsValidEmail, ChecksTheNormalisedAddress) {
   EXPECT_TRUE(is_valid_email("taro@example.jp"));
   EXPECT_FALSE(is_valid_email(""));
-  EXPECT_FALSE(is_valid_email("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ"));  // not normalised yet
+  EXPECT_FALSE(is_valid_email("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ"));   // not normalised yet
   EXPECT_FALSE(is_valid_email("taro@" + repeat("a", 64) + ".jp"));  // label over 63
   EXPECT_TRUE(is_valid_email("taro@" + repeat("a", 63) + ".jp"));
 }
@@ -495,10 +499,12 @@ TEST(ValidateSignup, UnknownCategoryIsInvalid) {
 }
 
 TEST(ValidateSignup, EveryKnownCategoryIsAccepted) {
-  const std::pair<const char*, Category> known[] = {
-      {"industry", Category::kIndustry},     {"academia", Category::kAcademia},
-      {"cro", Category::kCro},               {"healthcare", Category::kHealthcare},
-      {"government", Category::kGovernment}, {"other", Category::kOther}};
+  const std::pair<const char*, Category> known[] = {{"industry", Category::kIndustry},
+                                                    {"academia", Category::kAcademia},
+                                                    {"cro", Category::kCro},
+                                                    {"healthcare", Category::kHealthcare},
+                                                    {"government", Category::kGovernment},
+                                                    {"other", Category::kOther}};
   for (const auto& [code, category] : known) {
     SCOPED_TRACE(code);
     auto f = valid_form();
@@ -527,9 +533,9 @@ TEST(ValidateSignup, EnglishLocaleIsKept) {
 // --- JSON types ----------------------------------------------------------------------------------
 
 TEST(ValidateSignup, FieldsOfTheWrongJsonTypeAreInvalidType) {
-  for (const char* field : {"name", "name_kana", "email", "email_confirmation", "organization",
-                            "department", "category", "phone", "question", "locale",
-                            "consent_privacy", "waitlist"}) {
+  for (const char* field :
+       {"name", "name_kana", "email", "email_confirmation", "organization", "department",
+        "category", "phone", "question", "locale", "consent_privacy", "waitlist"}) {
     SCOPED_TRACE(field);
     auto f = valid_form();
     f.wrong_type = {field};

@@ -18,38 +18,42 @@ TEST(IsValidUtf8, AcceptsAsciiJapaneseAndFourByteCharacters) {
   EXPECT_TRUE(is_valid_utf8("taro@example.jp"));
   EXPECT_TRUE(is_valid_utf8("山田太郎"));
   EXPECT_TRUE(is_valid_utf8("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ"));
-  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x98\x80"));     // U+1F600
-  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));     // U+10FFFF, the last code point
-  EXPECT_TRUE(is_valid_utf8("\xEF\xBF\xBD"));         // U+FFFD
-  EXPECT_TRUE(is_valid_utf8("\xED\x9F\xBF"));         // U+D7FF, just below the surrogates
-  EXPECT_TRUE(is_valid_utf8("\xEE\x80\x80"));         // U+E000, just above them
+  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x98\x80"));  // U+1F600
+  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF, the last code point
+  EXPECT_TRUE(is_valid_utf8("\xEF\xBF\xBD"));      // U+FFFD
+  EXPECT_TRUE(is_valid_utf8("\xED\x9F\xBF"));      // U+D7FF, just below the surrogates
+  EXPECT_TRUE(is_valid_utf8("\xEE\x80\x80"));      // U+E000, just above them
 }
 
 TEST(IsValidUtf8, RejectsOverlongEncodings) {
-  EXPECT_FALSE(is_valid_utf8("\xC0\x80"));              // NUL in two bytes
-  EXPECT_FALSE(is_valid_utf8("\xC1\xBF"));              // U+007F in two bytes
-  EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));          // '/' in three bytes
-  EXPECT_FALSE(is_valid_utf8("\xE0\x9F\xBF"));          // U+07FF in three bytes
-  EXPECT_FALSE(is_valid_utf8("\xF0\x8F\xBF\xBF"));      // U+FFFF in four bytes
-  EXPECT_FALSE(is_valid_utf8("a\xC0\xAF" "b"));
+  EXPECT_FALSE(is_valid_utf8("\xC0\x80"));          // NUL in two bytes
+  EXPECT_FALSE(is_valid_utf8("\xC1\xBF"));          // U+007F in two bytes
+  EXPECT_FALSE(is_valid_utf8("\xE0\x80\xAF"));      // '/' in three bytes
+  EXPECT_FALSE(is_valid_utf8("\xE0\x9F\xBF"));      // U+07FF in three bytes
+  EXPECT_FALSE(is_valid_utf8("\xF0\x8F\xBF\xBF"));  // U+FFFF in four bytes
+  EXPECT_FALSE(
+      is_valid_utf8("a\xC0\xAF"
+                    "b"));
 }
 
 TEST(IsValidUtf8, RejectsSurrogates) {
-  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));  // U+D800
-  EXPECT_FALSE(is_valid_utf8("\xED\xBF\xBF"));  // U+DFFF
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));              // U+D800
+  EXPECT_FALSE(is_valid_utf8("\xED\xBF\xBF"));              // U+DFFF
   EXPECT_FALSE(is_valid_utf8("\xED\xA0\xBD\xED\xB8\x80"));  // CESU-8 pair for U+1F600
 }
 
 TEST(IsValidUtf8, RejectsTruncatedSequences) {
-  EXPECT_FALSE(is_valid_utf8("\xE3\x81"));          // あ cut after two bytes
-  EXPECT_FALSE(is_valid_utf8("山田\xE5"));           // lead byte at the very end
-  EXPECT_FALSE(is_valid_utf8("\xF0\x9F\x98"));      // emoji missing its last byte
+  EXPECT_FALSE(is_valid_utf8("\xE3\x81"));      // あ cut after two bytes
+  EXPECT_FALSE(is_valid_utf8("山田\xE5"));      // lead byte at the very end
+  EXPECT_FALSE(is_valid_utf8("\xF0\x9F\x98"));  // emoji missing its last byte
   EXPECT_FALSE(is_valid_utf8("\xC3"));
-  EXPECT_FALSE(is_valid_utf8("\xE3\x81" "a"));      // continuation replaced by ASCII
+  EXPECT_FALSE(
+      is_valid_utf8("\xE3\x81"
+                    "a"));  // continuation replaced by ASCII
 }
 
 TEST(IsValidUtf8, RejectsStrayAndImpossibleBytes) {
-  EXPECT_FALSE(is_valid_utf8("\x80"));                  // lone continuation byte
+  EXPECT_FALSE(is_valid_utf8("\x80"));  // lone continuation byte
   EXPECT_FALSE(is_valid_utf8("abc\xBF"));
   EXPECT_FALSE(is_valid_utf8("\xFE"));
   EXPECT_FALSE(is_valid_utf8("\xFF"));
@@ -65,7 +69,7 @@ TEST(Length, CountsCodePointsNotBytes) {
   EXPECT_EQ(length("山田太郎"), 4u);  // 12 bytes
   EXPECT_EQ(length("\xF0\x9F\x98\x80"), 1u);
   EXPECT_EQ(length("a山\xC3\xA9\xF0\x9F\x98\x80"), 4u);  // 1 + 3 + 2 + 4 bytes
-  EXPECT_EQ(length("\xE3\x80\x80"), 1u);  // U+3000
+  EXPECT_EQ(length("\xE3\x80\x80"), 1u);                 // U+3000
 }
 
 // --- nfkc ---------------------------------------------------------------------------------------
@@ -79,7 +83,9 @@ TEST(Nfkc, FoldsFullWidthDigitsAndLetters) {
   EXPECT_EQ(nfkc("ＡＢＣ１２３＠"), "ABC123@");
 }
 
-TEST(Nfkc, TurnsIdeographicSpaceIntoSpace) { EXPECT_EQ(nfkc("山田\xE3\x80\x80太郎"), "山田 太郎"); }
+TEST(Nfkc, TurnsIdeographicSpaceIntoSpace) {
+  EXPECT_EQ(nfkc("山田\xE3\x80\x80太郎"), "山田 太郎");
+}
 
 TEST(Nfkc, WidensHalfWidthKatakana) {
   EXPECT_EQ(nfkc("ﾔﾏﾀﾞ ﾀﾛｳ"), "ヤマダ タロウ");
@@ -153,17 +159,25 @@ TEST(HasControlChars, FindsC0Controls) {
   EXPECT_TRUE(has_control_chars("\x1B[31m"));  // ESC
 }
 
-TEST(HasControlChars, FindsDel) { EXPECT_TRUE(has_control_chars("a\x7F")); }
+TEST(HasControlChars, FindsDel) {
+  EXPECT_TRUE(has_control_chars("a\x7F"));
+}
 
 TEST(HasControlChars, FindsC1Controls) {
-  EXPECT_TRUE(has_control_chars("a\xC2\x85" "b"));  // U+0085 NEL
-  EXPECT_TRUE(has_control_chars("\xC2\x80"));        // U+0080
-  EXPECT_TRUE(has_control_chars("\xC2\x9F"));        // U+009F
+  EXPECT_TRUE(
+      has_control_chars("a\xC2\x85"
+                        "b"));                 // U+0085 NEL
+  EXPECT_TRUE(has_control_chars("\xC2\x80"));  // U+0080
+  EXPECT_TRUE(has_control_chars("\xC2\x9F"));  // U+009F
 }
 
 TEST(HasControlChars, FindsLineAndParagraphSeparators) {
-  EXPECT_TRUE(has_control_chars("a\xE2\x80\xA8" "b"));  // U+2028
-  EXPECT_TRUE(has_control_chars("a\xE2\x80\xA9" "b"));  // U+2029
+  EXPECT_TRUE(
+      has_control_chars("a\xE2\x80\xA8"
+                        "b"));  // U+2028
+  EXPECT_TRUE(
+      has_control_chars("a\xE2\x80\xA9"
+                        "b"));  // U+2029
 }
 
 TEST(HasControlChars, AllowNewlinesLetsOnlyLfThrough) {

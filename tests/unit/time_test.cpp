@@ -22,7 +22,9 @@ Instant utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
 }
 
 // Compared as microsecond counts so a failure prints numbers, not bytes.
-long long micros(Instant t) { return t.time_since_epoch().count(); }
+long long micros(Instant t) {
+  return t.time_since_epoch().count();
+}
 
 // --- parse_rfc3339 -----------------------------------------------------------------------------
 
@@ -96,9 +98,9 @@ TEST(ParseRfc3339, AcceptsLeapDayOfALeapYear) {
 }
 
 TEST(ParseRfc3339, RejectsDatesThatDoNotExist) {
-  for (const char* s : {"2024-02-30T00:00:00+09:00", "2023-02-29T00:00:00Z",
-                        "2024-04-31T00:00:00Z", "2024-13-01T00:00:00Z", "2024-00-10T00:00:00Z",
-                        "2024-01-00T00:00:00Z", "2024-01-32T00:00:00Z"}) {
+  for (const char* s : {"2024-02-30T00:00:00+09:00", "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z",
+                        "2024-13-01T00:00:00Z", "2024-00-10T00:00:00Z", "2024-01-00T00:00:00Z",
+                        "2024-01-32T00:00:00Z"}) {
     EXPECT_FALSE(parse_rfc3339(s)) << s;
   }
 }
@@ -116,17 +118,18 @@ TEST(ParseRfc3339, RejectsMissingOffset) {
 }
 
 TEST(ParseRfc3339, RejectsMalformedOffsets) {
-  for (const char* s : {"2024-01-15T00:00:00+0900", "2024-01-15T00:00:00+09", "2024-01-15T00:00:00+9:00",
-                        "2024-01-15T00:00:00 +09:00", "2024-01-15T00:00:00JST"}) {
+  for (const char* s :
+       {"2024-01-15T00:00:00+0900", "2024-01-15T00:00:00+09", "2024-01-15T00:00:00+9:00",
+        "2024-01-15T00:00:00 +09:00", "2024-01-15T00:00:00JST"}) {
     EXPECT_FALSE(parse_rfc3339(s)) << s;
   }
 }
 
 TEST(ParseRfc3339, RejectsGarbage) {
-  for (const char* s : {"", "not a date", "2024-01-15", "2024/01/15T00:00:00Z",
-                        "2024-01-15 00:00:00Z", "2024-1-15T00:00:00Z", "2024-01-15T0:00:00Z",
-                        "2024-01-15T00:00:00Zjunk", "2024-01-15T00:00:00+09:00x",
-                        "２０２４-01-15T00:00:00Z", "abcd-ef-ghTij:kl:mnZ"}) {
+  for (const char* s :
+       {"", "not a date", "2024-01-15", "2024/01/15T00:00:00Z", "2024-01-15 00:00:00Z",
+        "2024-1-15T00:00:00Z", "2024-01-15T0:00:00Z", "2024-01-15T00:00:00Zjunk",
+        "2024-01-15T00:00:00+09:00x", "２０２４-01-15T00:00:00Z", "abcd-ef-ghTij:kl:mnZ"}) {
     EXPECT_FALSE(parse_rfc3339(s)) << "'" << s << "'";
   }
 }
@@ -144,8 +147,7 @@ TEST(FormatInZone, ShowsUtcWithZeroOffset) {
 TEST(FormatInZone, ShowsNegativeAndHalfHourOffsets) {
   EXPECT_EQ(format_in_zone(utc(2024, 2, 28, 5, 0, 0), "America/New_York"),
             "2024-02-28T00:00:00-05:00");
-  EXPECT_EQ(format_in_zone(utc(2024, 2, 28, 5, 0, 0), "Asia/Kolkata"),
-            "2024-02-28T10:30:00+05:30");
+  EXPECT_EQ(format_in_zone(utc(2024, 2, 28, 5, 0, 0), "Asia/Kolkata"), "2024-02-28T10:30:00+05:30");
 }
 
 TEST(FormatInZone, DropsSubSecondPrecision) {
