@@ -309,3 +309,33 @@ def test_a_filled_honeypot_is_refused_and_counted(service):
     assert [(e["field"], e["code"]) for e in errors] == [("website", "must_be_empty")]
     assert count_rows(service) == 0
     assert 'regdesk_signups_total{outcome="honeypot"} 1' in harness.http(service.base_url, "GET", "/metrics").text
+
+
+def test_rate_limit_answers_429_with_retry_after_per_client(db_url, regdesk_factory, tmp_path):
+    # Two sign-ups a minute per client; the proxy at 127.0.0.1 is trusted for X-Forwarded-For.
+    cfg = tmp_path / "regdesk.json"
+    cfg.write_text(json.dumps({"http": {"trusted_proxies": ["127.0.0.1"]}}))
+    rd = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_RATE_LIMIT": "2"},
+                         args=("--config", str(cfg), "serve"))
+    rd.check("migrate")
+    rd.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
+    rd.start()
+    office = {"X-Forwarded-For": "203.0.113.7"}
+    assert signup(rd, SYMPOSIUM, applicant("r1@example.jp"), headers=office).status == 201
+    assert signup(rd, SYMPOSIUM, applicant("r2@example.jp"), headers=office).status == 201
+    limited = signup(rd, SYMPOSIUM, applicant("r3@example.jp"), headers=office)
+    assert_problem(limited, 429, "rate_limited")
+    assert int(limited.headers["Retry-After"]) >= 1
+    # Another client behind the same proxy has its own allowance.
+    assert signup(rd, SYMPOSIUM, applicant("r4@example.jp"), headers={"X-Forwarded-For": "198.51.100.9"}).status == 201
+    assert count_rows(rd) == 3
+
+
+def test_forwarded_for_is_ignored_from_untrusted_peers(db_url, regdesk_factory):
+    rd = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_RATE_LIMIT": "1"})
+    rd.check("migrate")
+    rd.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
+    rd.start()  # no trusted proxies: a client cannot pick its own address
+    assert signup(rd, SYMPOSIUM, applicant("s1@example.jp"), headers={"X-Forwarded-For": "192.0.2.1"}).status == 201
+    again = signup(rd, SYMPOSIUM, applicant("s2@example.jp"), headers={"X-Forwarded-For": "192.0.2.2"})
+    assert_problem(again, 429, "rate_limited")
