@@ -38,8 +38,10 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
-# shellcheck source=../ops/lib/stack.sh
+# shellcheck source=ops/lib/stack.sh
 source ops/lib/stack.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 BUILD=${BENCH_BUILD_DIR:-build-bench}
 MAILS=${BENCH_MAILS:-5000}
@@ -57,8 +59,6 @@ WORKER_NOW_SQL="2030-03-01 01:01:00"
 DB_NAME=regdesk_mail_bench
 SLUG=bench-mail
 
-log() { printf 'bench: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
 
 for tool in mariadb cmake ninja jq; do
 	command -v "$tool" >/dev/null || die "$tool is not installed"
@@ -77,17 +77,6 @@ TMP=$(mktemp -d /tmp/regdesk-mailbench.XXXXXX)
 SERVE_PID="" SINK_PID=""
 WORKER_PIDS=()
 
-stop_pid() {  # PID: SIGTERM, wait up to 10 s, then SIGKILL
-	local pid=$1 i
-	[[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
 
 cleanup() {
 	local rc=$? pid
@@ -107,31 +96,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Starts a server in the background; waits for "listening on http://HOST:PORT" on its stdout.
-# Sets STARTED_PID and STARTED_URL.
-start_server() {
-	local name=$1
-	shift
-	: >"$TMP/$name.out"
-	"$@" >"$TMP/$name.out" 2>"$TMP/$name.err" </dev/null &
-	STARTED_PID=$!
-	local i url=""
-	for ((i = 0; i < 200; i++)); do
-		url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$TMP/$name.out" | head -n 1)
-		[[ -n $url ]] && break
-		kill -0 "$STARTED_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	if [[ -z $url ]]; then
-		log "$name did not start; its output:"
-		cat "$TMP/$name.out" "$TMP/$name.err" >&2
-		return 1
-	fi
-	STARTED_URL=$url
-}
 
 # CPU time of a process (all its threads) in clock ticks; of the whole machine (busy, total).
-proc_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 machine_ticks() { awk '/^cpu / { print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8+$9, $9 }' /proc/stat; }  # busy (no steal), total, steal
 hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 HZ=$(getconf CLK_TCK)
