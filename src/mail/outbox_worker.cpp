@@ -183,6 +183,7 @@ void OutboxWorker::deliver(const store::OutboxItem& item) {
 
 size_t OutboxWorker::run_once() {
   size_t handled = 0;
+  outbox_.materialize_schedules(clock_.now());
   while (!stopping_) {
     auto items = outbox_.claim(clock_.now(), settings_.batch_size, settings_.lease);
     if (items.empty()) break;

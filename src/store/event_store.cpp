@@ -103,7 +103,6 @@ UpsertResult EventStore::upsert(const Event& e, Instant now) {
     counts.capacity = e.capacity;
     counts.waitlist_enabled = e.waitlist_enabled;
     counts.waitlist_capacity = e.waitlist_capacity;
-    reschedule_event_mails(c, result.event_id, timing.schedule, e.starts_at, e.ends_at, now);
     result.promoted = promote_waitlisted(c, result.event_id, counts, timing, now);
     return result;
   });

@@ -3,6 +3,8 @@
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 
+#include <cppconn/resultset.h>
+
 #include <memory>
 
 #include "domain/time.hpp"
@@ -16,16 +18,19 @@ constexpr const char* kInsert =
     " due_at, created_at) VALUES ";
 constexpr const char* kRow = "(?,?,?,?,?,?,?)";
 constexpr const char* kKeepExisting = " ON DUPLICATE KEY UPDATE id = id";
-constexpr const char* kCancelScheduled =
-    "UPDATE outbox SET state = 'cancelled' WHERE event_id = ? AND state = 'queued'"
-    " AND kind IN ('meeting_link', 'reminder')";
-constexpr const char* kPlanForConfirmed =
+constexpr const char* kActiveEvents =
+    "SELECT id, starts_at, ends_at, mail_schedule FROM events WHERE ends_at > ?";
+constexpr const char* kRunDone =
+    "SELECT 1 FROM schedule_runs WHERE event_id = ? AND dedupe_key = ? AND due_at = ?";
+// Everyone confirmed by the due time; later confirmations got the mail when confirmed.
+constexpr const char* kQueueForConfirmed =
     "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, due_at, created_at)"
     " SELECT event_id, public_id, ?, ?, ?, ? FROM registrations"
-    " WHERE event_id = ? AND status = 'confirmed'"
-    " ON DUPLICATE KEY UPDATE"
-    " due_at = IF(outbox.state IN ('queued', 'cancelled'), VALUES(due_at), outbox.due_at),"
-    " state = IF(outbox.state = 'cancelled', 'queued', outbox.state)";
+    " WHERE event_id = ? AND status = 'confirmed' AND confirmed_at <= ?"
+    " ON DUPLICATE KEY UPDATE outbox.id = outbox.id";
+constexpr const char* kRecordRun =
+    "INSERT IGNORE INTO schedule_runs (event_id, dedupe_key, due_at, queued, done_at)"
+    " VALUES (?, ?, ?, ?, ?)";
 constexpr const char* kCancelForRegistration =
     "UPDATE outbox SET state = 'cancelled' WHERE registration_public_id = ? AND state = 'queued'";
 }  // namespace q
@@ -55,25 +60,14 @@ namespace {
 std::string kind_of(const std::string& dedupe_key) {
   return dedupe_key.substr(0, dedupe_key.find(':'));
 }
-
-// When a scheduled mail is due for someone confirmed at `now`, if at all.
-std::optional<Instant> due_time(const std::string& dedupe_key, std::chrono::seconds before,
-                                Instant starts, Instant ends, Instant now) {
-  Instant due = starts - before;
-  if (kind_of(dedupe_key) == "meeting_link") {
-    if (now >= ends) return std::nullopt;  // the event is over
-    return due > now ? due : now;          // late sign-ups get the link at once
-  }
-  if (due < now) return std::nullopt;  // a reminder whose moment has passed is not sent late
-  return due;
-}
 }  // namespace
 
-void add_scheduled_mails(std::vector<QueuedMail>& out, const std::string& public_id,
-                         const MailSchedule& schedule, Instant starts, Instant ends, Instant now) {
+void add_overdue_scheduled_mails(std::vector<QueuedMail>& out, const std::string& public_id,
+                                 const MailSchedule& schedule, Instant starts, Instant ends,
+                                 Instant now) {
   for (const auto& [key, before] : schedule)
-    if (auto due = due_time(key, before, starts, ends, now))
-      out.push_back({public_id, kind_of(key), key, *due});
+    if (kind_of(key) == "meeting_link" && now >= starts - before && now < ends)
+      out.push_back({public_id, "meeting_link", key, now});
 }
 
 void insert_mails(sql::Connection& c, long long event_id, const std::vector<QueuedMail>& mails,
@@ -103,22 +97,53 @@ void insert_mails(sql::Connection& c, long long event_id, const std::vector<Queu
   st->executeUpdate();
 }
 
-void reschedule_event_mails(sql::Connection& c, long long event_id, const MailSchedule& schedule,
-                            Instant starts, Instant ends, Instant now) {
-  std::unique_ptr<sql::PreparedStatement> cancel(c.prepareStatement(q::kCancelScheduled));
-  cancel->setInt64(1, event_id);
-  cancel->executeUpdate();
-  for (const auto& [key, before] : schedule) {
-    auto due = due_time(key, before, starts, ends, now);
-    if (!due) continue;
-    std::unique_ptr<sql::PreparedStatement> plan(c.prepareStatement(q::kPlanForConfirmed));
-    plan->setString(1, kind_of(key));
-    plan->setString(2, key);
-    plan->setString(3, to_sql_time(*due));
-    plan->setString(4, to_sql_time(now));
-    plan->setInt64(5, event_id);
-    plan->executeUpdate();
+int materialize_due_schedules(sql::Connection& c, Instant now) {
+  struct Due {
+    long long event_id;
+    std::string key;
+    Instant due;
+  };
+  std::vector<Due> due;
+  {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kActiveEvents));
+    st->setString(1, to_sql_time(now));
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    while (rs->next()) {
+      Instant starts = from_sql_time(rs->getString(2));
+      for (const auto& [key, before] : decode_schedule(rs->getString(4))) {
+        Instant at = starts - before;
+        // A reminder that could not go before the start is not sent late.
+        if (at <= now && (kind_of(key) == "meeting_link" || now < starts))
+          due.push_back({rs->getInt64(1), key, at});
+      }
+    }
   }
+  int queued = 0;
+  for (const auto& d : due) {
+    const std::string at = to_sql_time(d.due);
+    std::unique_ptr<sql::PreparedStatement> done(c.prepareStatement(q::kRunDone));
+    done->setInt64(1, d.event_id);
+    done->setString(2, d.key);
+    done->setString(3, at);
+    if (std::unique_ptr<sql::ResultSet>(done->executeQuery())->next()) continue;
+    std::unique_ptr<sql::PreparedStatement> queue(c.prepareStatement(q::kQueueForConfirmed));
+    queue->setString(1, kind_of(d.key));
+    queue->setString(2, d.key);
+    queue->setString(3, at);
+    queue->setString(4, to_sql_time(now));
+    queue->setInt64(5, d.event_id);
+    queue->setString(6, at);
+    int n = queue->executeUpdate();
+    std::unique_ptr<sql::PreparedStatement> record(c.prepareStatement(q::kRecordRun));
+    record->setInt64(1, d.event_id);
+    record->setString(2, d.key);
+    record->setString(3, at);
+    record->setInt(4, n);
+    record->setString(5, to_sql_time(now));
+    record->executeUpdate();
+    queued += n;
+  }
+  return queued;
 }
 
 void cancel_queued_mails(sql::Connection& c, const std::string& public_id) {

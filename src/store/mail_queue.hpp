@@ -30,19 +30,21 @@ struct QueuedMail {
   long long announcement_id = 0;
 };
 
-// What a newly confirmed person is owed by the schedule: the meeting link (at once if its time
-// has passed, none after the event) and the reminders still ahead.
-void add_scheduled_mails(std::vector<QueuedMail>& out, const std::string& public_id,
-                         const MailSchedule& schedule, Instant starts, Instant ends, Instant now);
+// What someone confirmed at `now` is owed at once by the schedule: the meeting link when its
+// time has passed (none after the event). Everything else scheduled is materialised when it
+// comes due (materialize_due_schedules), for everyone confirmed by then.
+void add_overdue_scheduled_mails(std::vector<QueuedMail>& out, const std::string& public_id,
+                                 const MailSchedule& schedule, Instant starts, Instant ends,
+                                 Instant now);
 
 // One multi-row insert; a row whose (registration, dedupe key) exists is left as it is.
 void insert_mails(sql::Connection& c, long long event_id, const std::vector<QueuedMail>& mails,
                   Instant now);
 
-// After an event's time or schedule changed: re-plan the queued scheduled mails of every
-// confirmed registration (mail already sent is never sent again).
-void reschedule_event_mails(sql::Connection& c, long long event_id, const MailSchedule& schedule,
-                            Instant starts, Instant ends, Instant now);
+// Queues every scheduled mail that has come due (meeting link, reminders still before the
+// start) for the registrations confirmed by its due time; returns how many rows it queued. Safe
+// to run from several workers at once and again after a crash.
+int materialize_due_schedules(sql::Connection& c, Instant now);
 
 // A cancelled registration is owed nothing more that was scheduled or queued.
 void cancel_queued_mails(sql::Connection& c, const std::string& public_id);

@@ -10,6 +10,7 @@
 
 #include "codec/event_document.hpp"
 #include "store/connection_pool.hpp"
+#include "store/mail_queue.hpp"
 #include "store/sql_time.hpp"
 #include "store/tokens.hpp"
 #include "store/waitlist.hpp"
@@ -79,6 +80,10 @@ void bind_ids(sql::PreparedStatement& st, int first, const std::vector<long long
 }
 
 }  // namespace
+
+int OutboxStore::materialize_schedules(Instant now) {
+  return with_connection(pool_, [&](sql::Connection& c) { return materialize_due_schedules(c, now); });
+}
 
 std::vector<OutboxItem> OutboxStore::claim(Instant now, size_t limit, std::chrono::seconds lease) {
   std::vector<long long> ids = in_transaction(pool_, [&](sql::Connection& c) {

@@ -56,6 +56,8 @@ class OutboxStore {
   explicit OutboxStore(ConnectionPool& pool);
   ~OutboxStore();
 
+  // Queues the scheduled mail (meeting links, reminders) that has come due; returns the rows.
+  int materialize_schedules(Instant now);
   std::vector<OutboxItem> claim(Instant now, size_t limit, std::chrono::seconds lease);
   void mark_sent(long long id, Instant now);
   void mark_retry(long long id, Instant next_due, const std::string& error);

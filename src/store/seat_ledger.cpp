@@ -227,7 +227,7 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
         if (receipt.status == "confirmed") {
           mails.push_back(
               {receipt.public_id, "confirmation", "confirmation", fresh[k]->received_at});
-          add_scheduled_mails(mails, receipt.public_id, timing.schedule, timing.starts_at,
+          add_overdue_scheduled_mails(mails, receipt.public_id, timing.schedule, timing.starts_at,
                               timing.ends_at, fresh[k]->received_at);
         } else {
           mails.push_back({receipt.public_id, "waitlisted", "waitlisted", fresh[k]->received_at});

@@ -43,7 +43,7 @@ int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts&
     ids.push_back(rs->getInt64(1));
     std::string public_id = rs->getString(2);
     mails.push_back({public_id, "promoted", "promoted", now});
-    add_scheduled_mails(mails, public_id, timing.schedule, timing.starts_at, timing.ends_at, now);
+    add_overdue_scheduled_mails(mails, public_id, timing.schedule, timing.starts_at, timing.ends_at, now);
   }
   if (ids.empty()) return 0;
   std::unique_ptr<sql::PreparedStatement> promote(
