@@ -153,7 +153,7 @@ void OutboxWorker::pace() {
                std::chrono::microseconds(60'000'000 / settings_.messages_per_minute);
 }
 
-void OutboxWorker::deliver(const store::OutboxItem& item) {
+bool OutboxWorker::deliver(const store::OutboxItem& item) {
   Instant now = clock_.now();
   std::string mime;
   try {
@@ -161,24 +161,25 @@ void OutboxWorker::deliver(const store::OutboxItem& item) {
   } catch (const std::exception& e) {
     // A template or data problem will not fix itself by retrying.
     outbox_.mark_failed(item.id, std::string("could not build the message: ") + e.what());
-    return;
+    return true;
   }
   pace();
   SendResult r = sender_.send(envelope_from_, item.email, mime);
   switch (r.status) {
     case SendStatus::kSent:
       outbox_.mark_sent(item.id, clock_.now());
-      return;
+      return true;
     case SendStatus::kPermanent:
       outbox_.mark_failed(item.id, r.detail);
-      return;
+      return true;
     case SendStatus::kTransient:
       if (clock_.now() - item.created_at > kGiveUpAfter)
         outbox_.mark_failed(item.id, "gave up after a day: " + r.detail);
       else
         outbox_.mark_retry(item.id, clock_.now() + retry_delay(item.attempts), r.detail);
-      return;
+      return r.smtp_code != 0;  // no SMTP reply at all: the relay is down or unreachable
   }
+  return true;
 }
 
 size_t OutboxWorker::run_once() {
@@ -187,8 +188,19 @@ size_t OutboxWorker::run_once() {
   while (!stopping_) {
     auto items = outbox_.claim(clock_.now(), settings_.batch_size, settings_.lease);
     if (items.empty()) break;
-    for (const auto& item : items) deliver(item);  // claimed rows are finished even when stopping
+    size_t i = 0;
+    bool relay_reachable = true;
+    // Claimed rows are finished even when stopping.
+    while (i < items.size() && (relay_reachable = deliver(items[i]))) ++i;
     handled += items.size();
+    if (!relay_reachable) {
+      // The first row already has its retry time; the rest go back untried with the same delay,
+      // so a relay outage costs one statement per batch, not one failed attempt per mail.
+      std::vector<long long> rest;
+      for (size_t k = i + 1; k < items.size(); ++k) rest.push_back(items[k].id);
+      outbox_.release(rest, clock_.now() + retry_delay(1), "not attempted: the relay was unreachable");
+      break;  // wait for the next poll before trying the relay again
+    }
   }
   sender_.reset();  // do not hold an idle connection to the relay
   return handled;

@@ -46,7 +46,8 @@ class OutboxWorker {
   void stop();
 
  private:
-  void deliver(const store::OutboxItem& item);
+  // Sends one row and marks it; false when the relay could not be reached at all.
+  bool deliver(const store::OutboxItem& item);
   void pace();
 
   WorkerSettings settings_;

@@ -44,6 +44,9 @@ constexpr const char* kSent =
 constexpr const char* kRetry =
     "UPDATE outbox SET state = 'queued', due_at = ?, lease_until = NULL, last_error = ?"
     " WHERE id = ?";
+constexpr const char* kRelease =
+    "UPDATE outbox SET state = 'queued', due_at = ?, lease_until = NULL, last_error = ?,"
+    " attempts = GREATEST(attempts - 1, 0) WHERE state = 'sending' AND id IN ";
 constexpr const char* kFailed =
     "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ?";
 constexpr const char* kNextDue = "SELECT MIN(due_at) FROM outbox WHERE state = 'queued'";
@@ -152,6 +155,20 @@ void OutboxStore::mark_retry(long long id, Instant next_due, const std::string& 
     st->setString(1, to_sql_time(next_due));
     st->setString(2, error.substr(0, 1000));
     st->setInt64(3, id);
+    return st->executeUpdate();
+  });
+}
+
+void OutboxStore::release(const std::vector<long long>& ids, Instant next_due,
+                          const std::string& error) {
+  if (ids.empty()) return;
+  with_connection(pool_, [&](sql::Connection& c) {
+    // Not attempted, so the claim's attempt is given back.
+    std::unique_ptr<sql::PreparedStatement> st(
+        c.prepareStatement(std::string(q::kRelease) + "(" + placeholders(ids.size()) + ")"));
+    st->setString(1, to_sql_time(next_due));
+    st->setString(2, error.substr(0, 1000));
+    bind_ids(*st, 3, ids);
     return st->executeUpdate();
   });
 }

@@ -62,6 +62,9 @@ class OutboxStore {
   void mark_sent(long long id, Instant now);
   void mark_retry(long long id, Instant next_due, const std::string& error);
   void mark_failed(long long id, const std::string& error);
+  // Puts claimed rows back for later in one statement (the relay is unreachable: trying each
+  // would only fail the same way).
+  void release(const std::vector<long long>& ids, Instant next_due, const std::string& error);
   // The earliest due time of queued mail, to sleep until then (nullopt: nothing queued).
   std::optional<Instant> next_due();
 
