@@ -73,13 +73,20 @@ std::optional<RegistrationView> select_one(
 
 }  // namespace
 
+std::optional<std::string> RegistrationStore::registration_of(TokenKind kind,
+                                                             const std::string& token) {
+  const std::string& key =
+      with_connection(pool_, [&](sql::Connection& c) -> const std::string& { return token_key_.get(c); });
+  return token_registration(key, kind, token);
+}
+
 std::optional<RegistrationView> RegistrationStore::find_by_token(TokenKind kind,
                                                                  const std::string& token) {
-  if (!well_formed_token(token)) return std::nullopt;
-  std::string column = kind == TokenKind::kManage ? "r.manage_token_hash" : "r.join_token_hash";
+  auto public_id = registration_of(kind, token);
+  if (!public_id) return std::nullopt;
   return with_connection(pool_, [&](sql::Connection& c) {
-    return select_one(c, column + " = ?",
-                      [&](sql::PreparedStatement& st) { st.setString(1, token_hash(token)); });
+    return select_one(c, "r.public_id = ?",
+                      [&](sql::PreparedStatement& st) { st.setString(1, *public_id); });
   });
 }
 
@@ -94,8 +101,9 @@ std::optional<RegistrationView> RegistrationStore::find(long long event_id,
 }
 
 CancelResult RegistrationStore::cancel_by_token(const std::string& token, Instant now) {
-  if (!well_formed_token(token)) return {};
-  return cancel_where("manage_token_hash", token_hash(token), 0, now);
+  auto public_id = registration_of(TokenKind::kManage, token);
+  if (!public_id) return {};
+  return cancel_where("public_id", *public_id, 0, now);
 }
 
 CancelResult RegistrationStore::cancel(long long event_id, const std::string& public_id,
@@ -161,7 +169,7 @@ CancelResult RegistrationStore::cancel_where(const std::string& column, const st
   });
   if (result.outcome != CancelOutcome::kNotFound) {
     // Read back after the commit, so the caller sees the registration as it now is.
-    std::string where = column == "public_id" ? "r.public_id = ?" : "r." + column + " = ?";
+    std::string where = "r." + column + " = ?";
     auto view = with_connection(pool_, [&](sql::Connection& c) {
       return select_one(c, where, [&](sql::PreparedStatement& st) { st.setString(1, value); });
     });

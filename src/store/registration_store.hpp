@@ -41,7 +41,7 @@ class RegistrationStore {
  public:
   explicit RegistrationStore(ConnectionPool& pool) : pool_(pool) {}
 
-  // Tokens must be well formed (well_formed_token); others find nothing.
+  // A token whose HMAC is wrong finds nothing.
   std::optional<RegistrationView> find_by_token(TokenKind kind, const std::string& token);
   std::optional<RegistrationView> find(long long event_id, const std::string& public_id);
   // Cancels and, if a seat was freed, promotes the first waitlisted person; queues the
@@ -54,7 +54,9 @@ class RegistrationStore {
  private:
   CancelResult cancel_where(const std::string& column, const std::string& value, long long event_id,
                             Instant now);
+  std::optional<std::string> registration_of(TokenKind kind, const std::string& token);
   ConnectionPool& pool_;
+  TokenKey token_key_;
 };
 
 }  // namespace regdesk::store

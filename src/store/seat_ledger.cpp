@@ -11,7 +11,6 @@
 #include "store/connection_pool.hpp"
 #include "store/random_id.hpp"
 #include "store/sql_time.hpp"
-#include "store/tokens.hpp"
 #include "store/waitlist.hpp"
 
 namespace regdesk::store {
@@ -30,9 +29,9 @@ constexpr const char* kTakenEmails =
 constexpr const char* kInsertRegistrations =
     "INSERT INTO registrations (public_id, event_id, number, status, email, email_key, name,"
     " name_kana, organization, department, category, phone, question, locale, registered_at,"
-    " confirmed_at, manage_token_hash, join_token_hash) VALUES ";
-constexpr const char* kRegistrationRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-constexpr int kRegistrationColumns = 18;
+    " confirmed_at) VALUES ";
+constexpr const char* kRegistrationRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+constexpr int kRegistrationColumns = 16;
 constexpr const char* kInsertAnswers =
     "INSERT INTO idempotency_keys (event_id, key_hash, request_hash, registration_public_id,"
     " status, waitlist_position, created_at) VALUES ";
@@ -192,7 +191,6 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
     if (!admitted.empty()) {
       std::unique_ptr<sql::PreparedStatement> ins(c.prepareStatement(
           std::string(q::kInsertRegistrations) + rows(q::kRegistrationRow, admitted.size())));
-      const std::string& key = token_key_.get(c);
       std::vector<QueuedMail> mails;
       int p = 1;
       for (size_t k : admitted) {
@@ -221,8 +219,6 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
           ins->setString(p++, at);
         else
           ins->setNull(p++, 0);
-        ins->setString(p++, token_hash(derive_token(key, TokenKind::kManage, receipt.public_id)));
-        ins->setString(p++, token_hash(derive_token(key, TokenKind::kJoin, receipt.public_id)));
         // The mail each outcome owes, queued in this same transaction.
         if (receipt.status == "confirmed") {
           mails.push_back(
@@ -233,7 +229,7 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
           mails.push_back({receipt.public_id, "waitlisted", "waitlisted", fresh[k]->received_at});
         }
       }
-      static_assert(q::kRegistrationColumns == 18);
+      static_assert(q::kRegistrationColumns == 16);
       ins->executeUpdate();
       insert_mails(c, event_id, mails, fresh[admitted.back()]->received_at);
 

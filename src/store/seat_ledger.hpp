@@ -10,7 +10,6 @@
 
 #include "domain/admission.hpp"
 #include "domain/signup.hpp"
-#include "store/tokens.hpp"
 
 namespace regdesk::store {
 
@@ -71,7 +70,6 @@ class SeatLedger {
 
  private:
   ConnectionPool& pool_;
-  TokenKey token_key_;
 };
 
 }  // namespace regdesk::store

@@ -1,9 +1,9 @@
 #include "store/tokens.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-#include "store/random_id.hpp"
 
 namespace regdesk::store {
 
@@ -15,14 +15,14 @@ std::string derive_token(const std::string& key, TokenKind kind, const std::stri
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
+  std::string out = public_id;
   // 22 characters of 6 bits from the first 17 bytes.
   unsigned long long acc = 0;
   int bits = 0;
-  for (unsigned int i = 0; i < len && out.size() < 22; ++i) {
+  for (unsigned int i = 0; i < len && out.size() < public_id.size() + 22; ++i) {
     acc = (acc << 8) | mac[i];
     bits += 8;
-    while (bits >= 6 && out.size() < 22) {
+    while (bits >= 6 && out.size() < public_id.size() + 22) {
       bits -= 6;
       out += kAlphabet[(acc >> bits) & 63];
     }
@@ -30,15 +30,17 @@ std::string derive_token(const std::string& key, TokenKind kind, const std::stri
   return out;
 }
 
-std::string token_hash(const std::string& token) {
-  return sha256(token);
-}
-
-bool well_formed_token(const std::string& token) {
-  if (token.size() != 22) return false;
-  for (char c : token)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
-  return true;
+std::optional<std::string> token_registration(const std::string& key, TokenKind kind,
+                                              const std::string& token) {
+  constexpr size_t kIdLength = 32, kMacLength = 22;
+  if (token.size() != kIdLength + kMacLength) return std::nullopt;
+  for (size_t i = 0; i < kIdLength; ++i)
+    if (!std::isxdigit(static_cast<unsigned char>(token[i])) || std::isupper(static_cast<unsigned char>(token[i])))
+      return std::nullopt;
+  std::string public_id = token.substr(0, kIdLength);
+  std::string expected = derive_token(key, kind, public_id);
+  if (CRYPTO_memcmp(expected.data(), token.data(), expected.size()) != 0) return std::nullopt;
+  return public_id;
 }
 
 }  // namespace regdesk::store

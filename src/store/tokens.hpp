@@ -1,22 +1,22 @@
 #pragma once
-// Mailed tokens (manage = cancel/self, join = the personal meeting link): derived as
-// HMAC-SHA256(key, "<kind>:<registration public id>"), 128+ bits, base64url. Nothing stores a
-// token; registrations store SHA-256(token) for lookup, and the mail worker derives the token
-// again when it renders a link. Thread-safe.
+// Mailed tokens (manage = cancel/self, join = the personal meeting link): the registration's
+// public id followed by HMAC-SHA256(key, "<kind>:<public id>") cut to 22 base64url characters
+// (132 bits). Nothing about a token is stored: it is checked by computing the HMAC again, in
+// constant time, and the mail worker derives it again when it renders a link. Thread-safe.
 
 #include <mutex>
+#include <optional>
 #include <string>
 
 namespace regdesk::store {
 
 enum class TokenKind { kManage, kJoin };
 
-// 22 base64url characters (132 bits).
+// 54 characters: the 32-hex-digit public id, then 22 base64url characters of HMAC.
 std::string derive_token(const std::string& key, TokenKind kind, const std::string& public_id);
-// SHA-256 of the token, as 32 raw bytes (the column value).
-std::string token_hash(const std::string& token);
-// Tokens from outside are checked for shape before any lookup.
-bool well_formed_token(const std::string& token);
+// The public id a token belongs to, when its HMAC is right; nullopt for anything else.
+std::optional<std::string> token_registration(const std::string& key, TokenKind kind,
+                                              const std::string& token);
 
 }  // namespace regdesk::store
 

@@ -6,8 +6,8 @@ import re
 
 import harness
 
-CANCEL_LINK = re.compile(r"https?://\S+/cancel\?token=([A-Za-z0-9_-]{22})")
-JOIN_LINK = re.compile(r"https?://\S+/join/([A-Za-z0-9_-]{22})")
+CANCEL_LINK = re.compile(r"https?://\S+/cancel\?token=([0-9a-f]{32}[A-Za-z0-9_-]{22})")
+JOIN_LINK = re.compile(r"https?://\S+/join/([0-9a-f]{32}[A-Za-z0-9_-]{22})")
 
 
 def wait_for_mail(address: str, count: int = 1, deadline_s: float = 20, root=None, subject_has=None):

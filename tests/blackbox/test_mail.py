@@ -101,6 +101,10 @@ def test_cancel_page_never_cancels_on_get_and_the_api_does(service):
     assert seats["seats_remaining"] == 1000
     bad = harness.http(service.base_url, "POST", "/api/v1/registrations/cancel", body={"token": "x" * 22})
     assert bad.status == 404
+    # The registration's id with a made-up HMAC is no token.
+    forged = harness.http(service.base_url, "POST", "/api/v1/registrations/cancel",
+                          body={"token": token[:32] + "A" * 22})
+    assert forged.status == 404
     # The same person may sign up again after cancelling.
     assert harness.http(service.base_url, "POST", f"/api/v1/events/{SYMPOSIUM}/registrations",
                         body=applicant(address)).status == 201
