@@ -58,6 +58,11 @@ std::string client_address(const std::string& peer, const std::string& forwarded
   return peer;
 }
 
+// Lower-case, as Request::header() is asked for them.
+constexpr const char* kHeadersHandlersRead[] = {"content-type",    "authorization",
+                                                "accept-language", "x-request-id",
+                                                "x-forwarded-for", "idempotency-key"};
+
 // Pistache 0.0.5 never writes "raw" headers (pistache#967), so every header we add is a typed
 // header whose name is chosen at run time.
 class NamedHeader final : public Http::Header::Header {
@@ -91,11 +96,15 @@ class PistacheHandler : public Http::Handler {
     req.path = in.resource();
     for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it)
       req.query[it->first] = text::percent_decode(it->second, true);
-    for (const auto& [name, raw] : in.headers().rawList()) req.headers[lower(name)] = raw.value();
-    for (const auto& h : in.headers().list()) {
-      std::ostringstream v;
-      h->write(v);
-      req.headers[lower(h->name())] = v.str();
+    // Only the headers some handler reads are copied (every request pays for this copy).
+    for (const char* name : kHeadersHandlersRead) {
+      if (auto raw = in.headers().tryGetRaw(name)) {
+        req.headers[name] = raw->value();
+      } else if (auto typed = in.headers().tryGet(name)) {  // Pistache parses some, e.g. Content-Type
+        std::ostringstream v;
+        typed->write(v);
+        req.headers[name] = v.str();
+      }
     }
     req.body = in.body();
     req.client = client_address(in.address().host(), req.header("x-forwarded-for"),
