@@ -1,7 +1,5 @@
 // Public API: the event list and detail, and sign-up.
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 
 #include "domain/event_rules.hpp"
@@ -11,16 +9,11 @@
 #include "http/signup_json.hpp"
 #include "store/connection_pool.hpp"
 #include "store/group_admission.hpp"
+#include "store/random_id.hpp"
 
 namespace regdesk::http {
 
 namespace {
-
-std::string sha256_raw(const std::string& s) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
-  return std::string(reinterpret_cast<char*>(d), sizeof d);
-}
 
 void list_events(ApiContext& ctx, const Request&, const Responder& r) {
   ctx.offload(r, [&ctx, r] {
@@ -103,7 +96,7 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
       p.errors.push_back({"idempotency_key", "too_long"});
       return r.problem(p);
     }
-    idempotency = store::IdempotencyKey{sha256_raw(key), sha256_raw(req.body)};
+    idempotency = store::IdempotencyKey{store::sha256(key), store::sha256(req.body)};
   }
   SignupForm form = signup_form_from_json(body);
   Instant received_at = ctx.services.clock.now();

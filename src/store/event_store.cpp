@@ -31,9 +31,6 @@ constexpr const char* kUpdate =
 constexpr const char* kSelectColumns =
     "SELECT id, document, capacity, confirmed_count, waitlisted_count, waitlist_enabled,"
     " waitlist_capacity FROM events";
-constexpr const char* kCounts =
-    "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity"
-    " FROM events WHERE id = ?";
 }  // namespace q
 
 SeatCounts read_counts(sql::ResultSet& rs, int first_column) {
@@ -129,16 +126,6 @@ std::vector<StoredEvent> EventStore::list(bool include_unlisted) {
     std::vector<StoredEvent> out;
     while (rs->next()) out.push_back(read_event(*rs));
     return out;
-  });
-}
-
-std::optional<SeatCounts> EventStore::counts(long long event_id) {
-  return with_connection(pool_, [&](sql::Connection& c) -> std::optional<SeatCounts> {
-    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kCounts));
-    st->setInt64(1, event_id);
-    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
-    if (!rs->next()) return std::nullopt;
-    return read_counts(*rs, 1);
   });
 }
 

@@ -38,7 +38,6 @@ class EventStore {
   UpsertResult upsert(const Event& event, Instant now);
   std::optional<StoredEvent> find(const std::string& slug);
   std::vector<StoredEvent> list(bool include_unlisted);
-  std::optional<SeatCounts> counts(long long event_id);
 
  private:
   ConnectionPool& pool_;

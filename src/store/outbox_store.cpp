@@ -49,7 +49,6 @@ constexpr const char* kRelease =
     " attempts = GREATEST(attempts - 1, 0) WHERE state = 'sending' AND id IN ";
 constexpr const char* kFailed =
     "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ?";
-constexpr const char* kNextDue = "SELECT MIN(due_at) FROM outbox WHERE state = 'queued'";
 constexpr const char* kList =
     "SELECT o.id, o.kind, o.state, r.email, COALESCE(o.last_error, ''), r.number, o.attempts,"
     " o.due_at, o.created_at, o.sent_at FROM outbox o"
@@ -179,15 +178,6 @@ void OutboxStore::mark_failed(long long id, const std::string& error) {
     st->setString(1, error.substr(0, 1000));
     st->setInt64(2, id);
     return st->executeUpdate();
-  });
-}
-
-std::optional<Instant> OutboxStore::next_due() {
-  return with_connection(pool_, [&](sql::Connection& c) -> std::optional<Instant> {
-    std::unique_ptr<sql::Statement> st(c.createStatement());
-    std::unique_ptr<sql::ResultSet> rs(st->executeQuery(q::kNextDue));
-    if (!rs->next() || rs->isNull(1)) return std::nullopt;
-    return from_sql_time(rs->getString(1));
   });
 }
 

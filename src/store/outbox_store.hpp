@@ -65,8 +65,6 @@ class OutboxStore {
   // Puts claimed rows back for later in one statement (the relay is unreachable: trying each
   // would only fail the same way).
   void release(const std::vector<long long>& ids, Instant next_due, const std::string& error);
-  // The earliest due time of queued mail, to sleep until then (nullopt: nothing queued).
-  std::optional<Instant> next_due();
 
   std::vector<OutboxRow> list(long long event_id, const std::string& state, size_t limit);
   std::map<std::string, int> counts_by_state(long long event_id);

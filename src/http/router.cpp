@@ -1,1 +1,0 @@
-#include "http/router.hpp"
