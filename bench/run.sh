@@ -85,6 +85,7 @@ DB_SOCK=$STACK_DB_SOCKET DB_PID=$STACK_DB_PID
 mariadb --no-defaults --socket="$DB_SOCK" -uroot -e "CREATE DATABASE $DB_NAME"
 
 export REGDESK_DB_URL="mysql://regdesk:regdesk@127.0.0.1:$DB_PORT/$DB_NAME"
+[[ ${BENCH_DB_SOCKET:-0} == 1 ]] && REGDESK_DB_URL="mysql://regdesk:regdesk@localhost/$DB_NAME?socket=$DB_SOCK"
 export REGDESK_RATE_LIMIT=0
 export REGDESK_NOW=$NOW
 export REGDESK_LISTEN=127.0.0.1:0
@@ -166,7 +167,7 @@ run_wrk() {  # KEY CONNECTIONS URL SLUG
 	local perf_pid=""
 	if [[ -n ${BENCH_PERF:-} && $url == "$REGDESK_URL" ]]; then
 		mkdir -p "$BENCH_PERF"
-		perf record -q -F 999 -p "$REGDESK_PID" -o "$BENCH_PERF/perf-$key.data" >/dev/null 2>&1 &
+		perf record -q -F 999 -p "$REGDESK_PID,$DB_PID" -o "$BENCH_PERF/perf-$key.data" >/dev/null 2>&1 &
 		perf_pid=$!
 	fi
 	# wrk's own CPU time: the subshell's reaped-children time once wrk has exited.

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "store/sql_text.hpp"
+
 namespace regdesk::store {
 
 template <typename Work>
@@ -27,16 +29,16 @@ auto in_transaction(ConnectionPool& pool, Work&& work)
   for (int attempt = 1;; ++attempt) {
     auto conn = pool.acquire();
     try {
-      conn->setAutoCommit(false);
+      // START TRANSACTION and COMMIT: two round trips, where switching autocommit off and
+      // on again around the work would take three.
+      execute_text(*conn, "START TRANSACTION");
       if constexpr (std::is_void_v<decltype(work(*conn))>) {
         work(*conn);
         conn->commit();
-        conn->setAutoCommit(true);
         return;
       } else {
         auto result = work(*conn);
         conn->commit();
-        conn->setAutoCommit(true);
         return result;
       }
     } catch (const sql::SQLException& e) {
@@ -46,7 +48,6 @@ auto in_transaction(ConnectionPool& pool, Work&& work)
       }
       try {
         conn->rollback();
-        conn->setAutoCommit(true);
       } catch (const sql::SQLException&) {
         conn.mark_broken();
       }
@@ -59,7 +60,6 @@ auto in_transaction(ConnectionPool& pool, Work&& work)
     } catch (...) {
       try {
         conn->rollback();
-        conn->setAutoCommit(true);
       } catch (const sql::SQLException&) {
         conn.mark_broken();
       }

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "domain/time.hpp"
+#include "store/sql_text.hpp"
 #include "store/sql_time.hpp"
 
 namespace regdesk::store {
@@ -16,7 +17,6 @@ namespace q {
 constexpr const char* kInsert =
     "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, announcement_id,"
     " due_at, created_at) VALUES ";
-constexpr const char* kRow = "(?,?,?,?,?,?,?)";
 constexpr const char* kKeepExisting = " ON DUPLICATE KEY UPDATE id = id";
 constexpr const char* kActiveEvents =
     "SELECT id, starts_at, ends_at, mail_schedule FROM events WHERE ends_at > ?";
@@ -73,28 +73,20 @@ void add_overdue_scheduled_mails(std::vector<QueuedMail>& out, const std::string
 void insert_mails(sql::Connection& c, long long event_id, const std::vector<QueuedMail>& mails,
                   Instant now) {
   if (mails.empty()) return;
-  std::string sql = q::kInsert;
-  for (size_t i = 0; i < mails.size(); ++i) {
-    if (i) sql += ',';
-    sql += q::kRow;
-  }
-  sql += q::kKeepExisting;
-  std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
+  // Text, not prepared: this runs inside the admission transaction (see sql_text.hpp).
   const std::string created = to_sql_time(now);
-  int p = 1;
-  for (const auto& m : mails) {
-    st->setInt64(p++, event_id);
-    st->setString(p++, m.public_id);
-    st->setString(p++, m.kind);
-    st->setString(p++, m.dedupe_key);
+  SqlText insert(c, q::kInsert);
+  for (size_t i = 0; i < mails.size(); ++i) {
+    const auto& m = mails[i];
+    insert.sql(i ? ",(" : "(").number(event_id).sql(",").text(m.public_id).sql(",");
+    insert.text(m.kind).sql(",").text(m.dedupe_key).sql(",");
     if (m.announcement_id)
-      st->setInt64(p++, m.announcement_id);
+      insert.number(m.announcement_id);
     else
-      st->setNull(p++, 0);
-    st->setString(p++, to_sql_time(m.due));
-    st->setString(p++, created);
+      insert.null();
+    insert.sql(",").text(to_sql_time(m.due)).sql(",").text(created).sql(")");
   }
-  st->executeUpdate();
+  insert.sql(q::kKeepExisting).execute_update();
 }
 
 int materialize_due_schedules(sql::Connection& c, Instant now) {

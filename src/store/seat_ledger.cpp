@@ -1,7 +1,7 @@
 #include "store/seat_ledger.hpp"
 
 #include <cppconn/connection.h>
-#include <cppconn/prepared_statement.h>
+#include <cppconn/exception.h>
 #include <cppconn/resultset.h>
 
 #include <map>
@@ -10,6 +10,7 @@
 
 #include "store/connection_pool.hpp"
 #include "store/random_id.hpp"
+#include "store/sql_text.hpp"
 #include "store/sql_time.hpp"
 #include "store/waitlist.hpp"
 
@@ -18,39 +19,26 @@ namespace regdesk::store {
 namespace q {
 constexpr const char* kLockLedger =
     "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity,"
-    " next_number, starts_at, ends_at, mail_schedule FROM events WHERE id = ? FOR UPDATE";
+    " next_number, starts_at, ends_at, mail_schedule FROM events WHERE id = ";
+constexpr const char* kForUpdate = " FOR UPDATE";
 constexpr const char* kStoredAnswers =
     "SELECT i.key_hash, i.request_hash, i.status, i.waitlist_position, r.public_id, r.number,"
     " r.email, r.registered_at FROM idempotency_keys i"
     " JOIN registrations r ON r.public_id = i.registration_public_id"
-    " WHERE i.event_id = ? AND i.key_hash IN ";
-constexpr const char* kTakenEmails =
-    "SELECT email_key FROM registrations WHERE event_id = ? AND email_key IN ";
+    " WHERE i.event_id = ";
+constexpr const char* kTakenEmails = "SELECT email_key FROM registrations WHERE event_id = ";
 constexpr const char* kInsertRegistrations =
     "INSERT INTO registrations (public_id, event_id, number, status, email, email_key, name,"
     " name_kana, organization, department, category, phone, question, locale, registered_at,"
     " confirmed_at) VALUES ";
-constexpr const char* kRegistrationRow = "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-constexpr int kRegistrationColumns = 16;
 constexpr const char* kInsertAnswers =
     "INSERT INTO idempotency_keys (event_id, key_hash, request_hash, registration_public_id,"
     " status, waitlist_position, created_at) VALUES ";
-constexpr const char* kAnswerRow = "(?,?,?,?,?,?,?)";
-constexpr const char* kWriteLedger =
-    "UPDATE events SET confirmed_count = ?, waitlisted_count = ?, next_number = ? WHERE id = ?";
+constexpr const char* kWriteLedger = "UPDATE events SET confirmed_count = ";
+constexpr int kDuplicateKey = 1062;  // ER_DUP_ENTRY
 }  // namespace q
 
 namespace {
-
-std::string rows(const char* row, size_t n) {
-  std::string s;
-  s.reserve(n * (std::char_traits<char>::length(row) + 1));
-  for (size_t i = 0; i < n; ++i) {
-    if (i) s += ',';
-    s += row;
-  }
-  return s;
-}
 
 struct StoredAnswer {
   std::string request_hash;
@@ -59,16 +47,19 @@ struct StoredAnswer {
 
 std::unordered_map<std::string, StoredAnswer> stored_answers(
     sql::Connection& c, long long event_id, const std::vector<SignupRequest>& batch) {
-  std::vector<const std::string*> keys;
-  for (const auto& r : batch)
-    if (r.idempotency) keys.push_back(&r.idempotency->key_hash);
   std::unordered_map<std::string, StoredAnswer> out;
-  if (keys.empty()) return out;
-  std::unique_ptr<sql::PreparedStatement> st(
-      c.prepareStatement(std::string(q::kStoredAnswers) + "(" + placeholders(keys.size()) + ")"));
-  st->setInt64(1, event_id);
-  for (size_t i = 0; i < keys.size(); ++i) st->setString(static_cast<int>(i + 2), *keys[i]);
-  std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+  SqlText query(c, q::kStoredAnswers);
+  query.number(event_id).sql(" AND i.key_hash IN (");
+  bool any = false;
+  for (const auto& r : batch) {
+    if (!r.idempotency) continue;
+    if (any) query.sql(",");
+    query.bytes(r.idempotency->key_hash);
+    any = true;
+  }
+  if (!any) return out;
+  query.sql(")");
+  auto rs = query.execute_query();
   while (rs->next()) {
     StoredAnswer a;
     a.request_hash = rs->getString(2);
@@ -86,18 +77,48 @@ std::unordered_map<std::string, StoredAnswer> stored_answers(
 
 std::unordered_set<std::string> taken_emails(sql::Connection& c, long long event_id,
                                              const std::vector<const SignupRequest*>& fresh) {
-  std::unordered_set<std::string> keys;
-  for (const auto* r : fresh) keys.insert(r->applicant.email_key);
   std::unordered_set<std::string> taken;
-  if (keys.empty()) return taken;
-  std::unique_ptr<sql::PreparedStatement> st(
-      c.prepareStatement(std::string(q::kTakenEmails) + "(" + placeholders(keys.size()) + ")"));
-  st->setInt64(1, event_id);
-  int i = 2;
-  for (const auto& k : keys) st->setString(i++, k);
-  std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+  if (fresh.empty()) return taken;
+  SqlText query(c, q::kTakenEmails);
+  query.number(event_id).sql(" AND email_key IN (");
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    if (i) query.sql(",");
+    query.text(fresh[i]->applicant.email_key);
+  }
+  query.sql(")");
+  auto rs = query.execute_query();
   while (rs->next()) taken.insert(rs->getString(1));
   return taken;
+}
+
+// One multi-row INSERT for the admitted sign-ups. Throws the duplicate-key error when an
+// address was registered since: the caller then looks the addresses up and decides again.
+void insert_registrations(sql::Connection& c, long long event_id,
+                          const std::vector<const SignupRequest*>& fresh,
+                          const std::vector<size_t>& admitted,
+                          const std::vector<const RegistrationReceipt*>& receipts) {
+  SqlText insert(c, q::kInsertRegistrations);
+  for (size_t n = 0; n < admitted.size(); ++n) {
+    const Applicant& a = fresh[admitted[n]]->applicant;
+    const RegistrationReceipt& receipt = *receipts[n];
+    const std::string at = to_sql_time(fresh[admitted[n]]->received_at);
+    insert.sql(n ? ",(" : "(").text(receipt.public_id).sql(",").number(event_id).sql(",");
+    insert.number(receipt.number).sql(",").text(receipt.status).sql(",").text(a.email);
+    insert.sql(",").text(a.email_key).sql(",").text(a.name).sql(",").text(a.name_kana);
+    insert.sql(",").text(a.organization).sql(",").text(a.department).sql(",");
+    if (a.category)
+      insert.text(to_string(*a.category));
+    else
+      insert.null();
+    insert.sql(",").text(a.phone).sql(",").text(a.question).sql(",").text(a.locale);
+    insert.sql(",").text(at).sql(",");
+    if (receipt.status == "confirmed")
+      insert.text(at);
+    else
+      insert.null();
+    insert.sql(")");
+  }
+  insert.execute_update();
 }
 
 }  // namespace
@@ -109,9 +130,8 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
     BatchResult out;
     out.results.resize(batch.size());
 
-    std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockLedger));
-    lock->setInt64(1, event_id);
-    std::unique_ptr<sql::ResultSet> ledger(lock->executeQuery());
+    SqlText lock(c, q::kLockLedger);
+    auto ledger = lock.number(event_id).sql(q::kForUpdate).execute_query();
     if (on_locked && !told) {
       told = true;
       on_locked();
@@ -120,9 +140,9 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
       for (auto& r : out.results) r.outcome = SignupOutcome::kEventGone;
       return out;
     }
-    SeatCounts counts{ledger->getInt(1), ledger->getInt(2), ledger->getInt(3),
-                      ledger->getBoolean(4), ledger->getInt(5)};
-    int next_number = ledger->getInt(6);
+    const SeatCounts counts_before{ledger->getInt(1), ledger->getInt(2), ledger->getInt(3),
+                                   ledger->getBoolean(4), ledger->getInt(5)};
+    const int first_number = ledger->getInt(6);
     const EventTiming timing{from_sql_time(ledger->getString(7)),
                              from_sql_time(ledger->getString(8)),
                              decode_schedule(ledger->getString(9))};
@@ -152,113 +172,98 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
       fresh.push_back(&batch[i]);
       fresh_index.push_back(i);
     }
-
-    // 2. First come, first served over what is left, against addresses already registered.
     std::vector<AdmissionCandidate> candidates;
     candidates.reserve(fresh.size());
     for (const auto* r : fresh)
       candidates.push_back({r->applicant.email_key, r->applicant.wants_waitlist});
-    auto decisions =
-        decide_admissions(candidates, taken_emails(c, event_id, fresh), counts, next_number);
 
-    // 3. One multi-row insert for every admitted sign-up, one for their idempotency answers.
+    // 2. First come, first served over what is left, and one multi-row insert for everyone
+    //    admitted. The decision first assumes no address is registered yet, which saves a
+    //    lookup in the rush; the unique key on (event, address) refuses the insert when one
+    //    is, and then the addresses are looked up and the batch decided again.
+    SeatCounts counts;
+    int next_number = 0;
     std::vector<size_t> admitted;
-    for (size_t k = 0; k < fresh.size(); ++k) {
-      auto& result = out.results[fresh_index[k]];
-      const auto& d = decisions[k];
-      switch (d.outcome) {
-        case AdmissionOutcome::kConfirmed:
-        case AdmissionOutcome::kWaitlisted: {
-          bool confirmed = d.outcome == AdmissionOutcome::kConfirmed;
-          result.outcome = confirmed ? SignupOutcome::kConfirmed : SignupOutcome::kWaitlisted;
-          result.receipt = {random_hex_id(),
-                            d.number,
-                            confirmed ? "confirmed" : "waitlisted",
-                            fresh[k]->applicant.email,
-                            fresh[k]->received_at,
-                            d.waitlist_position};
-          admitted.push_back(k);
-          break;
+    std::unordered_set<std::string> taken;
+    for (bool looked_up = false;; looked_up = true) {
+      counts = counts_before;
+      next_number = first_number;
+      auto decisions = decide_admissions(candidates, taken, counts, next_number);
+      admitted.clear();
+      std::vector<const RegistrationReceipt*> receipts;
+      for (size_t k = 0; k < fresh.size(); ++k) {
+        auto& result = out.results[fresh_index[k]];
+        const auto& d = decisions[k];
+        result = {};
+        switch (d.outcome) {
+          case AdmissionOutcome::kConfirmed:
+          case AdmissionOutcome::kWaitlisted: {
+            bool confirmed = d.outcome == AdmissionOutcome::kConfirmed;
+            result.outcome = confirmed ? SignupOutcome::kConfirmed : SignupOutcome::kWaitlisted;
+            result.receipt = {random_hex_id(),
+                              d.number,
+                              confirmed ? "confirmed" : "waitlisted",
+                              fresh[k]->applicant.email,
+                              fresh[k]->received_at,
+                              d.waitlist_position};
+            admitted.push_back(k);
+            receipts.push_back(&result.receipt);
+            break;
+          }
+          case AdmissionOutcome::kSoldOut:
+            result.outcome = SignupOutcome::kSoldOut;
+            break;
+          case AdmissionOutcome::kAlreadyRegistered:
+            result.outcome = SignupOutcome::kAlreadyRegistered;
+            break;
         }
-        case AdmissionOutcome::kSoldOut:
-          result.outcome = SignupOutcome::kSoldOut;
-          break;
-        case AdmissionOutcome::kAlreadyRegistered:
-          result.outcome = SignupOutcome::kAlreadyRegistered;
-          break;
+      }
+      if (admitted.empty()) break;
+      try {
+        insert_registrations(c, event_id, fresh, admitted, receipts);
+        break;
+      } catch (const sql::SQLException& e) {
+        // Only this statement was rolled back; the ledger row stays locked.
+        if (e.getErrorCode() != q::kDuplicateKey || looked_up) throw;
+        taken = taken_emails(c, event_id, fresh);
       }
     }
+
+    // 3. The mail each admission owes, its idempotency answer, and the ledger: all in this
+    //    same transaction.
     if (!admitted.empty()) {
-      std::unique_ptr<sql::PreparedStatement> ins(c.prepareStatement(
-          std::string(q::kInsertRegistrations) + rows(q::kRegistrationRow, admitted.size())));
       std::vector<QueuedMail> mails;
-      int p = 1;
       for (size_t k : admitted) {
-        const Applicant& a = fresh[k]->applicant;
         const auto& receipt = out.results[fresh_index[k]].receipt;
-        std::string at = to_sql_time(fresh[k]->received_at);
-        ins->setString(p++, receipt.public_id);
-        ins->setInt64(p++, event_id);
-        ins->setInt(p++, receipt.number);
-        ins->setString(p++, receipt.status);
-        ins->setString(p++, a.email);
-        ins->setString(p++, a.email_key);
-        ins->setString(p++, a.name);
-        ins->setString(p++, a.name_kana);
-        ins->setString(p++, a.organization);
-        ins->setString(p++, a.department);
-        if (a.category)
-          ins->setString(p++, to_string(*a.category));
-        else
-          ins->setNull(p++, 0);
-        ins->setString(p++, a.phone);
-        ins->setString(p++, a.question);
-        ins->setString(p++, a.locale);
-        ins->setString(p++, at);
-        if (receipt.status == "confirmed")
-          ins->setString(p++, at);
-        else
-          ins->setNull(p++, 0);
-        // The mail each outcome owes, queued in this same transaction.
+        const Instant at = fresh[k]->received_at;
         if (receipt.status == "confirmed") {
-          mails.push_back(
-              {receipt.public_id, "confirmation", "confirmation", fresh[k]->received_at});
+          mails.push_back({receipt.public_id, "confirmation", "confirmation", at});
           add_overdue_scheduled_mails(mails, receipt.public_id, timing.schedule, timing.starts_at,
-                              timing.ends_at, fresh[k]->received_at);
+                                      timing.ends_at, at);
         } else {
-          mails.push_back({receipt.public_id, "waitlisted", "waitlisted", fresh[k]->received_at});
+          mails.push_back({receipt.public_id, "waitlisted", "waitlisted", at});
         }
       }
-      static_assert(q::kRegistrationColumns == 16);
-      ins->executeUpdate();
       insert_mails(c, event_id, mails, fresh[admitted.back()]->received_at);
 
-      std::vector<size_t> keyed;
-      for (size_t k : admitted)
-        if (fresh[k]->idempotency) keyed.push_back(k);
-      if (!keyed.empty()) {
-        std::unique_ptr<sql::PreparedStatement> keys(
-            c.prepareStatement(std::string(q::kInsertAnswers) + rows(q::kAnswerRow, keyed.size())));
-        int kp = 1;
-        for (size_t k : keyed) {
-          const auto& receipt = out.results[fresh_index[k]].receipt;
-          keys->setInt64(kp++, event_id);
-          keys->setString(kp++, fresh[k]->idempotency->key_hash);
-          keys->setString(kp++, fresh[k]->idempotency->request_hash);
-          keys->setString(kp++, receipt.public_id);
-          keys->setString(kp++, receipt.status);
-          keys->setInt(kp++, receipt.waitlist_position);
-          keys->setString(kp++, to_sql_time(fresh[k]->received_at));
-        }
-        keys->executeUpdate();
+      SqlText keys(c, q::kInsertAnswers);
+      bool any_key = false;
+      for (size_t k : admitted) {
+        if (!fresh[k]->idempotency) continue;
+        const auto& receipt = out.results[fresh_index[k]].receipt;
+        keys.sql(any_key ? ",(" : "(").number(event_id).sql(",");
+        keys.bytes(fresh[k]->idempotency->key_hash).sql(",");
+        keys.bytes(fresh[k]->idempotency->request_hash).sql(",").text(receipt.public_id);
+        keys.sql(",").text(receipt.status).sql(",").number(receipt.waitlist_position).sql(",");
+        keys.text(to_sql_time(fresh[k]->received_at)).sql(")");
+        any_key = true;
       }
+      if (any_key) keys.execute_update();
 
-      std::unique_ptr<sql::PreparedStatement> write(c.prepareStatement(q::kWriteLedger));
-      write->setInt(1, counts.confirmed);
-      write->setInt(2, counts.waitlisted);
-      write->setInt(3, next_number);
-      write->setInt64(4, event_id);
-      write->executeUpdate();
+      SqlText write(c, q::kWriteLedger);
+      write.number(counts.confirmed).sql(", waitlisted_count = ").number(counts.waitlisted);
+      write.sql(", next_number = ").number(next_number).sql(" WHERE id = ").number(event_id);
+      write.execute_update();
     }
 
     for (auto [follower, leader] : followers) {

@@ -136,6 +136,63 @@ TEST_F(StoreTest, DuplicatesAcrossAndWithinBatchesAreRefused) {
   EXPECT_EQ(result.results[1].outcome, SignupOutcome::kConfirmed);
   EXPECT_EQ(result.results[2].outcome, SignupOutcome::kAlreadyRegistered);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations"), 2);
+  // The batch was decided again after the unique key refused its first insert: no number lost.
+  EXPECT_EQ(result.results[1].receipt.number, 2);
+  EXPECT_EQ(scalar("SELECT next_number FROM events"), 3);
+  EXPECT_EQ(scalar("SELECT confirmed_count FROM events"), 2);
+  auto later = ledger_->admit(id, {request("c@example.jp"), request("b@example.jp")});
+  EXPECT_EQ(later.results[0].receipt.number, 3);
+  EXPECT_EQ(later.results[1].outcome, SignupOutcome::kAlreadyRegistered);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox"), 3);  // one confirmation each, no more
+}
+
+TEST_F(StoreTest, TextTheAdmissionWritesComesBackByteForByte) {
+  // The admission transaction writes its values as escaped SQL text (store/sql_text.hpp).
+  long long id = create_event(10);
+  auto r = request("o'brien\\x@example.jp");
+  r.applicant.name = "O'Brien \\' \"; DROP TABLE events; -- 𠮷野家 ﾊﾝｶｸ %_";
+  r.applicant.question = "line one\nline two \\n '' \x1a end";
+  r.applicant.organization = std::string("nul\0inside", 11);
+  auto result = ledger_->admit(id, {r});
+  ASSERT_EQ(result.results[0].outcome, SignupOutcome::kConfirmed);
+  auto c = pool_->acquire();
+  std::unique_ptr<sql::Statement> st(c->createStatement());
+  std::unique_ptr<sql::ResultSet> rs(
+      st->executeQuery("SELECT email, email_key, name, question, organization FROM registrations"));
+  ASSERT_TRUE(rs->next());
+  EXPECT_EQ(std::string(rs->getString(1)), r.applicant.email);
+  EXPECT_EQ(std::string(rs->getString(2)), r.applicant.email_key);
+  EXPECT_EQ(std::string(rs->getString(3)), r.applicant.name);
+  EXPECT_EQ(std::string(rs->getString(4)), r.applicant.question);
+  EXPECT_EQ(std::string(rs->getString(5)), r.applicant.organization);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM events"), 1);
+}
+
+TEST_F(StoreTest, AFailedTransactionLeavesNothingAndTheConnectionClean) {
+  long long id = create_event(10);
+  EXPECT_THROW(in_transaction(*pool_,
+                              [&](sql::Connection& c) {
+                                std::unique_ptr<sql::Statement> st(c.createStatement());
+                                st->execute("UPDATE events SET capacity = 99 WHERE id = " +
+                                            std::to_string(id));
+                                throw std::runtime_error("work failed");
+                              }),
+               std::runtime_error);
+  EXPECT_EQ(scalar("SELECT capacity FROM events"), 10);
+  // The same pooled connection is back in autocommit: a plain write is visible elsewhere.
+  with_connection(*pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::Statement> st(c.createStatement());
+    st->execute("UPDATE events SET capacity = 11");
+  });
+  std::string error;
+  auto server = *parse_db_url(std::getenv("REGDESK_TEST_DB_URL"), error);
+  server.database = db_;
+  ConnectionPool other(server);
+  auto c = other.acquire();
+  std::unique_ptr<sql::Statement> st(c->createStatement());
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT capacity FROM events"));
+  ASSERT_TRUE(rs->next());
+  EXPECT_EQ(rs->getInt(1), 11);
 }
 
 TEST_F(StoreTest, WaitlistTakesOnlyThoseWhoAskAndOnlyUpToItsCapacity) {
