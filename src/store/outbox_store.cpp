@@ -11,6 +11,7 @@
 #include "codec/event_document.hpp"
 #include "store/connection_pool.hpp"
 #include "store/mail_queue.hpp"
+#include "store/sql_text.hpp"
 #include "store/sql_time.hpp"
 #include "store/tokens.hpp"
 #include "store/waitlist.hpp"
@@ -39,8 +40,7 @@ constexpr const char* kDetails =
     " JOIN events e ON e.id = o.event_id LEFT JOIN announcements a ON a.id = o.announcement_id"
     " WHERE o.id IN ";
 constexpr const char* kSent =
-    "UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = NULL"
-    " WHERE id = ?";
+    "UPDATE outbox SET state = 'sent', lease_until = NULL, last_error = NULL, sent_at = ";
 constexpr const char* kRetry =
     "UPDATE outbox SET state = 'queued', due_at = ?, lease_until = NULL, last_error = ?"
     " WHERE id = ?";
@@ -141,10 +141,9 @@ std::vector<OutboxItem> OutboxStore::claim(Instant now, size_t limit, std::chron
 
 void OutboxStore::mark_sent(long long id, Instant now) {
   with_connection(pool_, [&](sql::Connection& c) {
-    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kSent));
-    st->setString(1, to_sql_time(now));
-    st->setInt64(2, id);
-    return st->executeUpdate();
+    // Text, one round trip: this runs once per message sent (see sql_text.hpp).
+    SqlText sent(c, q::kSent);
+    return sent.text(to_sql_time(now)).sql(" WHERE id = ").number(id).execute_update();
   });
 }
 

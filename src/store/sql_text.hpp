@@ -3,11 +3,11 @@
 // (mysql_real_escape_string, which knows utf8mb4 and NO_BACKSLASH_ESCAPES) or written as
 // numbers and hex literals.
 //
-// For the statements of the admission transaction only: each runs once, with a different
-// number of rows every time, so a prepared statement would cost three round trips (prepare,
-// execute, close) and a parse all the same, where a text query costs one. Under a sign-up rush
-// those round trips are most of the time the event's ledger row stays locked. Everything else
-// in the store stays prepared.
+// For the hot statements only: those of the admission transaction, which run once each with a
+// different number of rows every time, and the mail worker's mark of a sent message. A prepared
+// statement used once costs three round trips (prepare, execute, close) and a parse all the
+// same, where a text query costs one. Under a sign-up rush those round trips are most of the
+// time the event's ledger row stays locked. Everything else in the store stays prepared.
 
 #include <memory>
 #include <string>
