@@ -320,3 +320,30 @@ def test_a_worker_that_died_after_claiming_does_not_lose_the_mail(db_url, regdes
     worker.start(ready=r"mail worker running")
     [msg] = wait_for_mail(address, root=private_relay.maildir, deadline_s=30)
     assert "受付完了" in str(msg["Subject"])
+
+
+def test_messages_per_minute_paces_the_relay(db_url, regdesk_factory, private_relay, tmp_path):
+    # A relay that takes at most 240 messages a minute: one every 250 ms, however many are due.
+    private_relay.start()
+    cfg = relay_config(tmp_path, worker={"enabled": False}, smtp={"messages_per_minute": 240})
+    env = {"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_SMTP_URL": private_relay.url}
+    rd = regdesk_factory(db_url, env=env, args=("--config", cfg, "serve"))
+    rd.check("migrate")
+    rd.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
+    rd.start()
+    addresses = [harness.unique_email(f"paced{i}") for i in range(5)]
+    for a in addresses:
+        signup(rd, SYMPOSIUM, applicant(a))
+    worker = regdesk_factory(db_url, env=env, args=("--config", cfg, "worker"))
+    worker.start(ready=r"mail worker running")
+    harness.poll(lambda: harness.db_query(db_url, "SELECT COUNT(*) FROM outbox WHERE state='sent'") == [("5",)],
+                 deadline_s=30, what="5 mails sent")
+    # sent_at is the worker's clock after each send; the rehearsal clock runs in real time.
+    sent = [dt.datetime.fromisoformat(r[0]) for r in harness.db_query(
+        db_url, "SELECT DATE_FORMAT(sent_at, '%Y-%m-%dT%H:%i:%s.%f') FROM outbox"
+                " WHERE state = 'sent' ORDER BY sent_at")]
+    gaps = [(b - a).total_seconds() for a, b in zip(sent, sent[1:])]
+    assert all(g >= 0.2 for g in gaps), gaps
+    assert (sent[-1] - sent[0]).total_seconds() >= 0.95, gaps
+    for a in addresses:
+        assert len(harness.maildir_messages(to=a, root=private_relay.maildir)) == 1
