@@ -277,19 +277,27 @@ def test_relay_outage_loses_nothing_and_sends_nothing_twice(db_url, regdesk_fact
         assert len(harness.maildir_messages(to=a, root=private_relay.maildir)) == 1
 
 
-def test_two_workers_never_send_a_row_twice(db_url, regdesk_factory, private_relay, tmp_path):
-    private_relay.start()
-    cfg = relay_config(tmp_path, worker={"enabled": False})
-    env = {"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_SMTP_URL": private_relay.url}
+def queue_without_sending(db_url, regdesk_factory, relay, cfg, prefix, n):
+    """serve with its worker off: N sign-ups queue their confirmations and nothing is sent.
+    Returns (the addresses, the environment for workers of the same setup)."""
+    relay.start()
+    env = {"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_SMTP_URL": relay.url}
     rd = regdesk_factory(db_url, env=env, args=("--config", cfg, "serve"))
     rd.check("migrate")
     rd.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
     rd.start()
-    addresses = [harness.unique_email(f"pair{i}") for i in range(60)]
+    addresses = [harness.unique_email(f"{prefix}{i}") for i in range(n)]
     for a in addresses:
         signup(rd, SYMPOSIUM, applicant(a))
     # Each sign-up queued its confirmation now (and its meeting link and reminders for later).
-    assert harness.db_query(db_url, "SELECT COUNT(*) FROM outbox WHERE state='queued' AND kind='confirmation'") == [("60",)]
+    assert harness.db_query(db_url, "SELECT COUNT(*) FROM outbox WHERE state='queued'"
+                                    " AND kind='confirmation'") == [(str(n),)]
+    return addresses, env
+
+
+def test_two_workers_never_send_a_row_twice(db_url, regdesk_factory, private_relay, tmp_path):
+    cfg = relay_config(tmp_path, worker={"enabled": False})
+    addresses, env = queue_without_sending(db_url, regdesk_factory, private_relay, cfg, "pair", 60)
     w1 = regdesk_factory(db_url, env=env, args=("--config", cfg, "worker"))
     w2 = regdesk_factory(db_url, env=env, args=("--config", cfg, "worker"))
     for w in (w1, w2):
@@ -324,16 +332,8 @@ def test_a_worker_that_died_after_claiming_does_not_lose_the_mail(db_url, regdes
 
 def test_messages_per_minute_paces_the_relay(db_url, regdesk_factory, private_relay, tmp_path):
     # A relay that takes at most 240 messages a minute: one every 250 ms, however many are due.
-    private_relay.start()
     cfg = relay_config(tmp_path, worker={"enabled": False}, smtp={"messages_per_minute": 240})
-    env = {"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_SMTP_URL": private_relay.url}
-    rd = regdesk_factory(db_url, env=env, args=("--config", cfg, "serve"))
-    rd.check("migrate")
-    rd.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
-    rd.start()
-    addresses = [harness.unique_email(f"paced{i}") for i in range(5)]
-    for a in addresses:
-        signup(rd, SYMPOSIUM, applicant(a))
+    addresses, env = queue_without_sending(db_url, regdesk_factory, private_relay, cfg, "paced", 5)
     worker = regdesk_factory(db_url, env=env, args=("--config", cfg, "worker"))
     worker.start(ready=r"mail worker running")
     harness.poll(lambda: harness.db_query(db_url, "SELECT COUNT(*) FROM outbox WHERE state='sent'") == [("5",)],
