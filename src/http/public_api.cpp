@@ -125,15 +125,25 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
       ctx.metrics->count_signup("not_eligible");
       return r.problem(problem(403, "not_eligible"));
     }
-    switch (window_state(event, received_at)) {
-      case WindowState::kNotOpen:
-        ctx.metrics->count_signup("not_open");
-        return r.problem(problem(409, "registration_not_open"));
-      case WindowState::kClosed:
-        ctx.metrics->count_signup("closed");
-        return r.problem(problem(409, "registration_closed"));
-      case WindowState::kOpen:
-        break;
+    if (WindowState window = window_state(event, received_at); window != WindowState::kOpen) {
+      bool closed = window == WindowState::kClosed;
+      auto refuse = [&ctx, r, closed] {
+        ctx.metrics->count_signup(closed ? "closed" : "not_open");
+        r.problem(problem(409, closed ? "registration_closed" : "registration_not_open"));
+      };
+      if (!closed || !idempotency) return refuse();
+      // A retry of a sign-up that was answered before the window closed gets that answer.
+      return ctx.offload(r, [&ctx, r, stored, key = *idempotency, refuse] {
+        std::optional<store::SignupResult> first;
+        try {
+          first = ctx.services.admission.replay(stored->id, key);
+        } catch (const store::DatabaseUnavailable&) {
+          ctx.metrics->count_signup("unavailable");
+          return r.problem(unavailable());
+        }
+        if (!first) return refuse();
+        answer_signup(ctx, r, *first, stored->event);
+      });
     }
     store::SignupRequest request{std::move(*v.applicant), idempotency, received_at};
     ctx.services.admission.submit(stored->id, std::move(request),

@@ -33,8 +33,10 @@ class GroupAdmission {
   using Callback = std::function<void(const SignupResult&)>;
   static constexpr auto kSoldOutMemory = std::chrono::milliseconds(250);
   static constexpr int kWritersPerEvent = 2;
-  static constexpr size_t kMaxBatch =
-      500;  // keeps a multi-row insert well under the 65,535 placeholders
+  static constexpr size_t kMaxBatch = 500;
+  // A batch is one multi-row INSERT sent as text: its size stays far below max_allowed_packet
+  // (16 MiB in MariaDB 10.11, 4 MiB in MySQL 5.7), even when every form is at the body cap.
+  static constexpr size_t kMaxBatchBytes = 2 << 20;
 
   explicit GroupAdmission(SeatLedger& ledger) : ledger_(ledger) {}
   ~GroupAdmission();
@@ -42,6 +44,10 @@ class GroupAdmission {
   GroupAdmission& operator=(const GroupAdmission&) = delete;
 
   void submit(long long event_id, SignupRequest request, Callback done);
+  // The first answer to an Idempotency-Key (see SeatLedger::replay). Blocks on the database.
+  std::optional<SignupResult> replay(long long event_id, const IdempotencyKey& key) {
+    return ledger_.replay(event_id, key);
+  }
   // Seats may have come free (a cancellation, a larger capacity): forget "full".
   void seats_changed(long long event_id);
   // Answers everything queued, then stops the writers. Later submits answer kUnavailable.

@@ -287,4 +287,17 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
   });
 }
 
+std::optional<SignupResult> SeatLedger::replay(long long event_id, const IdempotencyKey& key) {
+  SignupRequest request;
+  request.idempotency = key;
+  return with_connection(pool_, [&](sql::Connection& c) -> std::optional<SignupResult> {
+    auto answers = stored_answers(c, event_id, {request});
+    auto it = answers.find(key.key_hash);
+    if (it == answers.end()) return std::nullopt;
+    if (it->second.request_hash != key.request_hash)
+      return SignupResult{SignupOutcome::kIdempotencyConflict};
+    return it->second.result;
+  });
+}
+
 }  // namespace regdesk::store

@@ -67,6 +67,10 @@ class SeatLedger {
   // the next batch queue up behind the lock, in order).
   BatchResult admit(long long event_id, const std::vector<SignupRequest>& batch,
                     const std::function<void()>& on_locked = {});
+  // The first answer to this Idempotency-Key, given again (`replayed`), or
+  // kIdempotencyConflict when the key came with another body; nothing when the key is new.
+  // For a retry that arrives after the window closed: it still gets its first answer.
+  std::optional<SignupResult> replay(long long event_id, const IdempotencyKey& key);
 
  private:
   ConnectionPool& pool_;

@@ -196,6 +196,29 @@ def test_idempotency_key_replays_the_first_answer(service):
     assert count_rows(service) == 1
 
 
+def test_a_retry_after_the_window_closed_still_gets_its_first_answer(db_url, regdesk_factory):
+    # A client whose 201 was lost retries after the close: API.md promises the first answer.
+    key = {"Idempotency-Key": "late-retry-0b7e"}
+    body = applicant("late-retry@example.jp")
+    before = regdesk_factory(db_url, env={"REGDESK_NOW": "2024-02-21T23:59:58+09:00"})
+    before.check("migrate")
+    before.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
+    first = signup(before.start(), SYMPOSIUM, body, headers=key)
+    assert first.status == 201, first
+    before.stop()
+    after = regdesk_factory(db_url, env={"REGDESK_NOW": "2024-02-22T00:00:05+09:00"}).start()
+    again = signup(after, SYMPOSIUM, body, headers=key)
+    assert again.status == 201, again
+    assert again.json() == first.json()
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert_problem(signup(after, SYMPOSIUM, applicant("late-retry@example.jp", name="別人"), headers=key),
+                   422, "idempotency_conflict")
+    assert_problem(signup(after, SYMPOSIUM, body, headers={"Idempotency-Key": "another-key"}),
+                   409, "registration_closed")
+    assert_problem(signup(after, SYMPOSIUM, applicant("new@example.jp")), 409, "registration_closed")
+    assert count_rows(after) == 1
+
+
 def test_restricted_event_refuses_other_domains_before_any_seat(service):
     event = small_event("nda-briefing", capacity=5,
                         eligibility={"email_domains": ["member.co.jp"]})

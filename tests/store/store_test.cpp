@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <memory>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "domain/time.hpp"
 #include "store/connection_pool.hpp"
 #include "store/event_store.hpp"
+#include "store/group_admission.hpp"
 #include "store/migrations.hpp"
 #include "store/random_id.hpp"
 #include "store/seat_ledger.hpp"
@@ -245,6 +247,34 @@ TEST_F(StoreTest, ConcurrentWritersNeverExceedTheCap) {
   EXPECT_EQ(scalar("SELECT confirmed_count FROM events"), 50);
   EXPECT_EQ(scalar("SELECT COUNT(DISTINCT number) FROM registrations"), 50);
   EXPECT_EQ(scalar("SELECT MAX(number) FROM registrations"), 50);
+}
+
+TEST_F(StoreTest, BatchesStayUnderThePacketLimitWhateverTheFormsHold) {
+  // 600 queued sign-ups of 20,000 quote characters each: 24 MB as escaped SQL text, more than
+  // MariaDB's max_allowed_packet (16 MiB). GroupAdmission cuts them into batches by size.
+  long long id = create_event(1000);
+  GroupAdmission admission(*ledger_);
+  constexpr int kCount = 600;
+  std::mutex mu;
+  std::condition_variable done;
+  int answered = 0, confirmed = 0;
+  for (int i = 0; i < kCount; ++i) {
+    auto r = request("big" + std::to_string(i) + "@example.jp");
+    r.applicant.question = std::string(20000, '\'');
+    admission.submit(id, std::move(r), [&](const SignupResult& result) {
+      std::lock_guard lock(mu);
+      ++answered;
+      if (result.outcome == SignupOutcome::kConfirmed) ++confirmed;
+      done.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(done.wait_for(lock, std::chrono::seconds(60), [&] { return answered == kCount; }));
+  }
+  EXPECT_EQ(confirmed, kCount);
+  EXPECT_GE(admission.stats().batches, 12u);  // 2 MiB of SQL at most per batch
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations WHERE LENGTH(question) = 20000"), kCount);
 }
 
 TEST_F(StoreTest, ShrinkingBelowConfirmedIsRefusedAndGrowingPromotes) {
