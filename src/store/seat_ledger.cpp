@@ -4,6 +4,7 @@
 #include <cppconn/exception.h>
 #include <cppconn/resultset.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -179,8 +180,9 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
 
     // 2. First come, first served over what is left, and one multi-row insert for everyone
     //    admitted. The decision first assumes no address is registered yet, which saves a
-    //    lookup in the rush; the unique key on (event, address) refuses the insert when one
-    //    is, and then the addresses are looked up and the batch decided again.
+    //    lookup in the rush; the addresses are looked up, and the batch decided again, when
+    //    the unique key on (event, address) refuses the insert or when someone would be
+    //    refused a seat (a registered person hears "already registered", not "sold out").
     SeatCounts counts;
     int next_number = 0;
     std::vector<size_t> admitted;
@@ -217,6 +219,14 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
             result.outcome = SignupOutcome::kAlreadyRegistered;
             break;
         }
+      }
+      // Someone refused a seat may hold one already: that answer comes first.
+      bool refused = std::any_of(decisions.begin(), decisions.end(), [](const auto& d) {
+        return d.outcome == AdmissionOutcome::kSoldOut;
+      });
+      if (refused && !looked_up) {
+        taken = taken_emails(c, event_id, fresh);
+        continue;
       }
       if (admitted.empty()) break;
       try {

@@ -148,6 +148,15 @@ TEST_F(StoreTest, DuplicatesAcrossAndWithinBatchesAreRefused) {
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox"), 3);  // one confirmation each, no more
 }
 
+TEST_F(StoreTest, ARegisteredPersonHearsAlreadyRegisteredEvenWhenFull) {
+  long long id = create_event(1, true, 0);
+  ledger_->admit(id, {request("a@example.jp")});
+  auto result = ledger_->admit(id, {request("b@example.jp"), request("a@example.jp")});
+  EXPECT_EQ(result.results[0].outcome, SignupOutcome::kSoldOut);
+  EXPECT_EQ(result.results[1].outcome, SignupOutcome::kAlreadyRegistered);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations"), 1);
+}
+
 TEST_F(StoreTest, TextTheAdmissionWritesComesBackByteForByte) {
   // The admission transaction writes its values as escaped SQL text (store/sql_text.hpp).
   long long id = create_event(10);
