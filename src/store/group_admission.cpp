@@ -46,7 +46,8 @@ void GroupAdmission::submit(long long event_id, SignupRequest request, Callback 
   }
   bool memory_fresh = std::chrono::steady_clock::now() - q.full_seen_at < kSoldOutMemory;
   if (!request.idempotency && q.known_full && memory_fresh &&
-      !(request.applicant.wants_waitlist && q.waitlist_room)) {
+      !(request.applicant.wants_waitlist && q.waitlist_room) && q.maybe_registered_loaded &&
+      !q.maybe_registered.count(request.applicant.email_key)) {
     bool waitlist_room = q.waitlist_room;
     lock.unlock();
     {
@@ -119,6 +120,7 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
     }
     bool had_lock = turn_passed;
     pass_turn();  // also when the transaction failed before it got the lock
+    bool load_registered = false;
     if (!unavailable && had_lock) {
       std::lock_guard lock(q.mu);
       if (locked_at > q.applied_locked_at && locked_at > q.seats_changed_at) {
@@ -127,6 +129,13 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
         q.waitlist_room = result.counts_after.waitlist_has_room();
         if (q.known_full) q.full_seen_at = std::chrono::steady_clock::now();
       }
+      load_registered = q.known_full && !q.maybe_registered_loaded;
+      // Also while the load below runs: a batch that commits after its query is not in it.
+      if (q.known_full || q.maybe_registered_loaded)
+        for (size_t i = 0; i < batch.size(); ++i)
+          if (result.results[i].outcome == SignupOutcome::kConfirmed ||
+              result.results[i].outcome == SignupOutcome::kWaitlisted)
+            q.maybe_registered.insert(batch[i].request.applicant.email_key);
     }
     {
       std::lock_guard s(mu_);
@@ -138,6 +147,17 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
         batch[i].done(SignupResult{SignupOutcome::kUnavailable});
       else
         batch[i].done(result.results[i]);
+    }
+    // After the answers, so nobody waits for it: who may be registered, once per event.
+    if (load_registered) {
+      try {
+        auto keys = ledger_.registered_email_keys(event_id);
+        std::lock_guard lock(q.mu);
+        q.maybe_registered.insert(keys.begin(), keys.end());
+        q.maybe_registered_loaded = true;
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "admission: could not load registered addresses: %s\n", e.what());
+      }
     }
   }
 }

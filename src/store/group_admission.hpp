@@ -9,7 +9,8 @@
 // transaction runs while the first waits for its fsync (and both share one group commit).
 //
 // Once an event is known to be full (and its waitlist too, for those who ask for it), sign-ups
-// without an Idempotency-Key are answered `sold_out` from memory. The database stays the
+// without an Idempotency-Key are answered `sold_out` from memory, except from addresses that
+// may already be registered (they hear "already registered" from the database). The database stays the
 // authority: a seat freed in this process reopens the path at once, and the memory is trusted
 // for at most kSoldOutMemory, so a seat freed by another process is seen within that time.
 
@@ -21,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include "store/seat_ledger.hpp"
 
@@ -75,6 +77,12 @@ class GroupAdmission {
     // What the last commit saw, for answering sold_out from memory.
     bool known_full = false;
     bool waitlist_room = false;
+    // Addresses that may hold a registration (a superset: loaded once when the event is first
+    // seen full, then this process's own admissions). Once full, these go to the database,
+    // which tells a registered person "already registered"; every other address hears
+    // sold_out from memory. Until it is loaded, nobody is answered from memory.
+    std::unordered_set<std::string> maybe_registered;
+    bool maybe_registered_loaded = false;
     std::chrono::steady_clock::time_point full_seen_at;
     // Counts are applied in the order the batches locked the ledger, and never from a batch
     // that locked before the last seats_changed() (its view of the seats is older).

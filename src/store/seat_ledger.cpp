@@ -2,6 +2,7 @@
 
 #include <cppconn/connection.h>
 #include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
 #include <algorithm>
@@ -36,6 +37,8 @@ constexpr const char* kInsertAnswers =
     "INSERT INTO idempotency_keys (event_id, key_hash, request_hash, registration_public_id,"
     " status, waitlist_position, created_at) VALUES ";
 constexpr const char* kWriteLedger = "UPDATE events SET confirmed_count = ";
+constexpr const char* kRegisteredEmails =
+    "SELECT email_key FROM registrations WHERE event_id = ? AND email_key IS NOT NULL";
 constexpr int kDuplicateKey = 1062;  // ER_DUP_ENTRY
 }  // namespace q
 
@@ -294,6 +297,17 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
     for (auto& r : out.results) r.waitlist_available = counts.waitlist_has_room();
     out.counts_after = counts;
     return out;
+  });
+}
+
+std::vector<std::string> SeatLedger::registered_email_keys(long long event_id) {
+  return with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kRegisteredEmails));
+    st->setInt64(1, event_id);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    std::vector<std::string> keys;
+    while (rs->next()) keys.push_back(rs->getString(1));
+    return keys;
   });
 }
 

@@ -71,6 +71,8 @@ class SeatLedger {
   // kIdempotencyConflict when the key came with another body; nothing when the key is new.
   // For a retry that arrives after the window closed: it still gets its first answer.
   std::optional<SignupResult> replay(long long event_id, const IdempotencyKey& key);
+  // The duplicate keys (lower-cased addresses) of the event's active registrations.
+  std::vector<std::string> registered_email_keys(long long event_id);
 
  private:
   ConnectionPool& pool_;

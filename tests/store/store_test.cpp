@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <cstdlib>
 #include <memory>
 #include <thread>
@@ -155,6 +156,33 @@ TEST_F(StoreTest, ARegisteredPersonHearsAlreadyRegisteredEvenWhenFull) {
   EXPECT_EQ(result.results[0].outcome, SignupOutcome::kSoldOut);
   EXPECT_EQ(result.results[1].outcome, SignupOutcome::kAlreadyRegistered);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations"), 1);
+}
+
+// Submits one sign-up to GroupAdmission and waits for its answer.
+SignupResult submit_and_wait(GroupAdmission& admission, long long event_id, SignupRequest r) {
+  std::promise<SignupResult> answer;
+  auto future = answer.get_future();
+  admission.submit(event_id, std::move(r), [&](const SignupResult& result) { answer.set_value(result); });
+  EXPECT_EQ(future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  return future.get();
+}
+
+TEST_F(StoreTest, OnceFullTheRegisteredStillHearAlreadyRegistered) {
+  long long id = create_event(2);
+  ledger_->admit(id, {request("early@example.jp")});  // registered before this process saw it
+  GroupAdmission admission(*ledger_);
+  EXPECT_EQ(submit_and_wait(admission, id, request("last@example.jp")).outcome,
+            SignupOutcome::kConfirmed);
+  // Full now. Everyone else hears sold_out (from memory); the two registered people do not.
+  EXPECT_EQ(submit_and_wait(admission, id, request("late@example.jp")).outcome,
+            SignupOutcome::kSoldOut);
+  EXPECT_EQ(submit_and_wait(admission, id, request("early@example.jp")).outcome,
+            SignupOutcome::kAlreadyRegistered);
+  EXPECT_EQ(submit_and_wait(admission, id, request("last@example.jp")).outcome,
+            SignupOutcome::kAlreadyRegistered);
+  EXPECT_EQ(submit_and_wait(admission, id, request("later@example.jp")).outcome,
+            SignupOutcome::kSoldOut);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations"), 2);
 }
 
 TEST_F(StoreTest, TextTheAdmissionWritesComesBackByteForByte) {
