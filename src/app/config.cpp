@@ -215,6 +215,11 @@ Config load_config(const std::string& path, bool path_was_defaulted, const Envir
   if (c.mail.from.empty()) c.mail.from = "regdesk <no-reply@regdesk.invalid>";
   if (c.database.user.empty())
     throw ConfigError("no database configured: set REGDESK_DB_URL or database.url");
+  // A claim must outlast at least two sends, or the worker would claim and give back forever.
+  if (c.mail.lease < 2 * c.mail.longest_send())
+    throw ConfigError("'mail.lease_seconds' must be at least " +
+                      std::to_string(2 * c.mail.longest_send().count()) +
+                      " (twice smtp.timeout_seconds, plus the pacing interval, plus a second)");
   return c;
 }
 

@@ -1,5 +1,6 @@
 #include "mail/outbox_worker.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -59,6 +60,18 @@ std::string trim_slash(std::string s) {
 }
 
 }  // namespace
+
+std::chrono::seconds WorkerSettings::longest_send() const {
+  long long pacing = messages_per_minute > 0 ? (60 + messages_per_minute - 1) / messages_per_minute : 0;
+  return std::chrono::seconds(smtp.timeout_seconds + pacing + 1);
+}
+
+size_t WorkerSettings::claim_size() const {
+  if (messages_per_minute <= 0) return batch_size;
+  // Paced: the sends a lease has room for (the slow-relay check below covers the rest).
+  auto per_lease = static_cast<size_t>(lease.count() * messages_per_minute / 60);
+  return std::clamp<size_t>(per_lease / 2, 1, batch_size);
+}
 
 std::chrono::seconds retry_delay(int attempts) {
   static constexpr int kDelays[] = {10, 30, 60, 300, 900};
@@ -186,18 +199,31 @@ size_t OutboxWorker::run_once() {
   size_t handled = 0;
   outbox_.materialize_schedules(clock_.now());
   while (!stopping_) {
-    auto items = outbox_.claim(clock_.now(), settings_.batch_size, settings_.lease);
+    auto items = outbox_.claim(clock_.now(), settings_.claim_size(), settings_.lease);
     if (items.empty()) break;
+    // The rows are this worker's until the lease runs out; then another worker may take them.
+    // A row that could not be sent before then goes back to the queue unsent, so a slow relay
+    // never has two workers sending the same message.
+    const auto lease_ends = std::chrono::steady_clock::now() + settings_.lease;
     size_t i = 0;
     bool relay_reachable = true;
     // Claimed rows are finished even when stopping.
-    while (i < items.size() && (relay_reachable = deliver(items[i]))) ++i;
-    handled += items.size();
+    while (i < items.size()) {
+      if (std::chrono::steady_clock::now() + settings_.longest_send() >= lease_ends) {
+        std::vector<long long> rest;
+        for (size_t k = i; k < items.size(); ++k) rest.push_back(items[k].id);
+        outbox_.release(rest, clock_.now(), "not attempted: the claim's time ran out first");
+        break;
+      }
+      relay_reachable = deliver(items[i++]);
+      if (!relay_reachable) break;
+    }
+    handled += i;  // attempted
     if (!relay_reachable) {
       // The first row already has its retry time; the rest go back untried with the same delay,
       // so a relay outage costs one statement per batch, not one failed attempt per mail.
       std::vector<long long> rest;
-      for (size_t k = i + 1; k < items.size(); ++k) rest.push_back(items[k].id);
+      for (size_t k = i; k < items.size(); ++k) rest.push_back(items[k].id);
       outbox_.release(rest, clock_.now() + retry_delay(1), "not attempted: the relay was unreachable");
       break;  // wait for the next poll before trying the relay again
     }

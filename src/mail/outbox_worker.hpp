@@ -25,6 +25,11 @@ struct WorkerSettings {
   size_t batch_size = 50;
   std::chrono::seconds lease{300};  // a claimed row is claimed again after this if not marked
   std::chrono::milliseconds idle_poll{250};
+
+  // The longest one message may take: the SMTP timeout, the pacing wait, a second to spare.
+  std::chrono::seconds longest_send() const;
+  // How many rows to claim at once: no more than can be sent before their lease runs out.
+  size_t claim_size() const;
 };
 
 // Delay before the next attempt after `attempts` failed ones: 10 s, 30 s, 1 min, 5 min,

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import pathlib
 import shutil
+import subprocess
 import tempfile
 
 import pytest
@@ -347,3 +350,48 @@ def test_messages_per_minute_paces_the_relay(db_url, regdesk_factory, private_re
     assert (sent[-1] - sent[0]).total_seconds() >= 0.95, gaps
     for a in addresses:
         assert len(harness.maildir_messages(to=a, root=private_relay.maildir)) == 1
+
+
+@pytest.fixture
+def slow_relay():
+    """An aiosmtpd that takes a second to accept each message (tests/mail/smtp_test_server.py)."""
+    root = tempfile.mkdtemp(prefix="rd-slow-relay-")
+    port = harness.free_port()
+    server = pathlib.Path(__file__).resolve().parent.parent / "mail" / "smtp_test_server.py"
+    maildir = os.path.join(root, "maildir")  # Maildir() creates its folders only when it is new
+    proc = subprocess.Popen(["/usr/bin/python3", str(server), "--port", str(port), "--maildir", maildir,
+                             "--delay", "1"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        assert proc.stdout.readline().strip() == b"ready"
+
+        class Relay:
+            url = f"smtp://127.0.0.1:{port}"
+
+            def start(self):
+                pass  # already running
+
+        Relay.maildir = maildir
+
+        yield Relay()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_slow_relay_never_outlasts_the_claim(db_url, regdesk_factory, slow_relay, tmp_path):
+    # Each message takes a second and the claim's lease is 6 s: a worker that kept sending a
+    # 50-row batch would still be sending when its lease ran out, and the other worker would
+    # take the same rows again. The rows it cannot finish in time go back to the queue first.
+    cfg = relay_config(tmp_path, worker={"enabled": False}, smtp={"timeout_seconds": 2},
+                       mail={"lease_seconds": 6, "batch_size": 50})
+    addresses, env = queue_without_sending(db_url, regdesk_factory, slow_relay, cfg, "slow", 12)
+    workers = [regdesk_factory(db_url, env=env, args=("--config", cfg, "worker")) for _ in range(2)]
+    for w in workers:
+        w.start(ready=r"mail worker running")
+    harness.poll(lambda: harness.db_query(db_url, "SELECT COUNT(*) FROM outbox WHERE state='sent'") == [("12",)],
+                 deadline_s=60, what="12 mails sent")
+    for a in addresses:
+        assert len(harness.maildir_messages(to=a, root=slow_relay.maildir)) == 1, a
+    # Every row was sent in one attempt: none was taken twice.
+    assert harness.db_query(db_url, "SELECT MAX(attempts) FROM outbox WHERE state='sent'") == [("1",)]

@@ -324,6 +324,10 @@ def test_unknown_config_key_stops_the_start(db_url, regdesk_factory, tmp_path):
     assert r.returncode == 2 and "http.threads" in r.stderr
     r = rd.run("serve", env={"REGDESK_RATE_LIMIT": "lots"})
     assert r.returncode == 2 and "REGDESK_RATE_LIMIT" in r.stderr
+    # A mail claim too short for two sends at the SMTP timeout could never send anything.
+    cfg.write_text(json.dumps({"smtp": {"timeout_seconds": 30}, "mail": {"lease_seconds": 60}}))
+    r = rd.run("--config", str(cfg), "serve")
+    assert r.returncode == 2 and "mail.lease_seconds" in r.stderr and "62" in r.stderr
 
 
 def test_a_filled_honeypot_is_refused_and_counted(service):

@@ -52,6 +52,25 @@ TEST(RetryDelay, GrowsThenStaysHourly) {
   EXPECT_EQ(got, (std::vector<long long>{10, 30, 60, 300, 900, 3600, 3600, 3600}));
 }
 
+TEST(WorkerSettings, ALeaseHoldsOnlyWhatCanBeSentInIt) {
+  WorkerSettings s = settings();
+  s.smtp.timeout_seconds = 30;
+  s.lease = std::chrono::seconds(300);
+  s.batch_size = 50;
+  EXPECT_EQ(s.longest_send().count(), 31);
+  EXPECT_EQ(s.claim_size(), 50u);  // unpaced: the batch; a slow relay is caught while sending
+  s.messages_per_minute = 240;
+  EXPECT_EQ(s.longest_send().count(), 32);
+  EXPECT_EQ(s.claim_size(), 50u);  // 1,200 fit in the lease
+  s.messages_per_minute = 6;       // one every 10 s: 30 fit, half of them are claimed
+  EXPECT_EQ(s.longest_send().count(), 41);
+  EXPECT_EQ(s.claim_size(), 15u);
+  s.messages_per_minute = 7;  // an interval of 8.6 s counts as 9
+  EXPECT_EQ(s.longest_send().count(), 40);
+  s.messages_per_minute = 1;
+  EXPECT_EQ(s.claim_size(), 2u);
+}
+
 TEST(BuildMessage, ConfirmationHasTheCalendarAndCancelLinkButNoJoinLink) {
   Message m = build_message(item("confirmation"), settings(), kNow);
   EXPECT_EQ(m.to_address, "taro@example.jp");

@@ -4,13 +4,15 @@
 Delivers into a maildir like aiosmtpd.handlers.Mailbox, except that RCPT TO a local part of
 "tempfail" is answered 451 and "reject" 550 (quoting the address, as real servers do). Optional STARTTLS (--tls CERT KEY, then required)
 and AUTH (--auth user:password, then required, and only after STARTTLS). --log FILE records one
-line per EHLO with the connection it came on, so tests can count connections.
+line per EHLO with the connection it came on, so tests can count connections. --delay SECONDS
+makes it a slow relay: it waits that long before it answers each message's data.
 
 Usage: smtp_test_server.py --port PORT --maildir DIR [--tls CERT KEY] [--auth USER:PASSWORD]
-                           [--log FILE]
+                           [--log FILE] [--delay SECONDS]
 Prints "ready" once the server accepts connections; stops on SIGTERM or SIGINT.
 """
 import argparse
+import asyncio
 import mailbox
 import signal
 import ssl
@@ -22,9 +24,10 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, maildir, log):
+    def __init__(self, maildir, log, delay=0.0):
         self.mailbox = mailbox.Maildir(maildir, create=True)
         self.log = log
+        self.delay = delay
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
@@ -43,6 +46,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.mailbox.add(envelope.original_content)
         return "250 Message accepted for delivery"
 
@@ -65,6 +70,7 @@ def main():
     parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--auth", metavar="USER:PASSWORD")
     parser.add_argument("--log")
+    parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
 
     kwargs = {}
@@ -79,7 +85,7 @@ def main():
     else:
         kwargs.update(auth_require_tls=False)
 
-    controller = Controller(Handler(args.maildir, args.log), hostname="127.0.0.1",
+    controller = Controller(Handler(args.maildir, args.log, args.delay), hostname="127.0.0.1",
                             port=args.port, **kwargs)
     controller.start()
     stop = threading.Event()
