@@ -250,3 +250,88 @@ def test_thousands_of_random_mutations_of_a_sign_up(service):
     assert r.status == 200, r
     print(f"{n} mutations, statuses {dict(sorted(seen.items()))}, {parser_500} plain-text 500s "
           f"from Pistache's header parser, {silent} closed without an answer")
+
+
+# -- JSON-aware fuzzing: well-formed HTTP, hostile documents.
+
+ODD_VALUES = [None, True, False, 0, -1, 2**63, -2**63 - 1, 1e308, 0.5, "", " ", "\u0000", "\r\n",
+              "ｆｕｌｌ", "𠮷" * 300, "x" * 70_000, "\ud800", [], [1, "a"], {}, {"a": {"b": [None]}},
+              "2024-02-30T25:61:00+09:00", "-0", "NaN", "'; DROP TABLE events; --", "%00", "<script>"]
+
+
+def mutate_document(rng: random.Random, doc):
+    """DOC with one value somewhere replaced by an odd one, a key dropped or an unknown key
+    added."""
+    doc = json.loads(json.dumps(doc))
+    paths = []
+
+    def walk(node, path):
+        paths.append(path)
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, path + [k])
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, path + [i])
+
+    walk(doc, [])
+    path = rng.choice(paths[1:])
+    parent = doc
+    for step in path[:-1]:
+        parent = parent[step]
+    op = rng.randrange(3)
+    if op == 0 and isinstance(parent, dict):
+        del parent[path[-1]]
+    elif op == 1 and isinstance(parent, dict):
+        parent[rng.choice(["extra", "Capacity", "slug ", "__proto__"])] = rng.choice(ODD_VALUES)
+    else:
+        parent[path[-1]] = rng.choice(ODD_VALUES)
+    return doc
+
+
+def test_odd_sign_up_documents_get_problems_and_store_nothing_wrong(service):
+    rng = random.Random(11)
+    statuses_seen: dict[int, int] = {}
+    for i in range(300):
+        body = mutate_document(rng, applicant(email=f"doc{i}@example.jp"))
+        r = harness.http(service.base_url, "POST", f"/api/v1/events/{SYMPOSIUM}/registrations",
+                         raw_body=json.dumps(body).encode("utf-8", "surrogatepass"),
+                         headers={"Content-Type": "application/json"})
+        statuses_seen[r.status] = statuses_seen.get(r.status, 0) + 1
+        assert r.status in (201, 400, 413, 422), (body, r)
+        if r.status != 201:
+            assert r.headers["Content-Type"].startswith("application/problem+json"), r
+            assert r.json()["code"], r
+    assert statuses_seen.get(422, 0) > 50 and statuses_seen.get(201, 0) > 20, statuses_seen
+    # Every stored row is one a 201 answered, and the ledger agrees with the rows.
+    rows, counted = harness.db_query(
+        service.db_url,
+        "SELECT (SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id), e.confirmed_count"
+        f" FROM events e WHERE e.slug = '{SYMPOSIUM}'")[0]
+    assert int(rows) == int(counted) == statuses_seen[201]
+
+
+def test_odd_event_documents_never_change_the_stored_event(service):
+    admin = {"Authorization": f"Bearer {harness.ADMIN_TOKEN}"}
+    base = harness.http(service.base_url, "GET", f"/api/v1/events/{SYMPOSIUM}").json()
+    doc = json.loads((SEED_DIR / f"{SYMPOSIUM}.json").read_text())
+    rng = random.Random(12)
+    refused = 0
+    for _ in range(200):
+        odd = mutate_document(rng, doc)
+        odd["slug"] = SYMPOSIUM  # the path names it; a mismatch is its own error
+        r = harness.http(service.base_url, "PUT", f"/api/v1/admin/events/{SYMPOSIUM}",
+                         raw_body=json.dumps(odd).encode("utf-8", "surrogatepass"),
+                         headers={**admin, "Content-Type": "application/json"})
+        assert r.status in (200, 201, 400, 409, 413, 422), (odd, r)
+        if r.status >= 400:
+            refused += 1
+            assert r.headers["Content-Type"].startswith("application/problem+json"), r
+            now = harness.http(service.base_url, "GET", f"/api/v1/events/{SYMPOSIUM}").json()
+            assert now == base, (odd, r)
+        else:
+            # Accepted (an optional field dropped, say): put the original back.
+            restore = harness.http(service.base_url, "PUT", f"/api/v1/admin/events/{SYMPOSIUM}",
+                                   body=doc, headers=admin)
+            assert restore.status == 200, restore
+    assert refused > 100, refused
