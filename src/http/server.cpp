@@ -1,5 +1,7 @@
 #include "http/server.hpp"
 
+#include <strings.h>
+
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
 #include <unistd.h>
@@ -8,6 +10,7 @@
 #include <cstdio>
 #include <random>
 #include <sstream>
+#include <unordered_map>
 
 #include "domain/text.hpp"
 #include "http/api.hpp"
@@ -63,6 +66,14 @@ constexpr const char* kHeadersHandlersRead[] = {"content-type",    "authorizatio
                                                 "accept-language", "x-request-id",
                                                 "x-forwarded-for", "idempotency-key"};
 
+// The few content types regdesk answers with (all written in this code), parsed once per thread.
+const Http::Mime::MediaType& media_type(const std::string& text) {
+  thread_local std::unordered_map<std::string, Http::Mime::MediaType> parsed;
+  auto it = parsed.find(text);
+  if (it == parsed.end()) it = parsed.emplace(text, Http::Mime::MediaType::fromString(text)).first;
+  return it->second;
+}
+
 // Pistache 0.0.5 never writes "raw" headers (pistache#967), so every header we add is a typed
 // header whose name is chosen at run time.
 class NamedHeader final : public Http::Header::Header {
@@ -96,16 +107,16 @@ class PistacheHandler : public Http::Handler {
     req.path = in.resource();
     for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it)
       req.query[it->first] = text::percent_decode(it->second, true);
-    // Only the headers some handler reads are copied (every request pays for this copy).
-    for (const char* name : kHeadersHandlersRead) {
-      if (auto raw = in.headers().tryGetRaw(name)) {
-        req.headers[name] = raw->value();
-      } else if (auto typed = in.headers().tryGet(name)) {  // Pistache parses some, e.g. Content-Type
-        std::ostringstream v;
-        typed->write(v);
-        req.headers[name] = v.str();
-      }
-    }
+    // Only the headers some handler reads are copied (every request pays for this copy): one
+    // pass over what arrived, instead of a lookup per name (each lower-cases and allocates).
+    for (const auto& [name, raw] : in.headers().rawList())
+      for (const char* wanted : kHeadersHandlersRead)
+        if (strcasecmp(name.c_str(), wanted) == 0) req.headers[wanted] = raw.value();
+    // Pistache parses these two itself, so they are never among the raw headers.
+    if (auto type = in.headers().tryGet<Http::Header::ContentType>())
+      req.headers["content-type"] = type->mime().toString();
+    if (auto auth = in.headers().tryGet<Http::Header::Authorization>())
+      req.headers["authorization"] = auth->value();
     req.body = in.body();
     req.client = client_address(in.address().host(), req.header("x-forwarded-for"),
                                 ctx_->settings.trusted_proxies);
@@ -156,7 +167,7 @@ Responder::Responder(std::shared_ptr<Http::ResponseWriter> writer, std::string r
 void Responder::send(int status, const std::string& content_type, const std::string& body,
                      const std::vector<std::pair<std::string, std::string>>& headers) const {
   auto& h = writer_->headers();
-  h.add<Http::Header::ContentType>(Http::Mime::MediaType::fromString(content_type));
+  h.add<Http::Header::ContentType>(media_type(content_type));
   h.add(std::make_shared<NamedHeader>("X-Request-Id", request_id_));
   h.add(std::make_shared<NamedHeader>("Cache-Control", "no-store"));
   for (const auto& [name, value] : headers) {
@@ -184,7 +195,7 @@ void Responder::send_temporary_file(
   metrics_->observe_request(
       route_, 200,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
-  Http::serveFile(*writer_, path, Http::Mime::MediaType::fromString(content_type))
+  Http::serveFile(*writer_, path, media_type(content_type))
       .then([path](ssize_t) { ::unlink(path.c_str()); },
             [path](std::exception_ptr) { ::unlink(path.c_str()); });
 }
