@@ -74,6 +74,23 @@ const Http::Mime::MediaType& media_type(const std::string& text) {
   return it->second;
 }
 
+std::string dump(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// The problem document as text. Those without field errors or free text are the same every
+// time for their status, code, language and extras (a sold-out rush answers one of two), so
+// they are written once per thread.
+std::string problem_text(const Problem& p, const std::string& lang) {
+  if (!p.errors.empty() || !p.detail.empty()) return dump(problem_body(p, lang));
+  thread_local std::unordered_map<std::string, std::string> written;
+  std::string key = std::to_string(p.status) + ' ' + p.code + ' ' + lang + ' ' + p.extra.dump();
+  if (auto it = written.find(key); it != written.end()) return it->second;
+  std::string text = dump(problem_body(p, lang));
+  if (written.size() < 256) written.emplace(std::move(key), text);
+  return text;
+}
+
 // Pistache 0.0.5 never writes "raw" headers (pistache#967), so every header we add is a typed
 // header whose name is chosen at run time.
 class NamedHeader final : public Http::Header::Header {
@@ -202,8 +219,7 @@ void Responder::send_temporary_file(
 
 void Responder::json(int status, const nlohmann::json& body,
                      const std::vector<std::pair<std::string, std::string>>& headers) const {
-  send(status, "application/json; charset=utf-8",
-       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), headers);
+  send(status, "application/json; charset=utf-8", dump(body), headers);
 }
 
 void Responder::problem(const Problem& p) const {
@@ -212,9 +228,7 @@ void Responder::problem(const Problem& p) const {
     headers.emplace_back("Retry-After", std::to_string(p.retry_after_seconds));
   if (p.status == 401) headers.emplace_back("WWW-Authenticate", "Bearer realm=\"regdesk\"");
   if (p.status == 413) headers.emplace_back("Connection", "close");
-  send(p.status, "application/problem+json; charset=utf-8",
-       problem_body(p, lang_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-       headers);
+  send(p.status, "application/problem+json; charset=utf-8", problem_text(p, lang_), headers);
 }
 
 void ApiContext::offload(const Responder& r, std::function<void()> job) {
