@@ -20,6 +20,7 @@
 #include "store/migrations.hpp"
 #include "store/random_id.hpp"
 #include "store/seat_ledger.hpp"
+#include "store/sql_text.hpp"
 
 namespace regdesk::store {
 namespace {
@@ -205,6 +206,24 @@ TEST_F(StoreTest, TextTheAdmissionWritesComesBackByteForByte) {
   EXPECT_EQ(std::string(rs->getString(4)), r.applicant.question);
   EXPECT_EQ(std::string(rs->getString(5)), r.applicant.organization);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM events"), 1);
+}
+
+TEST_F(StoreTest, SqlTextQuotesRightWhateverTheServersSqlMode) {
+  // With NO_BACKSLASH_ESCAPES a backslash is an ordinary character and only '' escapes a
+  // quote; the client library learns the mode from the server and escapes accordingly.
+  const std::string tricky = std::string("a'b\\'c\\\\\"d\n\r\x1a") + '\0' + "e 𠮷";
+  for (const char* mode : {"", "NO_BACKSLASH_ESCAPES,ANSI_QUOTES"}) {
+    auto c = pool_->acquire();
+    std::unique_ptr<sql::Statement> st(c->createStatement());
+    st->execute(std::string("SET SESSION sql_mode = '") + mode + "'");
+    st->execute("CREATE TEMPORARY TABLE t (v TEXT) CHARACTER SET utf8mb4");
+    SqlText insert(*c, "INSERT INTO t (v) VALUES (");
+    insert.text(tricky).sql(")").execute_update();
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT v FROM t"));
+    ASSERT_TRUE(rs->next());
+    EXPECT_EQ(std::string(rs->getString(1)), tricky) << mode;
+    c.mark_broken();  // not back into the pool with this session's sql_mode
+  }
 }
 
 TEST_F(StoreTest, AFailedTransactionLeavesNothingAndTheConnectionClean) {
