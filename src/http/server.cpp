@@ -1,9 +1,8 @@
 #include "http/server.hpp"
 
-#include <strings.h>
-
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <atomic>

@@ -62,7 +62,8 @@ std::string trim_slash(std::string s) {
 }  // namespace
 
 std::chrono::seconds WorkerSettings::longest_send() const {
-  long long pacing = messages_per_minute > 0 ? (60 + messages_per_minute - 1) / messages_per_minute : 0;
+  long long pacing =
+      messages_per_minute > 0 ? (60 + messages_per_minute - 1) / messages_per_minute : 0;
   return std::chrono::seconds(smtp.timeout_seconds + pacing + 1);
 }
 
@@ -224,7 +225,8 @@ size_t OutboxWorker::run_once() {
       // so a relay outage costs one statement per batch, not one failed attempt per mail.
       std::vector<long long> rest;
       for (size_t k = i; k < items.size(); ++k) rest.push_back(items[k].id);
-      outbox_.release(rest, clock_.now() + retry_delay(1), "not attempted: the relay was unreachable");
+      outbox_.release(rest, clock_.now() + retry_delay(1),
+                      "not attempted: the relay was unreachable");
       break;  // wait for the next poll before trying the relay again
     }
   }

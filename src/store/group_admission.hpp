@@ -10,9 +10,10 @@
 //
 // Once an event is known to be full (and its waitlist too, for those who ask for it), sign-ups
 // without an Idempotency-Key are answered `sold_out` from memory, except from addresses that
-// may already be registered (they hear "already registered" from the database). The database stays the
-// authority: a seat freed in this process reopens the path at once, and the memory is trusted
-// for at most kSoldOutMemory, so a seat freed by another process is seen within that time.
+// may already be registered (they hear "already registered" from the database). The database
+// stays the authority: a seat freed in this process reopens the path at once, and the memory is
+// trusted for at most kSoldOutMemory, so a seat freed by another process is seen within that
+// time.
 
 #include <chrono>
 #include <condition_variable>

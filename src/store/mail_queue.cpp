@@ -2,7 +2,6 @@
 
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
-
 #include <cppconn/resultset.h>
 
 #include <memory>

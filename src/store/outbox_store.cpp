@@ -84,7 +84,8 @@ void bind_ids(sql::PreparedStatement& st, int first, const std::vector<long long
 }  // namespace
 
 int OutboxStore::materialize_schedules(Instant now) {
-  return with_connection(pool_, [&](sql::Connection& c) { return materialize_due_schedules(c, now); });
+  return with_connection(pool_,
+                         [&](sql::Connection& c) { return materialize_due_schedules(c, now); });
 }
 
 std::vector<OutboxItem> OutboxStore::claim(Instant now, size_t limit, std::chrono::seconds lease) {

@@ -26,7 +26,7 @@ class SqlText {
   // `start` is SQL written by us, never input.
   SqlText(sql::Connection& c, std::string_view start);
 
-  SqlText& sql(std::string_view text);  // more SQL written by us
+  SqlText& sql(std::string_view text);    // more SQL written by us
   SqlText& text(std::string_view value);  // a quoted, escaped string literal
   SqlText& number(long long value);
   SqlText& bytes(std::string_view value);  // X'..' (binary columns: hashes)

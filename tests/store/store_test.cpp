@@ -8,8 +8,8 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <future>
 #include <cstdlib>
+#include <future>
 #include <memory>
 #include <thread>
 
@@ -163,7 +163,8 @@ TEST_F(StoreTest, ARegisteredPersonHearsAlreadyRegisteredEvenWhenFull) {
 SignupResult submit_and_wait(GroupAdmission& admission, long long event_id, SignupRequest r) {
   std::promise<SignupResult> answer;
   auto future = answer.get_future();
-  admission.submit(event_id, std::move(r), [&](const SignupResult& result) { answer.set_value(result); });
+  admission.submit(event_id, std::move(r),
+                   [&](const SignupResult& result) { answer.set_value(result); });
   EXPECT_EQ(future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
   return future.get();
 }
