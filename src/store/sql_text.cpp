@@ -9,7 +9,9 @@
 
 namespace regdesk::store {
 
-SqlText::SqlText(sql::Connection& c, std::string_view start) : conn_(c), sql_(start) {
+// Connector/C++ 1.1 exposes the client library's escaping only on its MySQL connection type.
+SqlText::SqlText(sql::Connection& c, std::string_view start)
+    : conn_(c), escaper_(dynamic_cast<sql::mysql::MySQL_Connection&>(c)), sql_(start) {
   sql_.reserve(1024);
 }
 
@@ -19,9 +21,7 @@ SqlText& SqlText::sql(std::string_view text) {
 }
 
 SqlText& SqlText::text(std::string_view value) {
-  // Connector/C++ 1.1 exposes the client library's escaping only on its MySQL connection type.
-  auto& mysql = dynamic_cast<sql::mysql::MySQL_Connection&>(conn_);
-  sql::SQLString escaped = mysql.escapeString(sql::SQLString(value.data(), value.size()));
+  sql::SQLString escaped = escaper_.escapeString(sql::SQLString(value.data(), value.size()));
   sql_ += '\'';
   sql_.append(escaped.c_str(), escaped.length());
   sql_ += '\'';

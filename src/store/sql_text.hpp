@@ -17,6 +17,9 @@ namespace sql {
 class Connection;
 class ResultSet;
 class Statement;
+namespace mysql {
+class MySQL_Connection;
+}
 }  // namespace sql
 
 namespace regdesk::store {
@@ -46,6 +49,7 @@ class SqlText {
 
  private:
   sql::Connection& conn_;
+  sql::mysql::MySQL_Connection& escaper_;  // the same connection, as the type that escapes
   std::string sql_;
   std::unique_ptr<sql::Statement> statement_;
 };
