@@ -1,4 +1,4 @@
-# shellcheck shell=bash disable=SC2034  # STARTED_PID/STARTED_URL are read by the callers
+# shellcheck shell=bash disable=SC2034  # STARTED_*/STOPPED_RC are read by the callers
 # Shared by the benchmark scripts (bench/run.sh, bench/mail.sh): logging, starting and
 # stopping the servers they measure, per-process CPU time. Sourced; expects $TMP to be set
 # before start_server is called.
@@ -6,16 +6,17 @@
 log() { printf 'bench: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-stop_pid() {  # PID: SIGTERM, wait up to 10 s, then SIGKILL
+stop_pid() {  # PID: SIGTERM, wait up to 10 s, then SIGKILL; sets STOPPED_RC (its exit status)
 	local pid=$1 i
-	[[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+	STOPPED_RC=0
+	[[ -n $pid ]] || return 0
 	kill -TERM "$pid" 2>/dev/null || true
 	for ((i = 0; i < 200; i++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
 	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || STOPPED_RC=$?
 }
 
 # Starts a server in the background; waits for "listening on http://HOST:PORT" on its stdout.

@@ -285,18 +285,6 @@ plan() {
 declare -A DBROWS PLAN SETTLE BUSY MPS SECONDS_ RATIO SINKMPS CPU_S CPU_US RSS DBCPU SINKCPU OTHER CHECK DBPERMSG
 WORKER_RUNS=0
 
-stop_worker() {  # PID: SIGTERM (the worker finishes its claimed rows and exits 0); sets STOPPED_RC
-	local pid=$1 i
-	STOPPED_RC=0
-	kill -TERM "$pid" 2>/dev/null || true
-	for ((i = 0; i < 200; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || STOPPED_RC=$?
-}
-
 requeue() {
 	sql "UPDATE outbox SET state = 'queued', attempts = 0, sent_at = NULL, lease_until = NULL, last_error = NULL
 		WHERE kind = 'confirmation'"
@@ -356,7 +344,7 @@ run_workers() {  # N [LABEL]: N `regdesk worker` processes against the current s
 	DBROWS[$key]=$(awk -v r="$(user_rows_read)" -v n="$MAILS" 'BEGIN { printf "%.1f", r / n }')
 	local rcs=""
 	for pid in "${WORKER_PIDS[@]}"; do
-		stop_worker "$pid"
+		stop_pid "$pid"
 		rcs+=" $STOPPED_RC"
 	done
 	WORKER_PIDS=()

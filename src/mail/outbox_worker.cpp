@@ -199,7 +199,8 @@ bool OutboxWorker::deliver(const store::OutboxItem& item) {
 size_t OutboxWorker::run_once() {
   size_t handled = 0;
   outbox_.materialize_schedules(clock_.now());
-  while (!stopping_) {
+  bool relay_down = false;  // then wait for the next poll before trying the relay again
+  while (!stopping_ && !relay_down) {
     auto items = outbox_.claim(clock_.now(), settings_.claim_size(), settings_.lease);
     if (items.empty()) break;
     // The rows are this worker's until the lease runs out; then another worker may take them.
@@ -207,28 +208,27 @@ size_t OutboxWorker::run_once() {
     // never has two workers sending the same message.
     const auto lease_ends = std::chrono::steady_clock::now() + settings_.lease;
     size_t i = 0;
-    bool relay_reachable = true;
+    // The rows from `i` on go back to the queue untried (their attempt is given back).
+    auto give_back_rest = [&](Instant due, const char* why) {
+      std::vector<long long> rest;
+      for (size_t k = i; k < items.size(); ++k) rest.push_back(items[k].id);
+      outbox_.release(rest, due, why);
+    };
     // Claimed rows are finished even when stopping.
     while (i < items.size()) {
       if (std::chrono::steady_clock::now() + settings_.longest_send() >= lease_ends) {
-        std::vector<long long> rest;
-        for (size_t k = i; k < items.size(); ++k) rest.push_back(items[k].id);
-        outbox_.release(rest, clock_.now(), "not attempted: the claim's time ran out first");
+        give_back_rest(clock_.now(), "not attempted: the claim's time ran out first");
         break;
       }
-      relay_reachable = deliver(items[i++]);
-      if (!relay_reachable) break;
+      if (!deliver(items[i++])) {
+        // The relay could not be reached: the row just tried has its retry time; the rest wait
+        // as long, so an outage costs one statement per batch, not one failed attempt per mail.
+        relay_down = true;
+        give_back_rest(clock_.now() + retry_delay(1), "not attempted: the relay was unreachable");
+        break;
+      }
     }
     handled += i;  // attempted
-    if (!relay_reachable) {
-      // The first row already has its retry time; the rest go back untried with the same delay,
-      // so a relay outage costs one statement per batch, not one failed attempt per mail.
-      std::vector<long long> rest;
-      for (size_t k = i; k < items.size(); ++k) rest.push_back(items[k].id);
-      outbox_.release(rest, clock_.now() + retry_delay(1),
-                      "not attempted: the relay was unreachable");
-      break;  // wait for the next poll before trying the relay again
-    }
   }
   sender_.reset();  // do not hold an idle connection to the relay
   return handled;

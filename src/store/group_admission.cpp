@@ -83,9 +83,10 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
       q.turn_free = false;
       batch.clear();
       size_t bytes = 0;
-      while (!q.pending.empty() && batch.size() < kMaxBatch &&
-             (batch.empty() || bytes + sql_bytes(q.pending.front().request) <= kMaxBatchBytes)) {
-        bytes += sql_bytes(q.pending.front().request);
+      while (!q.pending.empty() && batch.size() < kMaxBatch) {
+        size_t next = sql_bytes(q.pending.front().request);
+        if (!batch.empty() && bytes + next > kMaxBatchBytes) break;
+        bytes += next;
         batch.push_back(std::move(q.pending.front()));
         q.pending.pop_front();
       }

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "store/connection_pool.hpp"
+#include "store/sql_text.hpp"
 #include "store/sql_time.hpp"
 #include "store/waitlist.hpp"
 

@@ -49,10 +49,6 @@ SqlText& SqlText::null() {
   return *this;
 }
 
-SqlText& SqlText::text_or_null(std::string_view value) {
-  return value.empty() ? null() : text(value);
-}
-
 SqlText::~SqlText() = default;
 
 int SqlText::execute_update() {
@@ -63,6 +59,13 @@ int SqlText::execute_update() {
 std::unique_ptr<sql::ResultSet> SqlText::execute_query() {
   statement_.reset(conn_.createStatement());
   return std::unique_ptr<sql::ResultSet>(statement_->executeQuery(sql_));
+}
+
+std::string placeholders(size_t n) {
+  std::string s;
+  s.reserve(n * 2);
+  for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
+  return s;
 }
 
 void execute_text(sql::Connection& c, const char* statement) {

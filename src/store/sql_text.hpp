@@ -34,8 +34,6 @@ class SqlText {
   SqlText& number(long long value);
   SqlText& bytes(std::string_view value);  // X'..' (binary columns: hashes)
   SqlText& null();
-  // `text(value)`, or NULL when the value is empty.
-  SqlText& text_or_null(std::string_view value);
 
   const std::string& str() const { return sql_; }
 
@@ -53,6 +51,9 @@ class SqlText {
   std::string sql_;
   std::unique_ptr<sql::Statement> statement_;
 };
+
+// "?,?,?" for n placeholders: a prepared statement's IN list or VALUES row.
+std::string placeholders(size_t n);
 
 // Runs SQL written by us that needs no values (START TRANSACTION, COMMIT...).
 void execute_text(sql::Connection& c, const char* statement);

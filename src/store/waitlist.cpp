@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "domain/admission.hpp"
+#include "store/sql_text.hpp"
 #include "store/sql_time.hpp"
 
 namespace regdesk::store {
@@ -22,13 +23,6 @@ constexpr const char* kMoveLedger =
     " waitlisted_count = waitlisted_count - ? WHERE id = ?";
 }  // namespace q
 
-std::string placeholders(size_t n) {
-  std::string s;
-  s.reserve(n * 3);
-  for (size_t i = 0; i < n; ++i) s += i ? ",?" : "?";
-  return s;
-}
-
 int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts& counts,
                        const EventTiming& timing, Instant now) {
   int due = promotions_due(counts);
@@ -43,7 +37,8 @@ int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts&
     ids.push_back(rs->getInt64(1));
     std::string public_id = rs->getString(2);
     mails.push_back({public_id, "promoted", "promoted", now});
-    add_overdue_scheduled_mails(mails, public_id, timing.schedule, timing.starts_at, timing.ends_at, now);
+    add_overdue_scheduled_mails(mails, public_id, timing.schedule, timing.starts_at, timing.ends_at,
+                                now);
   }
   if (ids.empty()) return 0;
   std::unique_ptr<sql::PreparedStatement> promote(

@@ -27,7 +27,4 @@ struct EventTiming {
 int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts& counts,
                        const EventTiming& timing, Instant now);
 
-// "?, ?, ?" for n placeholders.
-std::string placeholders(size_t n);
-
 }  // namespace regdesk::store
