@@ -4,24 +4,30 @@
 # ops/test and ops/run can call it every time at no cost.
 set -euo pipefail
 
-# One list for everything; add new dependencies here.
+# One list for everything, derived from a minimal bookworm root (debootstrap
+# --variant=minbase), where ops/test-fresh-root proves it is complete; add new
+# dependencies here and run that script.
 PACKAGES=(
 	# toolchain
 	build-essential cmake ninja-build pkg-config
-	# libraries (see /work/shared/LIBRARIES.md)
+	# libraries (the library notes in the project's shared docs, LIBRARIES.md);
+	# libxlsxwriter links zlib, whose -dev package it does not pull in
 	libpistache-dev libmysqlcppconn-dev libcurl4-openssl-dev nlohmann-json3-dev
-	libssl-dev libkainjow-mustache-dev libxlsxwriter-dev libicu-dev libcli11-dev
+	libssl-dev libkainjow-mustache-dev libxlsxwriter-dev zlib1g-dev libicu-dev libcli11-dev
 	libhowardhinnant-date-dev libexpected-dev tzdata
 	# database server and client (a private instance is started by ops/lib/stack.sh)
 	mariadb-server mariadb-client
-	# tests
+	# tests: the SMTP server, pytest, the xlsx reader; openssl makes the STARTTLS
+	# test's self-signed certificate
 	libgtest-dev libgmock-dev googletest
-	python3-aiosmtpd python3-pytest python3-openpyxl wrk
-	# benchmarks (bench/*.sh)
-	jq bc
+	python3-aiosmtpd python3-pytest python3-openpyxl openssl
+	# benchmarks (bench/*.sh): load generator, HTTP client, JSON, arithmetic, ps
+	wrk curl jq bc procps
 	# browser tests (tests/browser): Debian's chromium driven by npm's playwright-core;
 	# CJK fonts, or Chromium draws Japanese as empty boxes
 	chromium fonts-noto-cjk nodejs
+	# npm fetches over HTTPS and checks the registry's certificate
+	ca-certificates
 )
 # Debian's nodejs needs its npm package; NodeSource's nodejs ships npm itself and conflicts
 # with that package, so ask for it only when there is no npm at all.

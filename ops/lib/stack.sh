@@ -209,7 +209,7 @@ db_start() {
 	if [[ ! -d $dir/data ]]; then
 		rm -rf -- "$dir/data.init"
 		if ! mariadb-install-db --no-defaults --datadir="$dir/data.init" --user=root \
-			--auth-root-authentication-method=normal --skip-test-db \
+			--auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
 			>"$dir/install.log" 2>&1; then
 			_stack_log "mariadb-install-db failed; last lines of $dir/install.log:"
 			tail -n 30 "$dir/install.log" >&2
