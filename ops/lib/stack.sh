@@ -206,10 +206,13 @@ db_start() {
 
 	# First use: initialise into a scratch dir and rename it, so an interrupted
 	# init never leaves a half-made datadir that later starts would trip over.
+	# --force: the script looks the hostname up (resolveip) even with
+	# --skip-name-resolve, and fails where it does not resolve (a minimal root,
+	# a container); --force skips that look-up, and the grants use IP addresses.
 	if [[ ! -d $dir/data ]]; then
 		rm -rf -- "$dir/data.init"
 		if ! mariadb-install-db --no-defaults --datadir="$dir/data.init" --user=root \
-			--auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
+			--auth-root-authentication-method=normal --skip-test-db --skip-name-resolve --force \
 			>"$dir/install.log" 2>&1; then
 			_stack_log "mariadb-install-db failed; last lines of $dir/install.log:"
 			tail -n 30 "$dir/install.log" >&2

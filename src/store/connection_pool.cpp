@@ -85,6 +85,11 @@ std::unique_ptr<sql::Connection> ConnectionPool::connect() {
     // the seat ledger's row lock the only serialisation point.
     st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     st->execute("SET time_zone = '+00:00'");
+    // Strict whatever the server's default: a value too long for its column is an error, never
+    // a warning with the value cut (a stored row that differs from what the person was told).
+    st->execute(
+        "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''),"
+        " 'STRICT_ALL_TABLES')");
     return c;
   } catch (const sql::SQLException& e) {
     throw DatabaseUnavailable(std::string("cannot connect to the database: ") + e.what());

@@ -27,6 +27,14 @@ class DatabaseUnavailable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The connection was lost while a COMMIT was in flight: the transaction may or may not be
+// stored, and only a read on another connection can tell. Whoever can look its rows up
+// should, before answering; everyone else answers as for DatabaseUnavailable (never success).
+class CommitOutcomeUnknown : public DatabaseUnavailable {
+ public:
+  using DatabaseUnavailable::DatabaseUnavailable;
+};
+
 // True for errors that mean "the connection or server is gone" rather than "the SQL is wrong".
 bool is_connection_error(const sql::SQLException& e);
 // Deadlock or lock-wait timeout: the transaction may simply be run again.
@@ -87,8 +95,10 @@ auto with_connection(ConnectionPool& pool, Work&& work)
     -> decltype(work(std::declval<sql::Connection&>()));
 
 // Runs `work` inside one transaction on a pooled connection: commits if it returns, rolls
-// back if it throws. Deadlocks are retried a few times; a lost connection becomes
-// DatabaseUnavailable. `work` must be safe to run again from the start.
+// back if it throws. Returns only once the server has answered the COMMIT with success.
+// Deadlocks, lock waits and refused COMMITs (1213, Galera's certification) are retried a few
+// times from the start; a lost connection becomes DatabaseUnavailable, or CommitOutcomeUnknown
+// when it was lost during the COMMIT. `work` must be safe to run again from the start.
 template <typename Work>
 auto in_transaction(ConnectionPool& pool, Work&& work)
     -> decltype(work(std::declval<sql::Connection&>()));

@@ -6,8 +6,12 @@
 #include <cppconn/resultset.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <memory>
+#include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 #include "store/connection_pool.hpp"
@@ -39,6 +43,7 @@ constexpr const char* kInsertAnswers =
 constexpr const char* kWriteLedger = "UPDATE events SET confirmed_count = ";
 constexpr const char* kRegisteredEmails =
     "SELECT email_key FROM registrations WHERE event_id = ? AND email_key IS NOT NULL";
+constexpr const char* kCountByPublicId = "SELECT COUNT(*) FROM registrations WHERE public_id IN (";
 constexpr int kDuplicateKey = 1062;  // ER_DUP_ENTRY
 }  // namespace q
 
@@ -130,16 +135,72 @@ void insert_registrations(sql::Connection& c, long long event_id,
 BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupRequest>& batch,
                               const std::function<void()>& on_locked) {
   bool told = false;
-  return in_transaction(pool_, [&](sql::Connection& c) {
+  for (int attempt = 1;; ++attempt) {
+    BatchResult out;
+    try {
+      in_transaction(pool_, [&](sql::Connection& c) {
+        out = admit_locked(c, event_id, batch, [&] {
+          if (on_locked && !told) {
+            told = true;
+            on_locked();
+          }
+        });
+      });
+      return out;
+    } catch (const CommitOutcomeUnknown& e) {
+      // The COMMIT was sent and its answer lost. The batch is stored whole or not at all: look
+      // its new rows up before anyone is told anything.
+      std::vector<std::string> ids;
+      for (const auto& r : out.results)
+        if (!r.replayed &&
+            (r.outcome == SignupOutcome::kConfirmed || r.outcome == SignupOutcome::kWaitlisted))
+          ids.push_back(r.receipt.public_id);
+      if (ids.empty()) return out;                // it wrote nothing: the answers hold either way
+      bool stored = batch_stored(event_id, ids);  // throws DatabaseUnavailable if it cannot tell
+      std::fprintf(stderr, "admission: answer to COMMIT lost (%s); read back: %s\n", e.what(),
+                   stored ? "stored" : "not stored");
+      if (stored) return out;
+      if (attempt == kAdmitAttempts)
+        throw DatabaseUnavailable("the batch was not stored after a lost COMMIT");
+    }
+  }
+}
+
+bool SeatLedger::batch_stored(long long event_id, const std::vector<std::string>& public_ids) {
+  const auto deadline = std::chrono::steady_clock::now() + kReadBackWithin;
+  for (;;) {
+    try {
+      // Behind the ledger row's lock: a transaction of ours still running on the server (the
+      // connection dropped, the server not yet aware) ends before this reads.
+      return in_transaction(pool_, [&](sql::Connection& c) {
+        SqlText lock(c, q::kLockLedger);
+        lock.number(event_id).sql(q::kForUpdate).execute_query();
+        SqlText count(c, q::kCountByPublicId);
+        for (size_t i = 0; i < public_ids.size(); ++i) count.sql(i ? "," : "").text(public_ids[i]);
+        auto rs = count.sql(")").execute_query();
+        long long found = rs->next() ? rs->getInt64(1) : 0;
+        if (found != 0 && found != static_cast<long long>(public_ids.size()))
+          throw std::logic_error("a batch is stored in part: " + std::to_string(found) + " of " +
+                                 std::to_string(public_ids.size()) + " rows");
+        return found != 0;
+      });
+    } catch (const DatabaseUnavailable&) {
+      if (std::chrono::steady_clock::now() >= deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the server restarting
+    }
+  }
+}
+
+BatchResult SeatLedger::admit_locked(sql::Connection& c, long long event_id,
+                                     const std::vector<SignupRequest>& batch,
+                                     const std::function<void()>& on_locked) {
+  {
     BatchResult out;
     out.results.resize(batch.size());
 
     SqlText lock(c, q::kLockLedger);
     auto ledger = lock.number(event_id).sql(q::kForUpdate).execute_query();
-    if (on_locked && !told) {
-      told = true;
-      on_locked();
-    }
+    on_locked();
     if (!ledger->next()) {
       for (auto& r : out.results) r.outcome = SignupOutcome::kEventGone;
       return out;
@@ -297,7 +358,7 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
     for (auto& r : out.results) r.waitlist_available = counts.waitlist_has_room();
     out.counts_after = counts;
     return out;
-  });
+  }
 }
 
 std::vector<std::string> SeatLedger::registered_email_keys(long long event_id) {

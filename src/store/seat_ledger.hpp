@@ -3,6 +3,7 @@
 // admission). The event's ledger row is locked FOR UPDATE, so every process that admits to the
 // same event is serialised there, and the cap is exact however many processes run.
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -10,6 +11,10 @@
 
 #include "domain/admission.hpp"
 #include "domain/signup.hpp"
+
+namespace sql {
+class Connection;
+}
 
 namespace regdesk::store {
 
@@ -62,6 +67,9 @@ struct BatchResult {
 class SeatLedger {
  public:
   explicit SeatLedger(ConnectionPool& pool) : pool_(pool) {}
+  // Returns only what the database stored: when the answer to the COMMIT is lost, the batch's
+  // rows are looked up on another connection (waiting up to kReadBackWithin for the server to
+  // come back) and the batch is run again if they are not there.
   // Throws DatabaseUnavailable when the database cannot be reached. `on_locked` runs once,
   // as soon as this transaction holds the event's ledger row (GroupAdmission uses it to let
   // the next batch queue up behind the lock, in order).
@@ -75,6 +83,15 @@ class SeatLedger {
   std::vector<std::string> registered_email_keys(long long event_id);
 
  private:
+  static constexpr int kAdmitAttempts = 3;
+  static constexpr std::chrono::seconds kReadBackWithin{10};
+
+  BatchResult admit_locked(sql::Connection& c, long long event_id,
+                           const std::vector<SignupRequest>& batch,
+                           const std::function<void()>& on_locked);
+  // Whether the registrations with these public ids are stored (all or none of a batch are).
+  bool batch_stored(long long event_id, const std::vector<std::string>& public_ids);
+
   ConnectionPool& pool_;
 };
 

@@ -2,9 +2,12 @@
 // Each test gets a fresh database.
 
 #include <cppconn/connection.h>
+#include <cppconn/exception.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -13,6 +16,7 @@
 #include <memory>
 #include <thread>
 
+#include "commit_cutter.hpp"
 #include "domain/time.hpp"
 #include "store/connection_pool.hpp"
 #include "store/event_store.hpp"
@@ -47,6 +51,7 @@ class StoreTest : public ::testing::Test {
     }
     auto settings = *server;
     settings.database = db_;
+    settings_ = settings;
     pool_ = std::make_unique<ConnectionPool>(settings);
     migrate(*pool_);
     events_ = std::make_unique<EventStore>(*pool_);
@@ -93,6 +98,7 @@ class StoreTest : public ::testing::Test {
   }
 
   std::string db_;
+  DbSettings settings_;
   std::unique_ptr<ConnectionPool> pool_;
   std::unique_ptr<EventStore> events_;
   std::unique_ptr<SeatLedger> ledger_;
@@ -361,6 +367,184 @@ TEST_F(StoreTest, UnreachableDatabaseIsUnavailableNotACrash) {
   EXPECT_FALSE(pool.ping());
   SeatLedger ledger(pool);
   EXPECT_THROW(ledger.admit(1, {request("x@example.jp")}), DatabaseUnavailable);
+}
+
+// ---- A COMMIT is success only when the server says so ----
+
+using testing::CommitCutter;
+
+TEST_F(StoreTest, ACommitWhoseAnswerIsLostIsNeverTakenForSuccess) {
+  long long id = create_event(10);
+  CommitCutter cutter(settings_.port);
+  auto through = settings_;
+  through.port = cutter.port();
+  ConnectionPool pool(through);
+  auto set_capacity = [&](int capacity) {
+    in_transaction(pool, [&](sql::Connection& c) {
+      execute_text(c, ("UPDATE events SET capacity = " + std::to_string(capacity)).c_str());
+    });
+  };
+
+  // The server never sees the COMMIT: it rolls back when the connection closes.
+  cutter.arm(CommitCutter::Cut::kBeforeCommit);
+  EXPECT_THROW(set_capacity(20), CommitOutcomeUnknown);
+  EXPECT_TRUE(cutter.fired());
+  // (Polled: the server ends the dropped session by itself, a moment later.)
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (scalar("SELECT COUNT(*) FROM information_schema.innodb_trx") > 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(scalar("SELECT capacity FROM events WHERE id = " + std::to_string(id)), 10);
+
+  // The server commits and its answer is lost: still not success, though it is stored.
+  cutter.arm(CommitCutter::Cut::kAnswerOfCommit);
+  EXPECT_THROW(set_capacity(30), CommitOutcomeUnknown);
+  EXPECT_EQ(scalar("SELECT capacity FROM events WHERE id = " + std::to_string(id)), 30);
+
+  // Nothing armed: the pool recovers, and a COMMIT answered is success.
+  set_capacity(40);
+  EXPECT_EQ(scalar("SELECT capacity FROM events WHERE id = " + std::to_string(id)), 40);
+}
+
+class LostCommitTest : public StoreTest, public ::testing::WithParamInterface<CommitCutter::Cut> {};
+
+// Whether the lost COMMIT was stored or not, the batch is answered by what is stored: each
+// person confirmed exactly once, the ledger and the outbox agreeing with the rows.
+TEST_P(LostCommitTest, AdmissionAnswersALostCommitByWhatIsStored) {
+  long long id = create_event(3);
+  CommitCutter cutter(settings_.port);
+  auto through = settings_;
+  through.port = cutter.port();
+  ConnectionPool pool(through);
+  SeatLedger ledger(pool);
+  std::vector<SignupRequest> batch;
+  for (int i = 0; i < 4; ++i) batch.push_back(request("lost" + std::to_string(i) + "@example.jp"));
+  batch[0].idempotency = IdempotencyKey{sha256("key-0"), sha256("body-0")};
+
+  cutter.arm(GetParam());
+  auto result = ledger.admit(id, batch);
+  EXPECT_TRUE(cutter.fired());
+  ASSERT_EQ(result.results.size(), 4u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(result.results[i].outcome, SignupOutcome::kConfirmed) << i;
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations WHERE public_id = '" +
+                     result.results[i].receipt.public_id + "'"),
+              1)
+        << "answered confirmed, so stored: " << i;
+  }
+  EXPECT_EQ(result.results[3].outcome, SignupOutcome::kSoldOut);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations"), 3);
+  EXPECT_EQ(scalar("SELECT confirmed_count FROM events"), 3);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'"), 3);
+  // The Idempotency-Key's stored answer is the one given.
+  auto replay = ledger_->replay(id, *batch[0].idempotency);
+  ASSERT_TRUE(replay);
+  EXPECT_EQ(replay->receipt.public_id, result.results[0].receipt.public_id);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cuts, LostCommitTest,
+                         ::testing::Values(CommitCutter::Cut::kBeforeCommit,
+                                           CommitCutter::Cut::kAnswerOfCommit),
+                         [](const auto& info) {
+                           return info.param == CommitCutter::Cut::kBeforeCommit
+                                      ? std::string("NotStored")
+                                      : std::string("Stored");
+                         });
+
+// A private MariaDB (ops/lib/stack.sh), killed with SIGKILL between the INSERT and the COMMIT.
+class PrivateServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* lib = std::getenv("REGDESK_TEST_STACK_LIB");
+    ASSERT_NE(lib, nullptr) << "REGDESK_TEST_STACK_LIB is not set: run through ops/test";
+    lib_ = lib;
+    char tmpl[] = "/tmp/rd-killed-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    port_ = std::stoi(shell("free_port"));
+    start();
+    settings_.port = port_;
+    settings_.user = "regdesk";
+    settings_.password = "regdesk";
+  }
+  void TearDown() override {
+    shell("db_stop " + dir_);
+    shell("rm -rf -- " + dir_);
+  }
+
+  // Runs a stack.sh function in bash; its standard output, trimmed.
+  std::string shell(const std::string& call) {
+    std::string cmd = "bash -c 'source \"$0\" && " + call + "' " + lib_;
+    std::unique_ptr<FILE, int (*)(FILE*)> p(::popen(cmd.c_str(), "r"), ::pclose);
+    std::string out;
+    char buf[256];
+    while (p && std::fgets(buf, sizeof buf, p.get())) out += buf;
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+  }
+  void start() { shell("db_start " + dir_ + " " + std::to_string(port_)); }
+  void kill_server() {
+    std::string pid = shell("db_pid " + dir_);
+    ASSERT_FALSE(pid.empty());
+    ASSERT_EQ(::kill(std::stoi(pid), SIGKILL), 0);
+    // Gone for good before the COMMIT is sent (polled, with a deadline).
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (::kill(std::stoi(pid), 0) == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  std::string lib_, dir_;
+  int port_ = 0;
+  DbSettings settings_;
+};
+
+TEST_F(PrivateServerTest, AServerKilledBeforeTheCommitIsReportedNotSuccess) {
+  {
+    ConnectionPool pool(settings_);
+    with_connection(pool, [](sql::Connection& c) {
+      execute_text(c, "CREATE DATABASE killed");
+      execute_text(c, "CREATE TABLE killed.seats (id INT PRIMARY KEY) ENGINE=InnoDB");
+    });
+    EXPECT_THROW(in_transaction(pool,
+                                [&](sql::Connection& c) {
+                                  execute_text(c, "INSERT INTO killed.seats VALUES (1)");
+                                  kill_server();
+                                }),
+                 DatabaseUnavailable);
+  }
+  start();
+  ConnectionPool pool(settings_);
+  int rows = with_connection(pool, [](sql::Connection& c) {
+    std::unique_ptr<sql::Statement> st(c.createStatement());
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT COUNT(*) FROM killed.seats"));
+    return rs->next() ? rs->getInt(1) : -1;
+  });
+  EXPECT_EQ(rows, 0);
+}
+
+TEST_F(PrivateServerTest, ValuesTooLongAreRefusedEvenWhenTheServerIsLax) {
+  ConnectionPool root_pool([&] {
+    auto s = settings_;
+    s.pool_size = 1;
+    return s;
+  }());
+  with_connection(root_pool, [](sql::Connection& c) {
+    execute_text(c, "SET GLOBAL sql_mode = ''");  // this private server only
+    execute_text(c, "CREATE DATABASE lax");
+    execute_text(c, "CREATE TABLE lax.names (name VARCHAR(4)) ENGINE=InnoDB");
+  });
+  ConnectionPool pool(settings_);  // new connections, after the change
+  EXPECT_THROW(with_connection(pool,
+                               [](sql::Connection& c) {
+                                 execute_text(c, "INSERT INTO lax.names VALUES ('山田太郎様')");
+                               }),
+               sql::SQLException);
+  int rows = with_connection(pool, [](sql::Connection& c) {
+    std::unique_ptr<sql::Statement> st(c.createStatement());
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT COUNT(*) FROM lax.names"));
+    return rs->next() ? rs->getInt(1) : -1;
+  });
+  EXPECT_EQ(rows, 0);
 }
 
 }  // namespace
