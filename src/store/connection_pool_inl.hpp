@@ -74,11 +74,13 @@ auto in_transaction(ConnectionPool& pool, Work&& work)
   using Result = decltype(work(std::declval<sql::Connection&>()));
   for (int attempt = 1;; ++attempt) {
     auto conn = pool.acquire();
+    bool started = false;
     bool committing = false;  // commit_transaction deals with the connection itself
     try {
       // START TRANSACTION and COMMIT: two round trips, where switching autocommit off and
       // on again around the work would take three.
       execute_text(*conn, "START TRANSACTION");
+      started = true;
       if constexpr (std::is_void_v<Result>) {
         work(*conn);
         committing = true;
@@ -95,6 +97,9 @@ auto in_transaction(ConnectionPool& pool, Work&& work)
       if (is_connection_error(e)) {
         // Lost before any COMMIT was sent: the server rolls the transaction back.
         conn.mark_broken();
+        // A pooled connection that died while idle (the server restarted): nothing was sent
+        // on it, so another connection may simply be tried at once.
+        if (!started && attempt < detail::kTransactionAttempts) continue;
         throw DatabaseUnavailable(std::string("database connection lost: ") + e.what());
       }
       detail::roll_back(conn);

@@ -17,6 +17,18 @@ def _require(*names: str) -> None:
 
 
 @pytest.fixture
+def private_db(request):
+    """A MariaDB of this test's own (harness.PrivateDb), started, with an empty database named
+    after the test module; removed at teardown."""
+    _require("REGDESK_TEST_STACK_LIB")
+    db = harness.PrivateDb(request.module.__name__.removeprefix("test_"))
+    db.start()
+    db.query(f"CREATE DATABASE {db.name} CHARACTER SET utf8mb4")
+    yield db
+    db.remove()
+
+
+@pytest.fixture
 def db_url() -> str:
     """A fresh, empty database for this test; its full mysql:// URL."""
     _require("REGDESK_TEST_DB_URL", "REGDESK_TEST_DB_ADMIN")

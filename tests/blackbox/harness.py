@@ -22,8 +22,10 @@ import os
 import re
 import secrets
 import shlex
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -517,3 +519,35 @@ def free_port() -> int:
     out = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30,
                          check=True).stdout
     return int(out.split()[-1])
+
+
+class PrivateDb:
+    """A MariaDB of a test's own (ops/lib/stack.sh in DIR on PORT), for tests that stop or
+    kill it without disturbing the suites running beside them; database NAME in it."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.dir = tempfile.mkdtemp(prefix=f"rd-{name}-", dir="/tmp")
+        self.port = str(free_port())
+        self.url = f"mysql://regdesk:regdesk@127.0.0.1:{self.port}/{name}"
+
+    def start(self) -> None:
+        stack("db_start", self.dir, self.port)
+
+    def stop(self) -> None:
+        stack("db_stop", self.dir)
+
+    def pid(self) -> int:
+        with open(os.path.join(self.dir, "p.pid"), encoding="ascii") as f:
+            return int(f.read().strip())
+
+    def query(self, sql: str) -> list[tuple]:
+        out = subprocess.run(["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{self.port}",
+                              "-uregdesk", "-pregdesk", "--batch", "--skip-column-names",
+                              "-e", sql],
+                             capture_output=True, text=True, check=True, timeout=60).stdout
+        return [tuple(line.split("\t")) for line in out.splitlines()]
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)

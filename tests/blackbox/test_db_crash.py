@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import subprocess
-import tempfile
 import threading
-import time
 import uuid
-
-import pytest
 
 import harness
 from events import REHEARSAL_NOW, applicant, small_event
@@ -22,24 +16,6 @@ from events import REHEARSAL_NOW, applicant, small_event
 CLIENT_THREADS = 32
 KILLS = 8
 SLUG = "crash"
-
-
-def query(port: str, sql: str) -> list[tuple]:
-    out = subprocess.run(["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{port}", "-uregdesk",
-                          "-pregdesk", "--batch", "--skip-column-names", "-e", sql],
-                         capture_output=True, text=True, check=True, timeout=60).stdout
-    return [tuple(line.split("\t")) for line in out.splitlines()]
-
-
-@pytest.fixture
-def private_db():
-    tmp = tempfile.mkdtemp(prefix="rd-crash-", dir="/tmp")
-    port = str(harness.free_port())
-    harness.stack("db_start", tmp, port)
-    query(port, "CREATE DATABASE crash CHARACTER SET utf8mb4")
-    yield tmp, port, f"mysql://regdesk:regdesk@127.0.0.1:{port}/crash"
-    harness.stack("db_stop", tmp)
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 class Load:
@@ -85,10 +61,10 @@ class Load:
 
 def test_every_201_is_stored_when_the_database_is_killed_under_a_burst(private_db,
                                                                        regdesk_factory):
-    db_dir, port, url = private_db
-    rd = regdesk_factory(url, env={"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_RATE_LIMIT": "0"})
+    db = private_db
+    rd = regdesk_factory(db.url, env={"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_RATE_LIMIT": "0"})
     rd.check("migrate")
-    event_file = os.path.join(db_dir, "crash.json")
+    event_file = os.path.join(db.dir, "crash.json")
     with open(event_file, "w", encoding="utf-8") as f:
         json.dump(small_event(SLUG, capacity=100000), f, ensure_ascii=False)
     rd.check("events", "import", event_file)
@@ -99,12 +75,12 @@ def test_every_201_is_stored_when_the_database_is_killed_under_a_burst(private_d
             seen = load.count(201)
             harness.poll(lambda: load.count(201) >= seen + 150, deadline_s=60,
                          what=f"sign-ups before kill {kill + 1}")
-            pid = int(open(os.path.join(db_dir, "p.pid")).read().strip())
+            pid = db.pid()
             os.kill(pid, signal.SIGKILL)
             harness.poll(lambda: not os.path.exists(f"/proc/{pid}") or
                          open(f"/proc/{pid}/stat").read().split(") ")[1][0] == "Z",
                          deadline_s=10, what="mariadbd to die")
-            harness.stack("db_start", db_dir, port)
+            db.start()
             harness.poll(lambda: harness.http(rd.base_url, "GET", "/readyz").status == 200,
                          deadline_s=30, what=f"/readyz after restart {kill + 1}")
         after = load.count(201)
@@ -117,7 +93,7 @@ def test_every_201_is_stored_when_the_database_is_killed_under_a_burst(private_d
     assert rd.proc.poll() is None, "the service must survive every crash of its database"
 
     stored = {row[0]: (int(row[1]), row[2]) for row in
-              query(port, "SELECT public_id, number, status FROM crash.registrations")}
+              db.query(f"SELECT public_id, number, status FROM {db.name}.registrations")}
     confirmed = [a for a in answers if a[2] == 201]
     missing = [a[3]["id"] for a in confirmed if a[3]["id"] not in stored]
     assert not missing, f"{len(missing)} of {len(confirmed)} clients hold a 201 with no row"
@@ -126,7 +102,7 @@ def test_every_201_is_stored_when_the_database_is_killed_under_a_burst(private_d
     # Nobody stored twice, the ledger agrees with the rows.
     numbers = [n for n, _ in stored.values()]
     assert len(numbers) == len(set(numbers))
-    (count,), = query(port, f"SELECT confirmed_count FROM crash.events WHERE slug = '{SLUG}'")
+    (count,), = db.query(f"SELECT confirmed_count FROM {db.name}.events WHERE slug = '{SLUG}'")
     assert int(count) == len(stored)
 
     # A retry with the same key: the stored answer for those told 201, and for those told
@@ -138,8 +114,8 @@ def test_every_201_is_stored_when_the_database_is_killed_under_a_burst(private_d
         assert r.status == 201, (status, r)
         if status == 201:
             assert r.json()["id"] == answer["id"]
-    total = len(query(port, "SELECT 1 FROM crash.registrations"))
-    (count,), = query(port, f"SELECT confirmed_count FROM crash.events WHERE slug = '{SLUG}'")
+    total = len(db.query(f"SELECT 1 FROM {db.name}.registrations"))
+    (count,), = db.query(f"SELECT confirmed_count FROM {db.name}.events WHERE slug = '{SLUG}'")
     assert int(count) == total
     out = rd.output()
     print(f"{len(confirmed)} confirmed, {load.count(503)} answered 503 across {KILLS} kills; "

@@ -4,44 +4,19 @@ beside it are not disturbed."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
-
-import pytest
-
 import harness
 from events import REHEARSAL_NOW, SEED_DIR, SYMPOSIUM, applicant
 
 
-def query(port: str, sql: str) -> list[tuple]:
-    out = subprocess.run(["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{port}", "-uregdesk",
-                          "-pregdesk", "--batch", "--skip-column-names", "-e", sql],
-                         capture_output=True, text=True, check=True, timeout=30).stdout
-    return [tuple(line.split("\t")) for line in out.splitlines()]
-
-
-@pytest.fixture
-def private_db():
-    tmp = tempfile.mkdtemp(prefix="rd-outage-", dir="/tmp")
-    port = str(harness.free_port())
-    harness._stack("db_start", tmp, port)
-    query(port, "CREATE DATABASE outage CHARACTER SET utf8mb4")
-    yield tmp, port, f"mysql://regdesk:regdesk@127.0.0.1:{port}/outage"
-    harness._stack("db_stop", tmp)
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
 def test_database_outage_gives_503_and_recovers(private_db, regdesk_factory):
-    db_dir, port, url = private_db
-    rd = regdesk_factory(url, env={"REGDESK_NOW": REHEARSAL_NOW})
+    rd = regdesk_factory(private_db.url, env={"REGDESK_NOW": REHEARSAL_NOW})
     rd.check("migrate")
     rd.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
     rd.start()
     path = f"/api/v1/events/{SYMPOSIUM}/registrations"
     assert harness.http(rd.base_url, "POST", path, body=applicant("before@example.jp")).status == 201
 
-    harness._stack("db_stop", db_dir)
+    private_db.stop()
 
     for i in range(3):
         r = harness.http(rd.base_url, "POST", path, body=applicant(f"during{i}@example.jp"))
@@ -55,7 +30,7 @@ def test_database_outage_gives_503_and_recovers(private_db, regdesk_factory):
     assert harness.http(rd.base_url, "GET", "/healthz").status == 200
     assert rd.proc.poll() is None, "the service must not exit"
 
-    harness._stack("db_start", db_dir, port)
+    private_db.start()
 
     harness.poll(lambda: harness.http(rd.base_url, "GET", "/readyz").status == 200,
                  deadline_s=30, what="/readyz to recover")
@@ -64,5 +39,5 @@ def test_database_outage_gives_503_and_recovers(private_db, regdesk_factory):
             harness.http(rd.base_url, "POST", path, body=applicant("after@example.jp"))),
         deadline_s=30, what="sign-up to recover")
     assert after.json()["number"] == 2  # nothing was half-written during the outage
-    rows = query(port, "SELECT email_key FROM outage.registrations ORDER BY number")
+    rows = private_db.query("SELECT email_key FROM outage.registrations ORDER BY number")
     assert rows == [("before@example.jp",), ("after@example.jp",)]

@@ -90,6 +90,13 @@ class StoreTest : public ::testing::Test {
     return r;
   }
 
+  // This test's database, reached on another port (a proxy's).
+  DbSettings settings_on_port(int port) const {
+    DbSettings s = settings_;
+    s.port = port;
+    return s;
+  }
+
   int scalar(const std::string& sql) {
     auto c = pool_->acquire();
     std::unique_ptr<sql::Statement> st(c->createStatement());
@@ -376,9 +383,7 @@ using testing::CommitCutter;
 TEST_F(StoreTest, ACommitWhoseAnswerIsLostIsNeverTakenForSuccess) {
   long long id = create_event(10);
   CommitCutter cutter(settings_.port);
-  auto through = settings_;
-  through.port = cutter.port();
-  ConnectionPool pool(through);
+  ConnectionPool pool(settings_on_port(cutter.port()));
   auto set_capacity = [&](int capacity) {
     in_transaction(pool, [&](sql::Connection& c) {
       execute_text(c, ("UPDATE events SET capacity = " + std::to_string(capacity)).c_str());
@@ -413,9 +418,7 @@ class LostCommitTest : public StoreTest, public ::testing::WithParamInterface<Co
 TEST_P(LostCommitTest, AdmissionAnswersALostCommitByWhatIsStored) {
   long long id = create_event(3);
   CommitCutter cutter(settings_.port);
-  auto through = settings_;
-  through.port = cutter.port();
-  ConnectionPool pool(through);
+  ConnectionPool pool(settings_on_port(cutter.port()));
   SeatLedger ledger(pool);
   std::vector<SignupRequest> batch;
   for (int i = 0; i < 4; ++i) batch.push_back(request("lost" + std::to_string(i) + "@example.jp"));
