@@ -15,8 +15,9 @@ PACKAGES=(
 	libpistache-dev libmysqlcppconn-dev libcurl4-openssl-dev nlohmann-json3-dev
 	libssl-dev libkainjow-mustache-dev libxlsxwriter-dev zlib1g-dev libicu-dev libcli11-dev
 	libhowardhinnant-date-dev libexpected-dev tzdata
-	# database server and client (a private instance is started by ops/lib/stack.sh)
-	mariadb-server mariadb-client
+	# database server and client (a private instance is started by ops/lib/stack.sh);
+	# Galera and rsync (its state transfer) for the cluster on loopback (ops/cluster)
+	mariadb-server mariadb-client galera-4 rsync
 	# tests: the SMTP server, pytest, the xlsx reader; openssl makes the STARTTLS
 	# test's self-signed certificate
 	libgtest-dev libgmock-dev googletest
