@@ -130,6 +130,175 @@ void insert_registrations(sql::Connection& c, long long event_id,
   insert.execute_update();
 }
 
+// One attempt at admitting the batch, inside the caller's transaction: lock the ledger row,
+// decide in arrival order, write the rows, their mail and answers, and the ledger.
+BatchResult admit_locked(sql::Connection& c, long long event_id,
+                         const std::vector<SignupRequest>& batch,
+                         const std::function<void()>& on_locked) {
+  BatchResult out;
+  out.results.resize(batch.size());
+
+  SqlText lock(c, q::kLockLedger);
+  auto ledger = lock.number(event_id).sql(q::kForUpdate).execute_query();
+  on_locked();
+  if (!ledger->next()) {
+    for (auto& r : out.results) r.outcome = SignupOutcome::kEventGone;
+    return out;
+  }
+  const SeatCounts counts_before{ledger->getInt(1), ledger->getInt(2), ledger->getInt(3),
+                                 ledger->getBoolean(4), ledger->getInt(5)};
+  const int first_number = ledger->getInt(6);
+  const EventTiming timing{from_sql_time(ledger->getString(7)), from_sql_time(ledger->getString(8)),
+                           decode_schedule(ledger->getString(9))};
+
+  // 1. Idempotency: a key seen before answers with its first answer; the same key in this
+  //    batch twice follows the first one (resolved after the decisions below).
+  auto answers = stored_answers(c, event_id, batch);
+  std::vector<const SignupRequest*> fresh;
+  std::vector<size_t> fresh_index;
+  std::map<std::string, size_t> first_with_key;  // key hash -> index in batch
+  std::vector<std::pair<size_t, size_t>> followers;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& idem = batch[i].idempotency;
+    if (idem) {
+      if (auto it = answers.find(idem->key_hash); it != answers.end()) {
+        out.results[i] = it->second.request_hash == idem->request_hash
+                             ? it->second.result
+                             : SignupResult{SignupOutcome::kIdempotencyConflict};
+        continue;
+      }
+      auto [it, inserted] = first_with_key.emplace(idem->key_hash, i);
+      if (!inserted) {
+        followers.emplace_back(i, it->second);
+        continue;
+      }
+    }
+    fresh.push_back(&batch[i]);
+    fresh_index.push_back(i);
+  }
+  std::vector<AdmissionCandidate> candidates;
+  candidates.reserve(fresh.size());
+  for (const auto* r : fresh)
+    candidates.push_back({r->applicant.email_key, r->applicant.wants_waitlist});
+
+  // 2. First come, first served over what is left, and one multi-row insert for everyone
+  //    admitted. The decision first assumes no address is registered yet, which saves a
+  //    lookup in the rush; the addresses are looked up, and the batch decided again, when
+  //    the unique key on (event, address) refuses the insert or when someone would be
+  //    refused a seat (a registered person hears "already registered", not "sold out").
+  SeatCounts counts;
+  int next_number = 0;
+  std::vector<size_t> admitted;
+  std::unordered_set<std::string> taken;
+  for (bool looked_up = false;; looked_up = true) {
+    counts = counts_before;
+    next_number = first_number;
+    auto decisions = decide_admissions(candidates, taken, counts, next_number);
+    admitted.clear();
+    std::vector<const RegistrationReceipt*> receipts;
+    for (size_t k = 0; k < fresh.size(); ++k) {
+      auto& result = out.results[fresh_index[k]];
+      const auto& d = decisions[k];
+      result = {};
+      switch (d.outcome) {
+        case AdmissionOutcome::kConfirmed:
+        case AdmissionOutcome::kWaitlisted: {
+          bool confirmed = d.outcome == AdmissionOutcome::kConfirmed;
+          result.outcome = confirmed ? SignupOutcome::kConfirmed : SignupOutcome::kWaitlisted;
+          result.receipt = {random_hex_id(),
+                            d.number,
+                            confirmed ? "confirmed" : "waitlisted",
+                            fresh[k]->applicant.email,
+                            fresh[k]->received_at,
+                            d.waitlist_position};
+          admitted.push_back(k);
+          receipts.push_back(&result.receipt);
+          break;
+        }
+        case AdmissionOutcome::kSoldOut:
+          result.outcome = SignupOutcome::kSoldOut;
+          break;
+        case AdmissionOutcome::kAlreadyRegistered:
+          result.outcome = SignupOutcome::kAlreadyRegistered;
+          break;
+      }
+    }
+    // Someone refused a seat may hold one already: that answer comes first.
+    bool refused = std::any_of(decisions.begin(), decisions.end(), [](const auto& d) {
+      return d.outcome == AdmissionOutcome::kSoldOut;
+    });
+    if (refused && !looked_up) {
+      taken = taken_emails(c, event_id, fresh);
+      continue;
+    }
+    if (admitted.empty()) break;
+    try {
+      insert_registrations(c, event_id, fresh, admitted, receipts);
+      break;
+    } catch (const sql::SQLException& e) {
+      // Only this statement was rolled back; the ledger row stays locked.
+      if (e.getErrorCode() != q::kDuplicateKey || looked_up) throw;
+      taken = taken_emails(c, event_id, fresh);
+    }
+  }
+
+  // 3. The mail each admission owes, its idempotency answer, and the ledger: all in this
+  //    same transaction.
+  if (!admitted.empty()) {
+    std::vector<QueuedMail> mails;
+    for (size_t k : admitted) {
+      const auto& receipt = out.results[fresh_index[k]].receipt;
+      const Instant at = fresh[k]->received_at;
+      if (receipt.status == "confirmed") {
+        mails.push_back({receipt.public_id, "confirmation", "confirmation", at});
+        add_overdue_scheduled_mails(mails, receipt.public_id, timing.schedule, timing.starts_at,
+                                    timing.ends_at, at);
+      } else {
+        mails.push_back({receipt.public_id, "waitlisted", "waitlisted", at});
+      }
+    }
+    insert_mails(c, event_id, mails, fresh[admitted.back()]->received_at);
+
+    SqlText keys(c, q::kInsertAnswers);
+    bool any_key = false;
+    for (size_t k : admitted) {
+      if (!fresh[k]->idempotency) continue;
+      const auto& receipt = out.results[fresh_index[k]].receipt;
+      keys.sql(any_key ? ",(" : "(").number(event_id).sql(",");
+      keys.bytes(fresh[k]->idempotency->key_hash).sql(",");
+      keys.bytes(fresh[k]->idempotency->request_hash).sql(",").text(receipt.public_id);
+      keys.sql(",").text(receipt.status).sql(",").number(receipt.waitlist_position).sql(",");
+      keys.text(to_sql_time(fresh[k]->received_at)).sql(")");
+      any_key = true;
+    }
+    if (any_key) keys.execute_update();
+
+    SqlText write(c, q::kWriteLedger);
+    write.number(counts.confirmed).sql(", waitlisted_count = ").number(counts.waitlisted);
+    write.sql(", next_number = ").number(next_number).sql(" WHERE id = ").number(event_id);
+    write.execute_update();
+  }
+
+  for (auto [follower, leader] : followers) {
+    const auto& lead = out.results[leader];
+    bool same =
+        batch[follower].idempotency->request_hash == batch[leader].idempotency->request_hash;
+    bool stored =
+        lead.outcome == SignupOutcome::kConfirmed || lead.outcome == SignupOutcome::kWaitlisted;
+    if (!same)
+      out.results[follower] = {SignupOutcome::kIdempotencyConflict};
+    else if (stored) {
+      out.results[follower] = lead;
+      out.results[follower].replayed = true;
+    } else {
+      out.results[follower] = lead;  // sold out / duplicate: the same answer, nothing stored
+    }
+  }
+  for (auto& r : out.results) r.waitlist_available = counts.waitlist_has_room();
+  out.counts_after = counts;
+  return out;
+}
+
 }  // namespace
 
 BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupRequest>& batch,
@@ -188,176 +357,6 @@ bool SeatLedger::batch_stored(long long event_id, const std::vector<std::string>
       if (std::chrono::steady_clock::now() >= deadline) throw;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the server restarting
     }
-  }
-}
-
-BatchResult SeatLedger::admit_locked(sql::Connection& c, long long event_id,
-                                     const std::vector<SignupRequest>& batch,
-                                     const std::function<void()>& on_locked) {
-  {
-    BatchResult out;
-    out.results.resize(batch.size());
-
-    SqlText lock(c, q::kLockLedger);
-    auto ledger = lock.number(event_id).sql(q::kForUpdate).execute_query();
-    on_locked();
-    if (!ledger->next()) {
-      for (auto& r : out.results) r.outcome = SignupOutcome::kEventGone;
-      return out;
-    }
-    const SeatCounts counts_before{ledger->getInt(1), ledger->getInt(2), ledger->getInt(3),
-                                   ledger->getBoolean(4), ledger->getInt(5)};
-    const int first_number = ledger->getInt(6);
-    const EventTiming timing{from_sql_time(ledger->getString(7)),
-                             from_sql_time(ledger->getString(8)),
-                             decode_schedule(ledger->getString(9))};
-
-    // 1. Idempotency: a key seen before answers with its first answer; the same key in this
-    //    batch twice follows the first one (resolved after the decisions below).
-    auto answers = stored_answers(c, event_id, batch);
-    std::vector<const SignupRequest*> fresh;
-    std::vector<size_t> fresh_index;
-    std::map<std::string, size_t> first_with_key;  // key hash -> index in batch
-    std::vector<std::pair<size_t, size_t>> followers;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      const auto& idem = batch[i].idempotency;
-      if (idem) {
-        if (auto it = answers.find(idem->key_hash); it != answers.end()) {
-          out.results[i] = it->second.request_hash == idem->request_hash
-                               ? it->second.result
-                               : SignupResult{SignupOutcome::kIdempotencyConflict};
-          continue;
-        }
-        auto [it, inserted] = first_with_key.emplace(idem->key_hash, i);
-        if (!inserted) {
-          followers.emplace_back(i, it->second);
-          continue;
-        }
-      }
-      fresh.push_back(&batch[i]);
-      fresh_index.push_back(i);
-    }
-    std::vector<AdmissionCandidate> candidates;
-    candidates.reserve(fresh.size());
-    for (const auto* r : fresh)
-      candidates.push_back({r->applicant.email_key, r->applicant.wants_waitlist});
-
-    // 2. First come, first served over what is left, and one multi-row insert for everyone
-    //    admitted. The decision first assumes no address is registered yet, which saves a
-    //    lookup in the rush; the addresses are looked up, and the batch decided again, when
-    //    the unique key on (event, address) refuses the insert or when someone would be
-    //    refused a seat (a registered person hears "already registered", not "sold out").
-    SeatCounts counts;
-    int next_number = 0;
-    std::vector<size_t> admitted;
-    std::unordered_set<std::string> taken;
-    for (bool looked_up = false;; looked_up = true) {
-      counts = counts_before;
-      next_number = first_number;
-      auto decisions = decide_admissions(candidates, taken, counts, next_number);
-      admitted.clear();
-      std::vector<const RegistrationReceipt*> receipts;
-      for (size_t k = 0; k < fresh.size(); ++k) {
-        auto& result = out.results[fresh_index[k]];
-        const auto& d = decisions[k];
-        result = {};
-        switch (d.outcome) {
-          case AdmissionOutcome::kConfirmed:
-          case AdmissionOutcome::kWaitlisted: {
-            bool confirmed = d.outcome == AdmissionOutcome::kConfirmed;
-            result.outcome = confirmed ? SignupOutcome::kConfirmed : SignupOutcome::kWaitlisted;
-            result.receipt = {random_hex_id(),
-                              d.number,
-                              confirmed ? "confirmed" : "waitlisted",
-                              fresh[k]->applicant.email,
-                              fresh[k]->received_at,
-                              d.waitlist_position};
-            admitted.push_back(k);
-            receipts.push_back(&result.receipt);
-            break;
-          }
-          case AdmissionOutcome::kSoldOut:
-            result.outcome = SignupOutcome::kSoldOut;
-            break;
-          case AdmissionOutcome::kAlreadyRegistered:
-            result.outcome = SignupOutcome::kAlreadyRegistered;
-            break;
-        }
-      }
-      // Someone refused a seat may hold one already: that answer comes first.
-      bool refused = std::any_of(decisions.begin(), decisions.end(), [](const auto& d) {
-        return d.outcome == AdmissionOutcome::kSoldOut;
-      });
-      if (refused && !looked_up) {
-        taken = taken_emails(c, event_id, fresh);
-        continue;
-      }
-      if (admitted.empty()) break;
-      try {
-        insert_registrations(c, event_id, fresh, admitted, receipts);
-        break;
-      } catch (const sql::SQLException& e) {
-        // Only this statement was rolled back; the ledger row stays locked.
-        if (e.getErrorCode() != q::kDuplicateKey || looked_up) throw;
-        taken = taken_emails(c, event_id, fresh);
-      }
-    }
-
-    // 3. The mail each admission owes, its idempotency answer, and the ledger: all in this
-    //    same transaction.
-    if (!admitted.empty()) {
-      std::vector<QueuedMail> mails;
-      for (size_t k : admitted) {
-        const auto& receipt = out.results[fresh_index[k]].receipt;
-        const Instant at = fresh[k]->received_at;
-        if (receipt.status == "confirmed") {
-          mails.push_back({receipt.public_id, "confirmation", "confirmation", at});
-          add_overdue_scheduled_mails(mails, receipt.public_id, timing.schedule, timing.starts_at,
-                                      timing.ends_at, at);
-        } else {
-          mails.push_back({receipt.public_id, "waitlisted", "waitlisted", at});
-        }
-      }
-      insert_mails(c, event_id, mails, fresh[admitted.back()]->received_at);
-
-      SqlText keys(c, q::kInsertAnswers);
-      bool any_key = false;
-      for (size_t k : admitted) {
-        if (!fresh[k]->idempotency) continue;
-        const auto& receipt = out.results[fresh_index[k]].receipt;
-        keys.sql(any_key ? ",(" : "(").number(event_id).sql(",");
-        keys.bytes(fresh[k]->idempotency->key_hash).sql(",");
-        keys.bytes(fresh[k]->idempotency->request_hash).sql(",").text(receipt.public_id);
-        keys.sql(",").text(receipt.status).sql(",").number(receipt.waitlist_position).sql(",");
-        keys.text(to_sql_time(fresh[k]->received_at)).sql(")");
-        any_key = true;
-      }
-      if (any_key) keys.execute_update();
-
-      SqlText write(c, q::kWriteLedger);
-      write.number(counts.confirmed).sql(", waitlisted_count = ").number(counts.waitlisted);
-      write.sql(", next_number = ").number(next_number).sql(" WHERE id = ").number(event_id);
-      write.execute_update();
-    }
-
-    for (auto [follower, leader] : followers) {
-      const auto& lead = out.results[leader];
-      bool same =
-          batch[follower].idempotency->request_hash == batch[leader].idempotency->request_hash;
-      bool stored =
-          lead.outcome == SignupOutcome::kConfirmed || lead.outcome == SignupOutcome::kWaitlisted;
-      if (!same)
-        out.results[follower] = {SignupOutcome::kIdempotencyConflict};
-      else if (stored) {
-        out.results[follower] = lead;
-        out.results[follower].replayed = true;
-      } else {
-        out.results[follower] = lead;  // sold out / duplicate: the same answer, nothing stored
-      }
-    }
-    for (auto& r : out.results) r.waitlist_available = counts.waitlist_has_room();
-    out.counts_after = counts;
-    return out;
   }
 }
 

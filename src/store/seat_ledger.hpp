@@ -12,10 +12,6 @@
 #include "domain/admission.hpp"
 #include "domain/signup.hpp"
 
-namespace sql {
-class Connection;
-}
-
 namespace regdesk::store {
 
 class ConnectionPool;
@@ -86,9 +82,6 @@ class SeatLedger {
   static constexpr int kAdmitAttempts = 3;
   static constexpr std::chrono::seconds kReadBackWithin{10};
 
-  BatchResult admit_locked(sql::Connection& c, long long event_id,
-                           const std::vector<SignupRequest>& batch,
-                           const std::function<void()>& on_locked);
   // Whether the registrations with these public ids are stored (all or none of a batch are).
   bool batch_stored(long long event_id, const std::vector<std::string>& public_ids);
 

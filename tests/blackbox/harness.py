@@ -521,6 +521,14 @@ def free_port() -> int:
     return int(out.split()[-1])
 
 
+def port_query(port: str, sql: str) -> list[tuple]:
+    """SQL as the regdesk user on a server of a test's own (127.0.0.1:PORT); rows as tuples."""
+    out = subprocess.run(["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{port}", "-uregdesk",
+                          "-pregdesk", "--batch", "--skip-column-names", "-e", sql],
+                         capture_output=True, text=True, check=True, timeout=60).stdout
+    return [tuple(line.split("\t")) for line in out.splitlines()]
+
+
 class PrivateDb:
     """A MariaDB of a test's own (ops/lib/stack.sh in DIR on PORT), for tests that stop or
     kill it without disturbing the suites running beside them; database NAME in it."""
@@ -542,11 +550,7 @@ class PrivateDb:
             return int(f.read().strip())
 
     def query(self, sql: str) -> list[tuple]:
-        out = subprocess.run(["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{self.port}",
-                              "-uregdesk", "-pregdesk", "--batch", "--skip-column-names",
-                              "-e", sql],
-                             capture_output=True, text=True, check=True, timeout=60).stdout
-        return [tuple(line.split("\t")) for line in out.splitlines()]
+        return port_query(self.port, sql)
 
     def remove(self) -> None:
         self.stop()

@@ -25,9 +25,8 @@ GALERA = Path(__file__).resolve().parents[2] / "ops" / "cluster" / "galera.sh"
 
 
 def query(port: str, sql: str) -> str:
-    return subprocess.run(["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{port}", "-uregdesk",
-                           "-pregdesk", "-N", "-B", "-e", sql],
-                          capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+    """The single value SQL answers on node PORT."""
+    return harness.port_query(port, sql)[0][-1]
 
 
 @pytest.fixture
@@ -49,13 +48,13 @@ def cert_conflicts(ports: list[str]) -> int:
     total = 0
     for port in ports:
         for name in ("wsrep_local_cert_failures", "wsrep_local_bf_aborts"):
-            total += int(query(port, f"SHOW GLOBAL STATUS LIKE '{name}'").split()[1])
+            total += int(query(port, f"SHOW GLOBAL STATUS LIKE '{name}'"))
     return total
 
 
 def test_every_node_taking_writes_never_confirms_more_than_the_cap(cluster, regdesk_factory):
     tmp, ports = cluster
-    query(ports[0], "CREATE DATABASE race CHARACTER SET utf8mb4")
+    harness.port_query(ports[0], "CREATE DATABASE race CHARACTER SET utf8mb4")
     urls = [f"mysql://regdesk:regdesk@127.0.0.1:{p}/race" for p in ports]
     services = [regdesk_factory(u, env={"REGDESK_NOW": REHEARSAL_NOW}) for u in urls]
     services[0].check("migrate")
