@@ -62,13 +62,16 @@ start_node() {
 	if pid=$(_stack_read "$pidfile") && _stack_alive "$pid"; then
 		return 0
 	fi
+	# A tmpdir of its own, as in ops/lib/stack.sh: concurrent bootstraps in a
+	# shared /tmp fail now and then.
+	mkdir -p -- "$node/tmp"
 	local extra=()
 	if [[ -n $bootstrap ]]; then
 		extra=(--wsrep-new-cluster)
 		if [[ ! -d $node/data ]]; then
 			mariadb-install-db --no-defaults --datadir="$node/data" --user=root \
 				--auth-root-authentication-method=normal --skip-test-db --skip-name-resolve --force \
-				>"$node/install.log" 2>&1 || {
+				--tmpdir="$node/tmp" >"$node/install.log" 2>&1 || {
 				tail -n 20 "$node/install.log" >&2
 				die "mariadb-install-db failed for node $i"
 			}
@@ -83,7 +86,7 @@ start_node() {
 	mariadbd --no-defaults --user=root --datadir="$node/data" --socket="$node/s.sock" \
 		--pid-file="$pidfile" --bind-address=127.0.0.1 --port="$port" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-		--log-error="$node/err.log" --skip-name-resolve --max-connections=500 \
+		--log-error="$node/err.log" --skip-name-resolve --tmpdir="$node/tmp" --max-connections=500 \
 		--innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=1 \
 		--binlog-format=ROW --innodb-autoinc-lock-mode=2 \
 		--wsrep-on=ON --wsrep-provider="$provider" --wsrep-cluster-name=regdesk-test \

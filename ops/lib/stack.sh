@@ -209,13 +209,18 @@ db_start() {
 	# --force: the script looks the hostname up (resolveip) even with
 	# --skip-name-resolve, and fails where it does not resolve (a minimal root,
 	# a container); --force skips that look-up, and the grants use IP addresses.
+	# Every server gets a tmpdir of its own: MariaDB names its temporary
+	# tables by pid and thread in a shared /tmp, and concurrent bootstraps
+	# there fail now and then ("Unknown table 'mysql.tmp_user_sys'").
+	mkdir -p -- "$dir/tmp" || return 1
 	if [[ ! -d $dir/data ]]; then
 		rm -rf -- "$dir/data.init"
 		if ! mariadb-install-db --no-defaults --datadir="$dir/data.init" --user=root \
 			--auth-root-authentication-method=normal --skip-test-db --skip-name-resolve --force \
-			>"$dir/install.log" 2>&1; then
-			_stack_log "mariadb-install-db failed; last lines of $dir/install.log:"
-			tail -n 30 "$dir/install.log" >&2
+			--tmpdir="$dir/tmp" >"$dir/install.log" 2>&1; then
+			# The cause is in the server's lines, above the script's long advice.
+			_stack_log "mariadb-install-db failed; its errors in $dir/install.log:"
+			grep -E 'ERROR|\[Warning\]' "$dir/install.log" | head -n 20 >&2
 			return 1
 		fi
 		mv -- "$dir/data.init" "$dir/data" || return 1
@@ -230,7 +235,7 @@ db_start() {
 	mariadbd --no-defaults --user=root --datadir="$dir/data" --socket="$sock" \
 		--pid-file="$dir/p.pid" --bind-address=127.0.0.1 --port="$port" \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-		--log-error="$dir/err.log" --skip-name-resolve \
+		--log-error="$dir/err.log" --skip-name-resolve --tmpdir="$dir/tmp" \
 		--innodb-buffer-pool-size=256M --max-connections=500 \
 		--innodb-flush-log-at-trx-commit=1 \
 		</dev/null >>"$dir/err.log" 2>&1 &

@@ -1,6 +1,8 @@
 """Checks of the harness itself, against the MariaDB and SMTP catcher that
 ops/test starts; no regdesk binary needed."""
 
+import concurrent.futures
+import os
 import smtplib
 import urllib.parse
 from email.message import EmailMessage
@@ -51,3 +53,17 @@ def test_mail_round_trip_through_the_smtp_catcher():
     assert m.get_content() == "受付番号: A-0001\n"
     # Filtering by recipient excludes it for anyone else.
     assert harness.maildir_messages(to=harness.unique_email("nobody")) == []
+
+
+def test_private_servers_initialised_at_once_all_start():
+    # Concurrent bootstraps sharing /tmp failed one time in four here (MariaDB
+    # names its temporary tables there); each server now has a tmpdir of its own.
+    servers = [harness.PrivateDb(f"selfcheck{i}") for i in range(4)]
+    try:
+        with concurrent.futures.ThreadPoolExecutor(len(servers)) as pool:
+            list(pool.map(lambda s: s.start(), servers))
+        for s in servers:
+            assert s.query("SELECT @@tmpdir") == [(os.path.join(s.dir, "tmp"),)]
+    finally:
+        for s in servers:
+            s.remove()
