@@ -13,7 +13,7 @@ PACKAGES=(
 	# libraries (the library notes in the project's shared docs, LIBRARIES.md);
 	# libxlsxwriter links zlib, whose -dev package it does not pull in
 	libpistache-dev libmysqlcppconn-dev libcurl4-openssl-dev nlohmann-json3-dev
-	libssl-dev libkainjow-mustache-dev libxlsxwriter-dev zlib1g-dev libicu-dev libcli11-dev
+	libssl-dev libkainjow-mustache-dev libxlsxwriter-dev zlib1g-dev libargon2-dev libicu-dev libcli11-dev
 	libhowardhinnant-date-dev libexpected-dev tzdata
 	# database server and client (a private instance is started by ops/lib/stack.sh);
 	# Galera and rsync (its state transfer) for the cluster on loopback (ops/cluster)

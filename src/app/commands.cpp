@@ -12,6 +12,11 @@
 #include <thread>
 
 #include "app/config.hpp"
+#include "auth/password.hpp"
+#include "auth/totp.hpp"
+#include "domain/signup.hpp"
+#include "store/account_store.hpp"
+#include "store/audit_log.hpp"
 #include "codec/event_document.hpp"
 #include "domain/time.hpp"
 #include "export/registration_export.hpp"
@@ -69,7 +74,9 @@ int cmd_import(const Config& config, const std::vector<std::string>& files) {
       ++failures;
       continue;
     }
-    auto result = events.upsert(*parsed.event, clock->now());
+    auto result = events.upsert(*parsed.event, clock->now(),
+                                store::AuditEntry{clock->now(), "cli", "event_changed",
+                                                  parsed.event->slug, "", "", ""});
     switch (result.outcome) {
       case store::UpsertOutcome::kCreated:
         std::cout << "created " << parsed.event->slug << "\n";
@@ -192,6 +199,64 @@ int cmd_purge(const Config& config, const std::string& slug, int days) {
   return 0;
 }
 
+struct AddUserOptions {
+  std::string email, role = "editor", events;
+  bool totp = false;
+};
+
+// The password is one line on stdin, so it never shows in `ps` or the shell's history.
+int cmd_add_user(const Config& config, const AddUserOptions& o) {
+  std::string email = normalize_email(o.email);
+  if (!is_valid_email(email)) {
+    std::cerr << "'" << o.email << "' is not an e-mail address\n";
+    return 1;
+  }
+  auto events = split_slugs(o.events);
+  for (const auto& s : events)
+    if (!valid_slug(s)) {
+      std::cerr << "'" << s << "' is not an event slug\n";
+      return 1;
+    }
+  if (isatty(STDIN_FILENO)) std::cerr << "password (one line, at least 12 characters): ";
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  if (password.size() < 12) {
+    std::cerr << "the password must be at least 12 characters\n";
+    return 1;
+  }
+  store::NewUser user{email, *role_from(o.role), events, auth::hash_password(password),
+                      o.totp ? auth::new_totp_secret() : ""};
+  store::ConnectionPool pool(config.database);
+  store::AccountStore accounts(pool);
+  auto clock = make_clock(config);
+  auto id = accounts.add_user(
+      user, clock->now(),
+      store::AuditEntry{clock->now(), "cli", "user_changed", "", email, "",
+                        nlohmann::json{{"added", true}, {"role", o.role}, {"events", events}}.dump()});
+  if (!id) {
+    std::cerr << email << " has an account already\n";
+    return 1;
+  }
+  std::cout << "added " << email << " (" << o.role << ", "
+            << (events.empty() ? std::string("every event") : join_slugs(events)) << ")\n";
+  if (o.totp)
+    std::cout << "TOTP secret " << user.totp_secret << "\n"
+              << auth::totp_uri("regdesk", email, user.totp_secret) << "\n";
+  return 0;
+}
+
+int cmd_list_users(const Config& config) {
+  store::ConnectionPool pool(config.database);
+  store::AccountStore accounts(pool);
+  for (const auto& u : accounts.users())
+    std::cout << u.id << "\t" << u.email << "\t" << role_name(u.role) << "\t"
+              << (u.events.empty() ? std::string("*") : join_slugs(u.events)) << "\t"
+              << (u.totp_secret.empty() ? "password" : "password+totp")
+              << (u.disabled ? "\tdisabled" : "") << "\n";
+  return 0;
+}
+
 int cmd_serve(const Config& config) {
   sigset_t stop_signals = block_stop_signals();
 
@@ -214,8 +279,11 @@ int cmd_serve(const Config& config) {
   store::RegistrationStore registrations(pool);
   store::OutboxStore outbox(pool);
   store::OrganiserStore organiser(pool);
-  http::HttpServer server(config.http, http::Services{*clock, pool, events, admission,
-                                                      registrations, outbox, organiser});
+  store::AccountStore accounts(pool);
+  store::AuditLog audit(pool);
+  http::HttpServer server(config.http,
+                          http::Services{*clock, pool, events, admission, registrations, outbox,
+                                         organiser, accounts, audit});
   server.start();
   std::unique_ptr<mail::OutboxWorker> worker;
   std::thread worker_thread;
@@ -280,6 +348,16 @@ int run_cli(int argc, char** argv) {
   auto* hash =
       admin->add_subcommand("hash-token", "print the SHA-256 of a token for admin.token_sha256");
   hash->add_option("TOKEN", token, "the token (read from stdin when omitted)");
+  AddUserOptions new_user;
+  auto* add_user = admin->add_subcommand(
+      "add-user", "add an organiser account; the password is read as one line from stdin");
+  add_user->add_option("EMAIL", new_user.email, "the organiser's e-mail address")->required();
+  add_user->add_option("--role", new_user.role, "owner, editor or viewer")
+      ->check(CLI::IsMember({"owner", "editor", "viewer"}))
+      ->capture_default_str();
+  add_user->add_option("--events", new_user.events, "event slugs, comma-separated (default: all)");
+  add_user->add_flag("--totp", new_user.totp, "require a TOTP code; prints the secret to enrol");
+  auto* list_users = admin->add_subcommand("list-users", "list organiser accounts");
 
   try {
     app.parse(argc, argv);
@@ -300,6 +378,8 @@ int run_cli(int argc, char** argv) {
     if (*serve) return cmd_serve(config);
     if (*worker) return cmd_worker(config);
     if (*migrate) return cmd_migrate(config);
+    if (*add_user) return cmd_add_user(config, new_user);
+    if (*list_users) return cmd_list_users(config);
     if (*import) return cmd_import(config, files);
     if (*exp)
       return cmd_export(config, export_event, export_format, export_encoding, export_status);

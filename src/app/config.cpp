@@ -140,6 +140,11 @@ void apply_file(Config& c, const json& doc) {
         throw ConfigError(
             "'admin.token_sha256' entries must be 64 lower-case hex digits "
             "(regdesk admin hash-token prints one)");
+    long long idle = c.http.sessions.idle.count(), absolute = c.http.sessions.absolute.count();
+    admin.integer("session_idle_minutes", idle, 1, 24 * 60);
+    admin.integer("session_absolute_hours", absolute, 1, 7 * 24);
+    c.http.sessions = {std::chrono::minutes(idle), std::chrono::hours(absolute)};
+    admin.boolean("require_totp", c.http.require_totp_for_owners);
   }
   if (auto v = root.get("http")) {
     Section http(*v, "http");

@@ -85,6 +85,8 @@ std::string format_utc(Instant t) {
   return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::time_point_cast<std::chrono::seconds>(t));
 }
 
+std::string format_utc_micros(Instant t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+
 std::string local_date(Instant t, const std::string& zone) {
   auto zoned = date::make_zoned(zone, std::chrono::time_point_cast<std::chrono::seconds>(t));
   return date::format("%Y-%m-%d", zoned.get_local_time());

@@ -17,6 +17,8 @@ std::optional<Instant> parse_rfc3339(std::string_view text);
 std::string format_in_zone(Instant t, const std::string& zone);
 // "2024-02-28T05:00:00Z"
 std::string format_utc(Instant t);
+// "2024-02-28T05:00:00.123456Z": the audit trail's times, fine enough to page by `since`.
+std::string format_utc_micros(Instant t);
 // "2024-02-28" in the given zone (sign-ups per day are counted in the event's days).
 std::string local_date(Instant t, const std::string& zone);
 

@@ -2,7 +2,7 @@
 
 #include "codec/event_document.hpp"
 #include "domain/time.hpp"
-#include "http/api.hpp"
+#include "http/access.hpp"
 #include "http/event_json.hpp"
 #include "store/connection_pool.hpp"
 #include "store/event_store.hpp"
@@ -29,9 +29,10 @@ void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
       p.extra["errors"].push_back({{"field", e.key}, {"code", "invalid"}, {"message", e.message}});
     return r.problem(p);
   }
-  ctx.offload(r, [&ctx, r, event = std::move(*parsed.event)] {
+  auto audit = audit_entry(ctx, req, "event_changed", slug);
+  ctx.offload(r, [&ctx, r, event = std::move(*parsed.event), audit] {
     try {
-      auto result = ctx.services.events.upsert(event, ctx.services.clock.now());
+      auto result = ctx.services.events.upsert(event, ctx.services.clock.now(), audit);
       if (result.outcome == store::UpsertOutcome::kCapacityBelowConfirmed) {
         Problem p = problem(409, "capacity_below_confirmed");
         p.extra["confirmed"] = result.confirmed;
@@ -51,12 +52,13 @@ void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
   });
 }
 
-void list_events(ApiContext& ctx, const Request&, const Responder& r) {
-  ctx.offload(r, [&ctx, r] {
+void list_events(ApiContext& ctx, const Request& req, const Responder& r) {
+  ctx.offload(r, [&ctx, r, actor = *req.actor] {
     try {
       auto now = ctx.services.clock.now();
       nlohmann::json events = nlohmann::json::array();
       for (const auto& e : ctx.services.events.list(/*include_unlisted=*/true)) {
+        if (!covers_event(actor, e.event.slug)) continue;
         nlohmann::json j = public_event_json(e, now);
         j["visibility"] = e.event.visibility == Visibility::kPublic ? "public" : "unlisted";
         j["counts"] = {{"confirmed", e.counts.confirmed}, {"waitlisted", e.counts.waitlisted}};
@@ -71,11 +73,13 @@ void list_events(ApiContext& ctx, const Request&, const Responder& r) {
 
 void cancel_registration(ApiContext& ctx, const Request& req, const Responder& r) {
   std::string slug = req.params.at("slug"), id = req.params.at("id");
-  ctx.offload(r, [&ctx, r, slug, id] {
+  auto audit = audit_entry(ctx, req, "registration_cancelled", slug, id);
+  ctx.offload(r, [&ctx, r, slug, id, audit] {
     try {
       auto event = ctx.services.events.find(slug);
       if (!event) return r.problem(problem(404, "not_found"));
-      auto result = ctx.services.registrations.cancel(event->id, id, ctx.services.clock.now());
+      auto result =
+          ctx.services.registrations.cancel(event->id, id, ctx.services.clock.now(), audit);
       if (result.outcome == store::CancelOutcome::kNotFound)
         return r.problem(problem(404, "not_found"));
       if (result.outcome == store::CancelOutcome::kCancelled)
@@ -99,10 +103,13 @@ void list_mail(ApiContext& ctx, const Request& req, const Responder& r) {
     p.errors.push_back({"state", "invalid"});
     return r.problem(p);
   }
-  ctx.offload(r, [&ctx, r, slug, state] {
+  auto audit = audit_entry(ctx, req, "mail_viewed", slug, "",
+                           nlohmann::json{{"state", state.empty() ? "all" : state}}.dump());
+  ctx.offload(r, [&ctx, r, slug, state, audit] {
     try {
       auto event = ctx.services.events.find(slug);
       if (!event) return r.problem(problem(404, "not_found"));
+      ctx.services.audit.append(audit);  // the log shows addresses
       const std::string& zone = event->event.timezone;
       nlohmann::json mails = nlohmann::json::array();
       for (const auto& m : ctx.services.outbox.list(event->id, state, 1000)) {
@@ -127,28 +134,16 @@ void list_mail(ApiContext& ctx, const Request& req, const Responder& r) {
 
 }  // namespace
 
-Handler authorized(ApiContext& ctx, Handler h) {
-  return [&ctx, h = std::move(h)](const Request& req, const Responder& r) {
-    if (!ctx.admin.accepts(req.header("authorization")))
-      return r.problem(problem(401, "unauthorized"));
-    h(req, r);
-  };
-}
-
 void add_admin_routes(Routes& routes, ApiContext& ctx) {
-  routes.add(
-      "GET", "/api/v1/admin/events", "admin_events",
-      authorized(ctx, [&ctx](const Request& q, const Responder& r) { list_events(ctx, q, r); }));
-  routes.add(
-      "PUT", "/api/v1/admin/events/:slug", "admin_event_put",
-      authorized(ctx, [&ctx](const Request& q, const Responder& r) { put_event(ctx, q, r); }));
-  routes.add("POST", "/api/v1/admin/events/:slug/registrations/:id/cancel", "admin_cancel",
-             authorized(ctx, [&ctx](const Request& q, const Responder& r) {
-               cancel_registration(ctx, q, r);
-             }));
-  routes.add(
-      "GET", "/api/v1/admin/events/:slug/mail", "admin_mail",
-      authorized(ctx, [&ctx](const Request& q, const Responder& r) { list_mail(ctx, q, r); }));
+  add_guarded(routes, ctx, "GET", "/api/v1/admin/events", "admin_events",
+              [&ctx](const Request& q, const Responder& r) { list_events(ctx, q, r); });
+  add_guarded(routes, ctx, "PUT", "/api/v1/admin/events/:slug", "admin_event_put",
+              [&ctx](const Request& q, const Responder& r) { put_event(ctx, q, r); });
+  add_guarded(routes, ctx, "POST", "/api/v1/admin/events/:slug/registrations/:id/cancel",
+              "admin_cancel",
+              [&ctx](const Request& q, const Responder& r) { cancel_registration(ctx, q, r); });
+  add_guarded(routes, ctx, "GET", "/api/v1/admin/events/:slug/mail", "admin_mail",
+              [&ctx](const Request& q, const Responder& r) { list_mail(ctx, q, r); });
 }
 
 }  // namespace regdesk::http

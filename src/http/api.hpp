@@ -6,6 +6,7 @@
 #include "http/admin_auth.hpp"
 #include "http/blocking_pool.hpp"
 #include "http/event_cache.hpp"
+#include "http/failure_throttle.hpp"
 #include "http/metrics.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/server.hpp"
@@ -20,6 +21,9 @@ struct ApiContext {
   EventCache events;
   RateLimiter signup_limit;
   AdminAuth admin;
+  // Failed sign-ins: per address tried, and per client (one guessing many addresses).
+  FailureThrottle sign_in_failures_per_address{5, std::chrono::minutes(15)};
+  FailureThrottle sign_in_failures_per_client{20, std::chrono::minutes(15)};
 
   ApiContext(HttpSettings s, Services svc)
       : settings(std::move(s)),
@@ -40,8 +44,7 @@ void add_ops_routes(Routes& routes, ApiContext& ctx);
 void add_registration_routes(Routes& routes, ApiContext& ctx);
 void add_static_routes(Routes& routes, ApiContext& ctx);
 void add_organiser_routes(Routes& routes, ApiContext& ctx);
-// Wraps a handler so it runs only for a valid organiser bearer token (401 otherwise).
-Handler authorized(ApiContext& ctx, Handler h);
+void add_account_routes(Routes& routes, ApiContext& ctx);
 
 // Shared request checks: a JSON body of at most the configured size. Returns false after
 // answering the problem itself.

@@ -10,7 +10,7 @@
 #include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "export/registration_export.hpp"
-#include "http/api.hpp"
+#include "http/access.hpp"
 #include "store/connection_pool.hpp"
 #include "store/organiser_store.hpp"
 #include "store/outbox_store.hpp"
@@ -49,10 +49,18 @@ void export_registrations(ApiContext& ctx, const Request& req, const Responder& 
   else if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8")
     return r.problem(field_problem("encoding", "invalid"));
 
-  ctx.offload(r, [&ctx, r, slug, status, f, e] {
+  // A list read as JSON is a view; a file is an export. Either is in the trail before any
+  // row leaves.
+  auto audit = audit_entry(ctx, req, f == exporting::Format::kJson ? "registrations_viewed" : "export",
+                           slug, "",
+                           nlohmann::json{{"format", exporting::file_extension(f)},
+                                          {"status", status.empty() ? "all" : status}}
+                               .dump());
+  ctx.offload(r, [&ctx, r, slug, status, f, e, audit] {
     try {
       auto event = ctx.services.events.find(slug);
       if (!event) return r.problem(problem(404, "not_found"));
+      ctx.services.audit.append(audit);
       // Written to a private temporary file row by row, then sent from disk: memory stays
       // bounded whatever the number of rows.
       char path[] = "/tmp/regdesk-export-XXXXXX";
@@ -179,12 +187,13 @@ void announce(ApiContext& ctx, const Request& req, const Responder& r) {
     return r.problem(p);
   }
   std::string slug = req.params.at("slug");
-  ctx.offload(r, [&ctx, r, slug, to, subject = *subject, text = *text, audience] {
+  auto audit = audit_entry(ctx, req, "announcement_sent", slug);
+  ctx.offload(r, [&ctx, r, slug, to, subject = *subject, text = *text, audience, audit] {
     try {
       auto event = ctx.services.events.find(slug);
       if (!event) return r.problem(problem(404, "not_found"));
       auto [id, recipients] =
-          ctx.services.organiser.announce(event->id, to, subject, text, ctx.services.clock.now());
+          ctx.services.organiser.announce(event->id, to, subject, text, ctx.services.clock.now(), audit);
       r.json(202, {{"id", id}, {"to", audience}, {"recipients", recipients}});
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());
@@ -195,14 +204,12 @@ void announce(ApiContext& ctx, const Request& req, const Responder& r) {
 }  // namespace
 
 void add_organiser_routes(Routes& routes, ApiContext& ctx) {
-  auto guard = [&ctx](Handler h) { return authorized(ctx, std::move(h)); };
-  routes.add(
-      "GET", "/api/v1/admin/events/:slug/registrations", "admin_export",
-      guard([&ctx](const Request& q, const Responder& r) { export_registrations(ctx, q, r); }));
-  routes.add("GET", "/api/v1/admin/events/:slug/stats", "admin_stats",
-             guard([&ctx](const Request& q, const Responder& r) { stats(ctx, q, r); }));
-  routes.add("POST", "/api/v1/admin/events/:slug/announcements", "admin_announce",
-             guard([&ctx](const Request& q, const Responder& r) { announce(ctx, q, r); }));
+  add_guarded(routes, ctx, "GET", "/api/v1/admin/events/:slug/registrations", "admin_export",
+              [&ctx](const Request& q, const Responder& r) { export_registrations(ctx, q, r); });
+  add_guarded(routes, ctx, "GET", "/api/v1/admin/events/:slug/stats", "admin_stats",
+              [&ctx](const Request& q, const Responder& r) { stats(ctx, q, r); });
+  add_guarded(routes, ctx, "POST", "/api/v1/admin/events/:slug/announcements", "admin_announce",
+              [&ctx](const Request& q, const Responder& r) { announce(ctx, q, r); });
 }
 
 }  // namespace regdesk::http

@@ -63,7 +63,8 @@ std::string client_address(const std::string& peer, const std::string& forwarded
 // Lower-case, as Request::header() is asked for them.
 constexpr const char* kHeadersHandlersRead[] = {"content-type",    "authorization",
                                                 "accept-language", "x-request-id",
-                                                "x-forwarded-for", "idempotency-key"};
+                                                "x-forwarded-for", "idempotency-key",
+                                                "x-csrf-token",    "if-match"};
 
 // The few content types regdesk answers with (all written in this code), parsed once per thread.
 const Http::Mime::MediaType& media_type(const std::string& text) {
@@ -133,6 +134,8 @@ class PistacheHandler : public Http::Handler {
       req.headers["content-type"] = type->mime().toString();
     if (auto auth = in.headers().tryGet<Http::Header::Authorization>())
       req.headers["authorization"] = auth->value();
+    // Pistache takes Cookie apart itself, into the jar.
+    if (in.cookies().has("regdesk_session")) req.session_cookie = in.cookies().get("regdesk_session").value;
     req.body = in.body();
     req.client = client_address(in.address().host(), req.header("x-forwarded-for"),
                                 ctx_->settings.trusted_proxies);
@@ -277,6 +280,7 @@ HttpServer::HttpServer(HttpSettings settings, Services services) : impl_(std::ma
   add_registration_routes(*impl_->routes, *impl_->ctx);
   add_static_routes(*impl_->routes, *impl_->ctx);
   add_organiser_routes(*impl_->routes, *impl_->ctx);
+  add_account_routes(*impl_->routes, *impl_->ctx);
 }
 
 HttpServer::~HttpServer() {

@@ -8,9 +8,11 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "domain/access.hpp"
 #include "domain/clock.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
@@ -25,6 +27,8 @@ class GroupAdmission;
 class RegistrationStore;
 class OutboxStore;
 class OrganiserStore;
+class AccountStore;
+class AuditLog;
 }  // namespace regdesk::store
 
 namespace regdesk::http {
@@ -36,7 +40,9 @@ struct HttpSettings {
   size_t max_body_bytes = 16 * 1024;
   int signups_per_minute_per_client = 0;     // 0: no limit
   std::vector<std::string> trusted_proxies;  // addresses whose X-Forwarded-For is believed
-  std::vector<std::string> admin_token_hashes;
+  std::vector<std::string> admin_token_hashes;  // config tokens: they act as owners
+  SessionLimits sessions;                       // organisers' sign-in sessions
+  bool require_totp_for_owners = false;
   std::string public_url = "http://127.0.0.1:8080";
   size_t blocking_threads = 4;
   std::string web_root = "web";  // the pages (index.html, event.html, admin.html, static/)
@@ -51,6 +57,8 @@ struct Services {
   store::RegistrationStore& registrations;
   store::OutboxStore& outbox;
   store::OrganiserStore& organiser;
+  store::AccountStore& accounts;
+  store::AuditLog& audit;
 };
 
 struct Request {
@@ -64,6 +72,8 @@ struct Request {
   std::string lang;  // "ja" | "en"
   PathParams params;
   std::chrono::steady_clock::time_point started;
+  std::string session_cookie;  // the regdesk_session cookie, if sent
+  std::optional<Actor> actor;  // set by the access check (http/access.hpp) on admin routes
 
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);

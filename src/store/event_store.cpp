@@ -56,7 +56,7 @@ StoredEvent read_event(sql::ResultSet& rs) {
 
 }  // namespace
 
-UpsertResult EventStore::upsert(const Event& e, Instant now) {
+UpsertResult EventStore::upsert(const Event& e, Instant now, const AuditEntry& audit) {
   const std::string document = codec::event_document(e).dump();
   const std::string schedule_text = encode_schedule(e);
   const EventTiming timing{e.starts_at, e.ends_at, decode_schedule(schedule_text)};
@@ -82,6 +82,9 @@ UpsertResult EventStore::upsert(const Event& e, Instant now) {
       std::unique_ptr<sql::Statement> last(c.createStatement());
       std::unique_ptr<sql::ResultSet> id(last->executeQuery("SELECT LAST_INSERT_ID()"));
       id->next();
+      AuditEntry created = audit;
+      created.action = "event_created";
+      append_audit(c, created);
       return UpsertResult{UpsertOutcome::kCreated, id->getInt64(1)};
     }
     UpsertResult result{UpsertOutcome::kUpdated, rs->getInt64(1)};
@@ -101,6 +104,7 @@ UpsertResult EventStore::upsert(const Event& e, Instant now) {
     counts.waitlist_enabled = e.waitlist_enabled;
     counts.waitlist_capacity = e.waitlist_capacity;
     result.promoted = promote_waitlisted(c, result.event_id, counts, timing, now);
+    append_audit(c, audit);
     return result;
   });
 }

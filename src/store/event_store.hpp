@@ -8,6 +8,7 @@
 
 #include "domain/event.hpp"
 #include "domain/event_rules.hpp"
+#include "store/audit_log.hpp"
 
 namespace regdesk::store {
 
@@ -34,8 +35,9 @@ class EventStore {
   explicit EventStore(ConnectionPool& pool) : pool_(pool) {}
 
   // Creates or replaces the definition. Shrinking the capacity below the confirmed count is
-  // refused; growing it promotes the waitlist in the same transaction.
-  UpsertResult upsert(const Event& event, Instant now);
+  // refused; growing it promotes the waitlist in the same transaction. `audit` is written in
+  // that transaction too, its action set to event_created when the event is new.
+  UpsertResult upsert(const Event& event, Instant now, const AuditEntry& audit);
   std::optional<StoredEvent> find(const std::string& slug);
   std::vector<StoredEvent> list(bool include_unlisted);
 

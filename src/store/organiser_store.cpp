@@ -120,7 +120,8 @@ EventStats OrganiserStore::stats(long long event_id) {
 
 std::pair<long long, int> OrganiserStore::announce(long long event_id, Audience to,
                                                    const LocalizedText& subject,
-                                                   const LocalizedText& body, Instant now) {
+                                                   const LocalizedText& body, Instant now,
+                                                   const AuditEntry& audit) {
   const char* audience = to == Audience::kConfirmed    ? "confirmed"
                          : to == Audience::kWaitlisted ? "waitlisted"
                                                        : "all";
@@ -153,6 +154,10 @@ std::pair<long long, int> OrganiserStore::announce(long long event_id, Audience 
     count->setInt(1, recipients);
     count->setInt64(2, id);
     count->executeUpdate();
+    AuditEntry sent = audit;
+    sent.target = "announcement:" + std::to_string(id);
+    sent.detail_json = "{\"recipients\":" + std::to_string(recipients) + "}";
+    append_audit(c, sent);
     return std::make_pair(id, recipients);
   });
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "domain/event.hpp"
+#include "store/audit_log.hpp"
 
 namespace regdesk::store {
 
@@ -47,9 +48,10 @@ class OrganiserStore {
                              size_t page_size = 2000);
   EventStats stats(long long event_id);
   // Queues the announcement to everyone in the audience, in one transaction; returns its id
-  // and how many it goes to.
+  // and how many it goes to; `audit` (its target and recipients filled in) in the same one.
   std::pair<long long, int> announce(long long event_id, Audience to, const LocalizedText& subject,
-                                     const LocalizedText& body, Instant now);
+                                     const LocalizedText& body, Instant now,
+                                     const AuditEntry& audit);
   // Anonymises the personal fields of the event's registrations; returns how many rows.
   int purge(long long event_id, Instant now);
   // Events that ended before `cutoff` and are not purged yet: (id, slug).

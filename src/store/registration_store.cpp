@@ -103,16 +103,17 @@ std::optional<RegistrationView> RegistrationStore::find(long long event_id,
 CancelResult RegistrationStore::cancel_by_token(const std::string& token, Instant now) {
   auto public_id = registration_of(TokenKind::kManage, token);
   if (!public_id) return {};
-  return cancel_where("public_id", *public_id, 0, now);
+  return cancel_where("public_id", *public_id, 0, now, nullptr);
 }
 
 CancelResult RegistrationStore::cancel(long long event_id, const std::string& public_id,
-                                       Instant now) {
-  return cancel_where("public_id", public_id, event_id, now);
+                                       Instant now, const AuditEntry& audit) {
+  return cancel_where("public_id", public_id, event_id, now, &audit);
 }
 
 CancelResult RegistrationStore::cancel_where(const std::string& column, const std::string& value,
-                                             long long event_id, Instant now) {
+                                             long long event_id, Instant now,
+                                             const AuditEntry* audit) {
   CancelResult result = in_transaction(pool_, [&](sql::Connection& c) {
     CancelResult r;
     // Lock order everywhere: the event's ledger row first, then registrations.
@@ -165,6 +166,7 @@ CancelResult RegistrationStore::cancel_where(const std::string& column, const st
       --counts.waitlisted;
     }
     r.outcome = CancelOutcome::kCancelled;
+    if (audit) append_audit(c, *audit);
     return r;
   });
   if (result.outcome != CancelOutcome::kNotFound) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "domain/clock.hpp"
+#include "store/audit_log.hpp"
 #include "store/tokens.hpp"
 
 namespace regdesk::store {
@@ -47,13 +48,15 @@ class RegistrationStore {
   // Cancels and, if a seat was freed, promotes the first waitlisted person; queues the
   // cancellation and promotion mails and drops what was scheduled for the cancelled person.
   CancelResult cancel_by_token(const std::string& manage_token, Instant now);
-  CancelResult cancel(long long event_id, const std::string& public_id, Instant now);
+  // By an organiser: `audit` is written in the same transaction when it cancels.
+  CancelResult cancel(long long event_id, const std::string& public_id, Instant now,
+                      const AuditEntry& audit);
   // Sets first_joined_at once; later joins leave it as it is.
   void record_join(long long registration_id, Instant now);
 
  private:
   CancelResult cancel_where(const std::string& column, const std::string& value, long long event_id,
-                            Instant now);
+                            Instant now, const AuditEntry* audit);
   std::optional<std::string> registration_of(TokenKind kind, const std::string& token);
   ConnectionPool& pool_;
   TokenKey token_key_;

@@ -18,6 +18,7 @@
 
 #include "commit_cutter.hpp"
 #include "domain/time.hpp"
+#include "store/audit_log.hpp"
 #include "store/connection_pool.hpp"
 #include "store/event_store.hpp"
 #include "store/group_admission.hpp"
@@ -77,7 +78,11 @@ class StoreTest : public ::testing::Test {
     e.waitlist_enabled = waitlist;
     e.waitlist_capacity = waitlist_capacity;
     event_ = e;
-    return events_->upsert(e, at("2024-01-15T10:00:00+09:00")).event_id;
+    return events_->upsert(e, at("2024-01-15T10:00:00+09:00"), by_test()).event_id;
+  }
+
+  static AuditEntry by_test(const std::string& action = "event_changed") {
+    return AuditEntry{at("2024-01-15T10:00:00+09:00"), "test", action, "store-test", "", "", ""};
   }
 
   static SignupRequest request(const std::string& email, bool waitlist = false) {
@@ -353,15 +358,45 @@ TEST_F(StoreTest, ShrinkingBelowConfirmedIsRefusedAndGrowingPromotes) {
       id, {request("a@example.jp"), request("b@example.jp", true), request("c@example.jp", true)});
   Event smaller = event_;
   smaller.capacity = 0;
-  EXPECT_EQ(events_->upsert(smaller, at("2024-01-16T00:00:00Z")).outcome,
+  EXPECT_EQ(events_->upsert(smaller, at("2024-01-16T00:00:00Z"), by_test()).outcome,
             UpsertOutcome::kCapacityBelowConfirmed);
   Event larger = event_;
   larger.capacity = 2;
-  auto grown = events_->upsert(larger, at("2024-01-16T00:00:00Z"));
+  auto grown = events_->upsert(larger, at("2024-01-16T00:00:00Z"), by_test());
   EXPECT_EQ(grown.promoted, 1);
   EXPECT_EQ(scalar("SELECT confirmed_count FROM events"), 2);
   EXPECT_EQ(scalar("SELECT waitlisted_count FROM events"), 1);
   EXPECT_EQ(scalar("SELECT number FROM registrations WHERE status = 'waitlisted'"), 3);
+}
+
+TEST_F(StoreTest, AChangeAndItsAuditEntryAreOneTransaction) {
+  create_event(10);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'event_created'"), 1);
+  Event changed = event_;
+  changed.capacity = 20;
+  // An entry the table refuses (action longer than its column, strict mode) takes the
+  // change down with it: no change is ever stored without its entry.
+  EXPECT_ANY_THROW(events_->upsert(changed, at("2024-01-16T00:00:00Z"),
+                                   by_test(std::string(41, 'x'))));
+  EXPECT_EQ(scalar("SELECT capacity FROM events"), 10);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log"), 1);
+  events_->upsert(changed, at("2024-01-16T00:00:00Z"), by_test());
+  EXPECT_EQ(scalar("SELECT capacity FROM events"), 20);
+
+  AuditLog log(*pool_);
+  auto all = log.list({});
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].entry.action, "event_created");
+  EXPECT_EQ(all[1].entry.action, "event_changed");
+  AuditQuery other;
+  other.event_slug = "another-event";
+  EXPECT_TRUE(log.list(other).empty());
+  AuditQuery scoped;
+  scoped.only_events = {"another-event"};
+  EXPECT_TRUE(log.list(scoped).empty());
+  AuditQuery later;
+  later.since = at("2024-01-15T10:00:00.000001+09:00");
+  EXPECT_TRUE(log.list(later).empty());
 }
 
 TEST_F(StoreTest, UnreachableDatabaseIsUnavailableNotACrash) {
