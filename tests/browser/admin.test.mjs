@@ -1,6 +1,7 @@
-// Browser tests of the organiser dashboard (/admin): sign-in kept for the tab, the list with
-// search and status filter, a real export download, the charts drawn, cancellation and an
-// announcement — against the real binary, MariaDB and aiosmtpd.
+// Browser tests of the organiser dashboard (/admin): sign-in with an account (password, TOTP,
+// an ended session) or an admin token, what each role sees, the list with search and status
+// filter, a real export download, the charts drawn, cancellation, an announcement and the
+// audit trail — against the real binary, MariaDB and aiosmtpd. Every screenshot passes axe-core.
 //
 //   ops/test -L browser
 
@@ -9,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
 import {
-  ADMIN_TOKEN, SYMPOSIUM, launchBrowser, newPage, screenshot, startService, uniqueEmail, waitForMail,
+  ADMIN_TOKEN, PASSWORD, SYMPOSIUM, addUser, dbQuery, launchBrowser, newPage, screenshot, startService,
+  totpCode, uniqueEmail, waitForMail,
 } from './lib/harness.mjs';
 
 const TEST_TIMEOUT = 60000;
@@ -39,30 +41,138 @@ async function signedIn(t, { width = 1280, height = 900 } = {}) {
   return { rd, context, page };
 }
 
-async function signIn(page, rd, token = ADMIN_TOKEN) {
+async function signInWithToken(page, rd, token = ADMIN_TOKEN) {
   await page.goto(rd.url('/admin'));
+  await page.locator('#signin').waitFor();
+  await page.locator('.token-signin summary').click();
   await page.locator('#token').fill(token);
+  await page.locator('#token-form button[type=submit]').click();
+}
+
+async function signIn(page, rd, email, { password = PASSWORD, otp = null } = {}) {
+  await page.goto(rd.url('/admin'));
+  await page.locator('#signin').waitFor();
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  if (otp) {
+    await page.locator('#signin-form button[type=submit]').click();
+    await page.locator('#otp').waitFor();
+    await poll(async () => (await page.evaluate(() => document.activeElement.id)) === 'otp');
+    await page.locator('#otp').fill(otp);
+  }
   await page.locator('#signin-form button[type=submit]').click();
 }
 
-test('a wrong token is refused; the right one opens the dashboard for this tab only',
+async function poll(fn, deadlineMs = 10000) {
+  const end = Date.now() + deadlineMs;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// The server runs on the rehearsal clock: its "now", read from a token it creates.
+async function serverNow(rd) {
+  const r = await rd.request('POST', '/api/v1/admin/tokens', {
+    body: { name: 'clock', role: 'viewer' }, headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  return Date.parse(r.json.created_at) / 1000;
+}
+
+async function auditActions(rd, actor) {
+  const r = await rd.request('GET', `/api/v1/admin/audit?event=${SYMPOSIUM}`,
+    { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+  return r.json.entries.filter((e) => e.actor === actor).map((e) => e.action);
+}
+
+test('an account signs in; a wrong password is refused; the session survives a reload, not a sign-out',
   { timeout: TEST_TIMEOUT }, async (t) => {
     const { rd, context, page } = await signedIn(t);
-    await signIn(page, rd, 'not-the-token');
-    await page.locator('#signin-error').filter({ hasText: 'トークンが正しくありません' }).waitFor();
+    await addUser(rd, 'editor@example.jp', 'editor', { events: [SYMPOSIUM] });
+    await page.goto(rd.url('/admin'));
+    await page.locator('#signin').waitFor();
+    await screenshot(page, 'admin-sign-in');
+    await signIn(page, rd, 'editor@example.jp', { password: 'not the password, no' });
+    await page.locator('#signin-error').filter({ hasText: 'メールアドレスまたはパスワードが正しくありません' }).waitFor();
+    await screenshot(page, 'admin-sign-in-failed');
     assert.equal(await page.locator('#dashboard').isHidden(), true);
-    await signIn(page, rd);
+    await signIn(page, rd, 'editor@example.jp');
     await page.locator('#dashboard').waitFor();
-    assert.equal(await page.evaluate(() => localStorage.length), 0, 'nothing kept beyond the tab');
-    assert.ok(await page.evaluate(() => sessionStorage.getItem('regdesk.adminToken')));
-    // A new tab (new context) is signed out.
-    const other = await context.newPage();
-    await other.goto(rd.url('/admin'));
-    await other.locator('#signin').waitFor();
-    await other.close();
+    await page.locator('#who').filter({ hasText: 'editor@example.jp (編集者)' }).waitFor();
+    const session = (await context.cookies()).find((c) => c.name === 'regdesk_session');
+    assert.ok(session && session.httpOnly && session.sameSite === 'Strict', JSON.stringify(session));
+    assert.equal(await page.evaluate(() => document.cookie), '', 'the page cannot read the cookie');
+    assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
+    assert.equal(await page.locator('#audit-section').isHidden(), true, 'the audit trail is for owners');
+    await page.reload();
+    await page.locator('#dashboard').waitFor();
     await page.locator('#signout').click();
     await page.locator('#signin').waitFor();
+    await page.reload();
+    await page.locator('#signin').waitFor();
+    const r = await rd.request('GET', '/api/v1/admin/audit', { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const mine = r.json.entries.filter((e) => e.actor === 'user:editor@example.jp').map((e) => e.action);
+    assert.deepEqual(mine.filter((a) => a.startsWith('sign_')), ['sign_in_failed', 'sign_in', 'sign_out']);
   });
+
+test('an owner with TOTP is asked for the code, and sees the audit trail', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await signedIn(t);
+  const out = await addUser(rd, 'owner@example.jp', 'owner', { totp: true });
+  const secret = /TOTP secret ([A-Z2-7]+)/.exec(out)[1];
+  await signIn(page, rd, 'owner@example.jp', { otp: totpCode(secret, await serverNow(rd)) });
+  await page.locator('#dashboard').waitFor();
+  await page.locator('#audit-section').waitFor();
+  await page.locator('#audit-rows tr').first().waitFor();
+  assert.match(await page.locator('#audit-rows').textContent(), /event_created/);  // the seed import
+  await screenshot(page, 'admin-owner-audit');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#audit-csv').click()]);
+  const text = readFileSync(await download.path(), 'utf8');
+  assert.match(text, /^\uFEFFat,actor,action,event,target,client,detail/);
+});
+
+test('a viewer sees counts and charts of its event, and no names, list or exports', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await signedIn(t);
+  await addUser(rd, 'viewer@example.jp', 'viewer', { events: [SYMPOSIUM] });
+  const someone = person(uniqueEmail('secret'), { name: '秘密 花子' });
+  assert.equal((await rd.request('POST', `/api/v1/events/${SYMPOSIUM}/registrations`, { body: someone })).status, 201);
+  await signIn(page, rd, 'viewer@example.jp');
+  await page.locator('#summary .card-value').first().filter({ hasText: '1' }).waitFor();
+  for (const id of ['#exports-section', '#list-section', '#announce-section', '#mail-section', '#audit-section'])
+    assert.equal(await page.locator(id).isHidden(), true, `${id} hidden`);
+  const text = await page.locator('body').textContent();
+  assert.ok(!text.includes('秘密') && !text.includes(someone.email), 'no personal data on the page');
+  assert.equal(await page.locator('#event option').count(), 1, 'only the events assigned');
+  await screenshot(page, 'admin-viewer');
+});
+
+test('an ended session sends the organiser back to sign in, saying why', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await signedIn(t);
+  await addUser(rd, 'editor@example.jp', 'editor');
+  await signIn(page, rd, 'editor@example.jp');
+  await page.locator('#dashboard').waitFor();
+  // Idle for 31 minutes, as the server sees it.
+  await dbQuery(rd.dbUrl, 'UPDATE organiser_sessions SET last_seen_at = last_seen_at - INTERVAL 31 MINUTE');
+  await page.locator('#status').selectOption('cancelled');
+  await page.locator('#signin-error').filter({ hasText: '有効期限が切れました' }).waitFor();
+  assert.equal(await page.locator('#dashboard').isHidden(), true);
+  await screenshot(page, 'admin-session-expired');
+});
+
+test('the admin token still signs in, for this tab only', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, context, page } = await signedIn(t);
+  await signInWithToken(page, rd, 'not-the-token');
+  await page.locator('#signin-error').filter({ hasText: 'トークンが正しくありません' }).waitFor();
+  await signInWithToken(page, rd);
+  await page.locator('#dashboard').waitFor();
+  assert.ok(await page.evaluate(() => sessionStorage.getItem('regdesk.adminToken')));
+  const other = await context.newPage();
+  await other.goto(rd.url('/admin'));
+  await other.locator('#signin').waitFor();
+  await other.close();
+  await page.locator('#signout').click();
+  await page.locator('#signin').waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+});
 
 test('the list, search, status filter, charts, export, cancel and an announcement',
   { timeout: TEST_TIMEOUT }, async (t) => {
@@ -76,7 +186,8 @@ test('the list, search, status filter, charts, export, cancel and an announcemen
       const r = await rd.request('POST', `/api/v1/events/${SYMPOSIUM}/registrations`, { body: p });
       assert.equal(r.status, 201);
     }
-    await signIn(page, rd);
+    await addUser(rd, 'editor@example.jp', 'editor', { events: [SYMPOSIUM] });
+    await signIn(page, rd, 'editor@example.jp');
     await page.locator('#rows tr').nth(2).waitFor();
     assert.equal(await page.locator('#rows tr').count(), 3);
     await page.locator('#summary .card-value').first().filter({ hasText: '3' }).waitFor();
@@ -115,11 +226,19 @@ test('the list, search, status filter, charts, export, cancel and an announcemen
     await page.locator('#messages').filter({ hasText: '2名' }).waitFor();
     await waitForMail(people[0].email, { subjectHas: '資料公開のお知らせ' });
     await screenshot(page, 'admin-after-actions');
+    // Every change went with the session's CSRF token, and each is in the trail.
+    const actions = await auditActions(rd, 'user:editor@example.jp');
+    for (const a of ['registrations_viewed', 'export', 'registration_cancelled', 'announcement_sent'])
+      assert.ok(actions.includes(a), `${a} in ${actions}`);
   });
 
 test('the dashboard is usable at 360 px', { timeout: TEST_TIMEOUT }, async (t) => {
   const { rd, page } = await signedIn(t, { width: 360, height: 740 });
-  await signIn(page, rd);
+  await page.goto(rd.url('/admin'));
+  await page.locator('#signin').waitFor();
+  const signInWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(signInWidth <= 360, `sign-in is ${signInWidth}px wide`);
+  await signInWithToken(page, rd);
   await page.locator('#dashboard').waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(overflow <= 360, `page is ${overflow}px wide`);

@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  NOW_OPEN, SYMPOSIUM, cancelToken, launchBrowser, newPage, screenshot, smallEvent, startService,
-  uniqueEmail, waitForMail,
+  NOW_OPEN, SYMPOSIUM, cancelToken, expectAccessible, launchBrowser, newPage, screenshot, smallEvent,
+  startService, uniqueEmail, waitForMail,
 } from './lib/harness.mjs';
 
 const TEST_TIMEOUT = 60000;
@@ -575,4 +575,13 @@ test('cancel page: the link from the mail shows the registration, the button can
   await screenshot(page, 'phone-cancel-done-ja');
   const after = await rd.request('GET', `/api/v1/registrations/self?token=${token}`);
   assert.equal(after.json.status, 'cancelled');
+});
+
+test('the accessibility check itself fails on a page with violations', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { context, page } = await newPage(browser);
+  t.after(() => context.close());
+  // Every screenshot above passed axe-core; this proves the check can fail.
+  await page.setContent('<html><body><img src="data:,"><a href="#"></a></body></html>');
+  await assert.rejects(expectAccessible(page, 'a broken page'),
+    (e) => /image-alt/.test(e.message) && /html-has-lang/.test(e.message) && /link-name/.test(e.message));
 });

@@ -1,6 +1,8 @@
-// Organiser dashboard: token sign-in kept for this tab only (sessionStorage), the attendee
-// list with search and status filter, exports, charts, cancellation, announcements and the
-// outbox. Everything is built with textContent / createElement: no HTML from data.
+// Organiser dashboard: sign-in with an account (a session cookie the page cannot read, and a
+// CSRF token it sends on every change), or an admin token kept for this tab only
+// (sessionStorage); the attendee list with search and status filter, exports, charts,
+// cancellation, announcements, the outbox and, for owners, the audit trail. What a role may
+// not do is not shown. Everything is built with textContent / createElement: no HTML from data.
 "use strict";
 
 (() => {
@@ -13,6 +15,14 @@
     ja: {
       title: "主催者ダッシュボード", signIn: "サインイン", token: "管理トークン",
       tokenHelp: "このタブを閉じるとサインアウトします。", badToken: "トークンが正しくありません。",
+      email: "メールアドレス", password: "パスワード", otp: "確認コード（認証アプリの6桁）",
+      useToken: "管理トークンでサインインする", badSignIn: "メールアドレスまたはパスワードが正しくありません。",
+      otpNeeded: "認証アプリに表示される6桁の確認コードを入力してください。",
+      throttled: "失敗が続いたため、しばらくサインインできません。時間をおいてお試しください。",
+      expired: "サインインの有効期限が切れました。もう一度サインインしてください。",
+      roles: { owner: "所有者", editor: "編集者", viewer: "閲覧者" },
+      audit: "操作記録（監査ログ）", auditCsv: "操作記録を CSV でダウンロード", at: "日時", who: "操作者",
+      what: "操作", target: "対象",
       signOut: "サインアウト", event: "イベント", confirmed: "確定", waitlisted: "キャンセル待ち",
       cancelled: "キャンセル", seats: "残席", joins: "参加（入室）", perDay: "日別の申込数",
       byCategory: "所属区分別（確定・キャンセル待ち）", exports: "参加者リストのダウンロード",
@@ -31,6 +41,14 @@
     en: {
       title: "Organiser dashboard", signIn: "Sign in", token: "Admin token",
       tokenHelp: "You are signed out when this tab closes.", badToken: "That token is not valid.",
+      email: "E-mail address", password: "Password", otp: "Code (six digits from your authenticator app)",
+      useToken: "Sign in with an admin token", badSignIn: "The address or the password is not right.",
+      otpNeeded: "Enter the six-digit code your authenticator app shows.",
+      throttled: "Too many failed attempts: sign-in is paused for a while. Try again later.",
+      expired: "Your session has ended. Please sign in again.",
+      roles: { owner: "Owner", editor: "Editor", viewer: "Viewer" },
+      audit: "Audit trail", auditCsv: "Download the audit trail (CSV)", at: "When", who: "Who",
+      what: "Action", target: "Target",
       signOut: "Sign out", event: "Event", confirmed: "Confirmed", waitlisted: "Waitlisted",
       cancelled: "Cancelled", seats: "Seats left", joins: "Joined", perDay: "Sign-ups per day",
       byCategory: "By category (confirmed and waitlisted)", exports: "Download the attendee list",
@@ -66,16 +84,23 @@
   };
 
   let token = sessionStorage.getItem(TOKEN_KEY) || "";
+  let csrf = "";       // set while signed in with an account (the cookie itself is HttpOnly)
+  let actor = null;    // {name, role, events}
   let rows = [];
 
   async function api(method, path, body) {
-    const res = await fetch(path, {
-      method,
-      headers: Object.assign({ Authorization: `Bearer ${token}`, "Accept-Language": lang },
-                             body ? { "Content-Type": "application/json" } : {}),
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (res.status === 401) { signOut(); throw new Error(T.badToken); }
+    const headers = { "Accept-Language": lang };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    else if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
+    if (body) headers["Content-Type"] = "application/json";
+    const res = await fetch(path, { method, headers, credentials: "same-origin",
+                                    body: body ? JSON.stringify(body) : undefined });
+    if (res.status === 401) {
+      const wasSession = !!csrf;
+      signedOut();
+      if (wasSession) $("signin-error").textContent = T.expired;
+      throw new Error(wasSession ? T.expired : T.badToken);
+    }
     if (!res.ok) {
       let detail = res.statusText;
       try { const p = await res.json(); detail = p.detail || p.title || detail; } catch (_) { /* not JSON */ }
@@ -90,24 +115,80 @@
     box.className = `messages ${kind}`;
   }
 
-  function signOut() {
+  function signedOut() {
     sessionStorage.removeItem(TOKEN_KEY);
     token = "";
+    csrf = "";
+    actor = null;
     $("dashboard").hidden = true;
     $("signin").hidden = false;
-    $("token").focus();
+    $("email").focus();
+  }
+
+  async function signOut() {
+    if (csrf) {
+      try { await api("DELETE", "/api/v1/admin/session"); } catch (_) { /* ended already */ }
+    }
+    signedOut();
+  }
+
+  // The parts of the page a role may use; the server refuses the rest anyway.
+  function showFor(who) {
+    actor = who;
+    const personal = who.role !== "viewer";
+    for (const id of ["exports-section", "list-section", "announce-section", "mail-section"])
+      $(id).hidden = !personal;
+    $("audit-section").hidden = who.role !== "owner";
+    $("who").textContent = `${who.name.replace(/^user:/, "")} (${T.roles[who.role] || who.role})`;
+  }
+
+  async function enter() {
+    const who = await (await api("GET", "/api/v1/admin/session")).json();
+    if (who.csrf_token) csrf = who.csrf_token;
+    showFor(who.actor);
+    await loadEvents();
+    $("signin").hidden = true;
+    $("dashboard").hidden = false;
+    say("");
   }
 
   async function signIn(event) {
     event.preventDefault();
+    const error = $("signin-error");
+    error.textContent = "";
+    const body = { email: $("email").value.trim(), password: $("password").value };
+    if ($("otp").value.trim()) body.otp = $("otp").value.trim();
+    const res = await fetch("/api/v1/admin/session", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept-Language": lang },
+      body: JSON.stringify(body),
+    });
+    const answer = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      if (answer.code === "otp_required") {
+        $("otp-field").hidden = false;
+        error.textContent = T.otpNeeded;
+        $("otp").focus();
+      } else {
+        error.textContent = answer.code === "rate_limited" ? T.throttled
+          : answer.code === "sign_in_failed" ? T.badSignIn : (answer.title || res.statusText);
+        $("password").select();
+      }
+      return;
+    }
+    csrf = answer.csrf_token;
+    $("password").value = "";
+    $("otp").value = "";
+    try { await enter(); } catch (e) { error.textContent = e.message; }
+  }
+
+  async function signInWithToken(event) {
+    event.preventDefault();
     token = $("token").value.trim();
     try {
-      await loadEvents();
+      await enter();
       sessionStorage.setItem(TOKEN_KEY, token);
       $("token").value = "";
-      $("signin").hidden = true;
-      $("dashboard").hidden = false;
-      say("");
     } catch (e) {
       $("signin-error").textContent = T.badToken;
       token = "";
@@ -124,7 +205,33 @@
   const slug = () => $("event").value;
 
   async function loadEvent() {
-    await Promise.all([loadStats(), loadRegistrations(), loadMail()]);
+    const loads = [loadStats()];
+    if (actor && actor.role !== "viewer") loads.push(loadRegistrations(), loadMail());
+    if (actor && actor.role === "owner") loads.push(loadAudit());
+    await Promise.all(loads);
+  }
+
+  async function loadAudit() {
+    const { entries } = await (await api("GET", `/api/v1/admin/audit?event=${encodeURIComponent(slug())}`)).json();
+    const recent = entries.slice(-100).reverse();
+    $("audit-rows").replaceChildren(...recent.map((e) => el("tr", {},
+      el("td", { text: e.at.replace("T", " ").slice(0, 19) }), el("td", { text: e.actor }),
+      el("td", { text: e.action }), el("td", { text: e.target || "" }))));
+  }
+
+  async function downloadAudit() {
+    try {
+      const res = await api("GET", `/api/v1/admin/audit?event=${encodeURIComponent(slug())}&format=csv`);
+      saveBlob(await res.blob(), "audit.csv");
+    } catch (e) { say(T.error + e.message, "error"); }
+  }
+
+  function saveBlob(blob, name) {
+    const a = el("a", { href: URL.createObjectURL(blob), download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
   }
 
   async function loadStats() {
@@ -212,13 +319,8 @@
   async function download(format, encoding) {
     try {
       const res = await api("GET", `/api/v1/admin/events/${slug()}/registrations?format=${format}&encoding=${encoding}`);
-      const blob = await res.blob();
       const name = (res.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
-      const a = el("a", { href: URL.createObjectURL(blob), download: name ? name[1] : `registrations.${format}` });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+      saveBlob(await res.blob(), name ? name[1] : `registrations.${format}`);
     } catch (e) { say(T.error + e.message, "error"); }
   }
 
@@ -260,6 +362,8 @@
   document.addEventListener("DOMContentLoaded", async () => {
     labels();
     $("signin-form").addEventListener("submit", signIn);
+    $("token-form").addEventListener("submit", signInWithToken);
+    $("audit-csv").addEventListener("click", downloadAudit);
     $("signout").addEventListener("click", signOut);
     $("event").addEventListener("change", () => loadEvent().catch((e) => say(T.error + e.message, "error")));
     $("status").addEventListener("change", () => loadRegistrations().catch((e) => say(T.error + e.message, "error")));
@@ -268,14 +372,13 @@
     $("export-cp932").addEventListener("click", () => download("csv", "cp932"));
     $("export-xlsx").addEventListener("click", () => download("xlsx", "utf-8"));
     $("announce-form").addEventListener("submit", announce);
-    if (token) {
-      try {
-        await loadEvents();
-        $("signin").hidden = true;
-        $("dashboard").hidden = false;
+    // Back in a tab that has a token, or a browser that has a session cookie.
+    try {
+      if (token || (await fetch("/api/v1/admin/session", { credentials: "same-origin" })).ok) {
+        await enter();
         return;
-      } catch (_) { signOut(); }
-    }
+      }
+    } catch (_) { signedOut(); }
     $("signin").hidden = false;
   });
 })();

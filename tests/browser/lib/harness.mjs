@@ -6,8 +6,9 @@
 // REGDESK_BIN (the same contract as tests/blackbox/harness.py). Synchronisation is by polling
 // with a deadline or by reading the server's output, never by sleeping.
 
+import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -204,6 +205,45 @@ export class Regdesk {
       body: { ...person, locale: 'ja', consent_privacy: true, ...extra },
     });
   }
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+// `regdesk admin add-user EMAIL --role ROLE [--events A,B] [--totp]`, the password on stdin;
+// resolves to what it printed (with --totp: the secret).
+export function addUser(rd, email, role, { events = [], totp = false, password = PASSWORD } = {}) {
+  const args = ['admin', 'add-user', email, '--role', role];
+  if (events.length) args.push('--events', events.join(','));
+  if (totp) args.push('--totp');
+  return new Promise((resolve, reject) => {
+    const p = spawn(envVar('REGDESK_BIN'), args, { env: rd.environ(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (c) => { out += c; });
+    p.stderr.on('data', (c) => { out += c; });
+    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`add-user ${email}: ${out}`))));
+    p.stdin.end(`${password}\n`);
+  });
+}
+
+// RFC 6238 code for a base32 secret at unix time AT (seconds), as an authenticator app shows.
+export function totpCode(secret, at) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+// SQL against the database of DB_URL (for a test to age a session instead of waiting).
+export async function dbQuery(dbUrl, sql) {
+  const [cmd, ...args] = splitCommand(envVar('REGDESK_TEST_DB_ADMIN'));
+  const name = new URL(dbUrl).pathname.slice(1);
+  const { stdout } = await execFileP(cmd, [...args, '--batch', '--skip-column-names', name, '-e', sql], { timeout: 60000 });
+  return stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
 }
 
 // A fresh database with the schema and the seed events, and `regdesk serve` on it.
@@ -429,9 +469,29 @@ export async function newPage(browser, { width = 1280, height = 900, locale = 'j
   return { context, page, problems };
 }
 
+// axe-core, evaluated through the DevTools protocol (so the pages' CSP does not block it).
+const AXE_SOURCE = readFileSync(
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', 'axe-core', 'axe.min.js'),
+  'utf8');
+// WCAG 2.0 and 2.1, levels A and AA: what JIS X 8341-3:2016 AA asks of public bodies' sites.
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+// Fails with every violation axe-core finds on the page as it is now.
+export async function expectAccessible(page, what) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ` +
+      v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+  }, AXE_TAGS);
+  assert.deepEqual(violations, [], `axe-core found WCAG 2.1 AA violations on ${what}`);
+}
+
 let shotCounter = 0;
 
+// Every screenshot is a page state worth keeping: each is checked by axe-core first.
 export async function screenshot(page, name) {
+  await expectAccessible(page, name);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${String(++shotCounter).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
