@@ -86,6 +86,8 @@ int cmd_import(const Config& config, const std::vector<std::string>& files) {
                   << (result.promoted ? " (" + std::to_string(result.promoted) + " promoted)" : "")
                   << "\n";
         break;
+      case store::UpsertOutcome::kConditionFailed:  // no condition is asked for here
+        break;
       case store::UpsertOutcome::kCapacityBelowConfirmed:
         std::cerr << file << ": capacity " << parsed.event->capacity << " is below the "
                   << result.confirmed << " confirmed registrations; not changed\n";

@@ -226,12 +226,10 @@ EventParse parse_event_document(const json& doc) {
     if (const json* v = r.get("fields", false)) read_fields(*v, "fields", problems, e.fields);
     std::string visibility = "public";
     r.string("visibility", visibility);
-    if (visibility == "public")
-      e.visibility = Visibility::kPublic;
-    else if (visibility == "unlisted")
-      e.visibility = Visibility::kUnlisted;
+    if (auto v = visibility_from_string(visibility))
+      e.visibility = *v;
     else
-      r.fail("visibility", "must be \"public\" or \"unlisted\"");
+      r.fail("visibility", "must be \"public\", \"unlisted\" or \"draft\"");
   }
   if (!problems.empty()) return result;
   problems = check_event(e);
@@ -270,7 +268,7 @@ json event_document(const Event& e) {
        {{"name", e.contact.name}, {"email", e.contact.email}, {"phone", e.contact.phone}}},
       {"program_url", e.program_url},
       {"fields", fields},
-      {"visibility", e.visibility == Visibility::kPublic ? "public" : "unlisted"},
+      {"visibility", to_string(e.visibility)},
   };
   if (!e.eligible_email_domains.empty())
     doc["eligibility"] = {{"email_domains", e.eligible_email_domains}};

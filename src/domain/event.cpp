@@ -6,6 +6,24 @@
 
 namespace regdesk {
 
+const char* to_string(Visibility v) {
+  switch (v) {
+    case Visibility::kPublic:
+      return "public";
+    case Visibility::kUnlisted:
+      return "unlisted";
+    case Visibility::kDraft:
+      return "draft";
+  }
+  return "draft";
+}
+
+std::optional<Visibility> visibility_from_string(const std::string& s) {
+  for (Visibility v : {Visibility::kPublic, Visibility::kUnlisted, Visibility::kDraft})
+    if (s == to_string(v)) return v;
+  return std::nullopt;
+}
+
 namespace {
 struct FieldInfo {
   FormField field;

@@ -39,7 +39,11 @@ std::optional<Category> category_from_string(const std::string& s);
 // 製造販売業者, アカデミア, ... (exports and pages show these)
 const char* japanese_label(Category c);
 
-enum class Visibility { kPublic, kUnlisted };
+// public: listed; unlisted: reachable by its link only; draft: organisers only (404 to the
+// public API and pages, no sign-ups; previewable when signed in).
+enum class Visibility { kPublic, kUnlisted, kDraft };
+const char* to_string(Visibility v);
+std::optional<Visibility> visibility_from_string(const std::string& s);
 
 struct Contact {
   std::string name;

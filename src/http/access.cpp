@@ -20,6 +20,8 @@ const std::map<std::string, Right>& route_rights() {
       {"admin_events", Right::kSeeCounts},  // the list shows the actor's events only
       {"admin_stats", Right::kSeeCounts},
       {"admin_event_put", Right::kEditEvents},
+      {"admin_event_get", Right::kSeeCounts},
+      {"admin_event_copy", Right::kEditEvents},
       {"admin_export", Right::kSeePersonalData},
       {"admin_mail", Right::kSeePersonalData},
       {"admin_cancel", Right::kChangeRegistrations},
@@ -42,8 +44,8 @@ std::string bearer_of(const std::string& header) {
   return header.substr(prefix.size());
 }
 
-// Who is asking, from what the request carries; nullopt when no credential is good. Runs on
-// the blocking pool (tokens and sessions are in the database, so every node sees them).
+}  // namespace
+
 std::optional<Actor> identify(ApiContext& ctx, const Request& req, bool& csrf_failed) {
   const Instant now = ctx.services.clock.now();
   if (std::string token = bearer_of(req.header("authorization")); !token.empty()) {
@@ -68,8 +70,6 @@ std::optional<Actor> identify(ApiContext& ctx, const Request& req, bool& csrf_fa
   ctx.services.accounts.touch_session(id_hash, now);
   return Actor{"user:" + s->user.email, s->user.role, s->user.events, s->user.id, true};
 }
-
-}  // namespace
 
 Right right_of_route(const std::string& name) {
   auto it = route_rights().find(name);

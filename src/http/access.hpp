@@ -18,6 +18,12 @@ void add_guarded(Routes& routes, ApiContext& ctx, const std::string& method,
 // The right a route needs (throws std::logic_error for a route not in the table).
 Right right_of_route(const std::string& name);
 
+// Who is asking, from what the request carries (a config or API token, or a session cookie);
+// nullopt when no credential is good, with `csrf_failed` set when a session's unsafe request
+// lacks its token. Blocking (tokens and sessions are in the database, so every node sees
+// them): call it on the blocking pool. add_guarded calls it; so does a draft's preview.
+std::optional<Actor> identify(ApiContext& ctx, const Request& req, bool& csrf_failed);
+
 // What `req.actor` did, for the audit trail.
 store::AuditEntry audit_entry(const ApiContext& ctx, const Request& req, std::string action,
                               std::string event_slug, std::string target = "",

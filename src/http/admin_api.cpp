@@ -14,25 +14,19 @@ namespace regdesk::http {
 
 namespace {
 
-void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
-  nlohmann::json body;
-  if (!parse_json_body(req, r, ctx, body)) return;
-  const std::string slug = req.params.at("slug");
-  if (!body.contains("slug")) body["slug"] = slug;
-  auto parsed = codec::parse_event_document(body);
-  if (parsed.event && parsed.event->slug != slug)
-    parsed.problems.push_back({"slug", "must match the slug in the path"});
-  if (!parsed.problems.empty()) {
-    Problem p = problem(422, "validation_failed");
-    p.extra["errors"] = nlohmann::json::array();
-    for (const auto& e : parsed.problems)
-      p.extra["errors"].push_back({{"field", e.key}, {"code", "invalid"}, {"message", e.message}});
-    return r.problem(p);
-  }
-  auto audit = audit_entry(ctx, req, "event_changed", slug);
-  ctx.offload(r, [&ctx, r, event = std::move(*parsed.event), audit] {
+// Stores `event` if `condition` holds, answering with the stored document and its ETag.
+void store_event(ApiContext& ctx, const Responder& r, Event event,
+                 store::UpsertCondition condition, store::AuditEntry audit) {
+  ctx.offload(r, [&ctx, r, event = std::move(event), condition, audit] {
     try {
-      auto result = ctx.services.events.upsert(event, ctx.services.clock.now(), audit);
+      auto result = ctx.services.events.upsert(event, ctx.services.clock.now(), audit, condition);
+      if (result.outcome == store::UpsertOutcome::kConditionFailed) {
+        Problem p = problem(409, "conflict",
+                            condition.kind == store::UpsertCondition::kAbsent
+                                ? "an event with this slug exists already"
+                                : "the event was changed since it was read: reload it");
+        return r.problem(p);
+      }
       if (result.outcome == store::UpsertOutcome::kCapacityBelowConfirmed) {
         Problem p = problem(409, "capacity_below_confirmed");
         p.extra["confirmed"] = result.confirmed;
@@ -42,14 +36,75 @@ void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
       auto stored = ctx.services.events.find(event.slug);
       nlohmann::json out = codec::event_document(event);
       out["promoted"] = result.promoted;
+      std::string etag = stored ? stored->etag : "";
       ctx.events.put(event.slug, std::move(stored));
-      r.json(result.outcome == store::UpsertOutcome::kCreated ? 201 : 200, out);
+      r.json(result.outcome == store::UpsertOutcome::kCreated ? 201 : 200, out,
+             {{"ETag", etag}, {"Cache-Control", "no-store"}});
     } catch (const store::DatabaseUnavailable&) {
       Problem p = problem(503, "unavailable");
       p.retry_after_seconds = 5;
       r.problem(p);
     }
   });
+}
+
+Problem invalid_event(const std::vector<EventProblem>& problems) {
+  Problem p = problem(422, "validation_failed");
+  p.extra["errors"] = nlohmann::json::array();
+  for (const auto& e : problems)
+    p.extra["errors"].push_back({{"field", e.key}, {"code", "invalid"}, {"message", e.message}});
+  return p;
+}
+
+void put_event(ApiContext& ctx, const Request& req, const Responder& r) {
+  nlohmann::json body;
+  if (!parse_json_body(req, r, ctx, body)) return;
+  const std::string slug = req.params.at("slug");
+  if (!body.contains("slug")) body["slug"] = slug;
+  auto parsed = codec::parse_event_document(body);
+  if (parsed.event && parsed.event->slug != slug)
+    parsed.problems.push_back({"slug", "must match the slug in the path"});
+  if (!parsed.problems.empty()) return r.problem(invalid_event(parsed.problems));
+  store::UpsertCondition condition;
+  if (std::string tag = req.header("if-match"); !tag.empty())
+    condition = {store::UpsertCondition::kMatches, tag};
+  else if (req.header("if-none-match") == "*")
+    condition = {store::UpsertCondition::kAbsent, ""};
+  store_event(ctx, r, std::move(*parsed.event), condition,
+              audit_entry(ctx, req, "event_changed", slug));
+}
+
+void get_event(ApiContext& ctx, const Request& req, const Responder& r) {
+  auto stored = ctx.services.events.find(req.params.at("slug"));
+  if (!stored) return r.problem(problem(404, "not_found"));
+  nlohmann::json out = codec::event_document(stored->event);
+  out["counts"] = {{"confirmed", stored->counts.confirmed},
+                   {"waitlisted", stored->counts.waitlisted}};
+  r.json(200, out, {{"ETag", stored->etag}, {"Cache-Control", "no-store"}});
+}
+
+// Last year's symposium as this year's draft: the same settings, a new slug, no registrations.
+void copy_event(ApiContext& ctx, const Request& req, const Responder& r) {
+  nlohmann::json body;
+  if (!parse_json_body(req, r, ctx, body)) return;
+  auto it = body.find("slug");
+  if (it == body.end() || !it->is_string() || !valid_slug(it->get<std::string>())) {
+    Problem p = problem(422, "validation_failed");
+    p.errors.push_back({"slug", it == body.end() ? "required" : "invalid"});
+    return r.problem(p);
+  }
+  const std::string to = it->get<std::string>(), from = req.params.at("slug");
+  // The copy is an event of its own: the actor must be allowed to edit it too.
+  if (!may(*req.actor, Right::kEditEvents, to)) return r.problem(problem(403, "forbidden"));
+  auto source = ctx.services.events.find(from);
+  if (!source) return r.problem(problem(404, "not_found"));
+  Event copy = source->event;
+  copy.slug = to;
+  copy.visibility = Visibility::kDraft;
+  if (auto problems = check_event(copy); !problems.empty()) return r.problem(invalid_event(problems));
+  store_event(ctx, r, std::move(copy), {store::UpsertCondition::kAbsent, ""},
+              audit_entry(ctx, req, "event_created", to, "",
+                          nlohmann::json{{"copied_from", from}}.dump()));
 }
 
 void list_events(ApiContext& ctx, const Request& req, const Responder& r) {
@@ -60,7 +115,7 @@ void list_events(ApiContext& ctx, const Request& req, const Responder& r) {
       for (const auto& e : ctx.services.events.list(/*include_unlisted=*/true)) {
         if (!covers_event(actor, e.event.slug)) continue;
         nlohmann::json j = public_event_json(e, now);
-        j["visibility"] = e.event.visibility == Visibility::kPublic ? "public" : "unlisted";
+        j["visibility"] = to_string(e.event.visibility);
         j["counts"] = {{"confirmed", e.counts.confirmed}, {"waitlisted", e.counts.waitlisted}};
         events.push_back(j);
       }
@@ -139,6 +194,22 @@ void add_admin_routes(Routes& routes, ApiContext& ctx) {
               [&ctx](const Request& q, const Responder& r) { list_events(ctx, q, r); });
   add_guarded(routes, ctx, "PUT", "/api/v1/admin/events/:slug", "admin_event_put",
               [&ctx](const Request& q, const Responder& r) { put_event(ctx, q, r); });
+  add_guarded(routes, ctx, "GET", "/api/v1/admin/events/:slug", "admin_event_get",
+              [&ctx](const Request& q, const Responder& r) {
+                try {
+                  get_event(ctx, q, r);
+                } catch (const store::DatabaseUnavailable&) {
+                  r.problem(unavailable());
+                }
+              });
+  add_guarded(routes, ctx, "POST", "/api/v1/admin/events/:slug/copy", "admin_event_copy",
+              [&ctx](const Request& q, const Responder& r) {
+                try {
+                  copy_event(ctx, q, r);
+                } catch (const store::DatabaseUnavailable&) {
+                  r.problem(unavailable());
+                }
+              });
   add_guarded(routes, ctx, "POST", "/api/v1/admin/events/:slug/registrations/:id/cancel",
               "admin_cancel",
               [&ctx](const Request& q, const Responder& r) { cancel_registration(ctx, q, r); });

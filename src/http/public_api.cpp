@@ -4,7 +4,7 @@
 
 #include "domain/event_rules.hpp"
 #include "domain/signup.hpp"
-#include "http/api.hpp"
+#include "http/access.hpp"
 #include "http/event_json.hpp"
 #include "http/signup_json.hpp"
 #include "store/connection_pool.hpp"
@@ -29,12 +29,26 @@ void list_events(ApiContext& ctx, const Request&, const Responder& r) {
   });
 }
 
+// A draft is shown only to an organiser of it who asks for the preview (?preview=1).
+bool may_preview(ApiContext& ctx, const Request& req, const std::string& slug) {
+  if (req.query_param("preview") != "1") return false;
+  bool csrf_failed = false;
+  auto actor = identify(ctx, req, csrf_failed);
+  return actor && may(*actor, Right::kSeeCounts, slug);
+}
+
 void get_event(ApiContext& ctx, const Request& req, const Responder& r) {
   std::string slug = req.params.at("slug");
-  ctx.offload(r, [&ctx, r, slug] {
+  ctx.offload(r, [&ctx, r, slug, req] {
     try {
       auto e = ctx.services.events.find(slug);
       if (!e) return r.problem(problem(404, "not_found"));
+      if (e->event.visibility == Visibility::kDraft) {
+        if (!may_preview(ctx, req, slug)) return r.problem(problem(404, "not_found"));
+        nlohmann::json preview = public_event_json(*e, ctx.services.clock.now());
+        preview["preview"] = true;
+        return r.json(200, preview, {{"Cache-Control", "no-store"}});
+      }
       r.json(200, public_event_json(*e, ctx.services.clock.now()));
       ctx.events.put(slug, std::move(e));
     } catch (const store::DatabaseUnavailable&) {
@@ -109,6 +123,7 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
     }
     if (!stored) return r.problem(problem(404, "not_found"));
     const Event& event = stored->event;
+    if (event.visibility == Visibility::kDraft) return r.problem(problem(404, "not_found"));
 
     ValidatedSignup v = validate_signup(form, event);
     if (!v.applicant) {

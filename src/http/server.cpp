@@ -64,7 +64,8 @@ std::string client_address(const std::string& peer, const std::string& forwarded
 constexpr const char* kHeadersHandlersRead[] = {"content-type",    "authorization",
                                                 "accept-language", "x-request-id",
                                                 "x-forwarded-for", "idempotency-key",
-                                                "x-csrf-token",    "if-match"};
+                                                "x-csrf-token",    "if-match",
+                                                "if-none-match"};
 
 // The few content types regdesk answers with (all written in this code), parsed once per thread.
 const Http::Mime::MediaType& media_type(const std::string& text) {

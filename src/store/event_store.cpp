@@ -11,6 +11,7 @@
 #include "codec/event_document.hpp"
 #include "domain/admission.hpp"
 #include "store/connection_pool.hpp"
+#include "store/random_id.hpp"
 #include "store/sql_time.hpp"
 #include "store/waitlist.hpp"
 
@@ -20,7 +21,7 @@ namespace {
 
 namespace q {
 constexpr const char* kLockBySlug =
-    "SELECT id, confirmed_count, waitlisted_count FROM events WHERE slug = ? FOR UPDATE";
+    "SELECT id, confirmed_count, waitlisted_count, document FROM events WHERE slug = ? FOR UPDATE";
 constexpr const char* kInsert =
     "INSERT INTO events (slug, document, visibility, starts_at, ends_at, capacity,"
     " waitlist_enabled, waitlist_capacity, mail_schedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -43,10 +44,22 @@ SeatCounts read_counts(sql::ResultSet& rs, int first_column) {
   return c;
 }
 
+std::string document_etag(const std::string& document) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (unsigned char c : sha256(document).substr(0, 16)) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out + "\"";
+}
+
 StoredEvent read_event(sql::ResultSet& rs) {
   StoredEvent s;
   s.id = rs.getInt64(1);
-  auto parsed = codec::parse_event_document(nlohmann::json::parse(std::string(rs.getString(2))));
+  const std::string document = rs.getString(2);
+  s.etag = document_etag(document);
+  auto parsed = codec::parse_event_document(nlohmann::json::parse(document));
   if (!parsed.event)
     throw std::runtime_error("stored event document does not parse: " + parsed.problems[0].key);
   s.event = std::move(*parsed.event);
@@ -56,14 +69,15 @@ StoredEvent read_event(sql::ResultSet& rs) {
 
 }  // namespace
 
-UpsertResult EventStore::upsert(const Event& e, Instant now, const AuditEntry& audit) {
+UpsertResult EventStore::upsert(const Event& e, Instant now, const AuditEntry& audit,
+                                const UpsertCondition& condition) {
   const std::string document = codec::event_document(e).dump();
   const std::string schedule_text = encode_schedule(e);
   const EventTiming timing{e.starts_at, e.ends_at, decode_schedule(schedule_text)};
   return in_transaction(pool_, [&](sql::Connection& c) {
     auto bind_definition = [&](sql::PreparedStatement& st, int first) {
       st.setString(first, document);
-      st.setString(first + 1, e.visibility == Visibility::kPublic ? "public" : "unlisted");
+      st.setString(first + 1, to_string(e.visibility));
       st.setString(first + 2, to_sql_time(e.starts_at));
       st.setString(first + 3, to_sql_time(e.ends_at));
       st.setInt(first + 4, e.capacity);
@@ -74,7 +88,13 @@ UpsertResult EventStore::upsert(const Event& e, Instant now, const AuditEntry& a
     std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockBySlug));
     lock->setString(1, e.slug);
     std::unique_ptr<sql::ResultSet> rs(lock->executeQuery());
-    if (!rs->next()) {
+    const bool exists = rs->next();
+    // Checked behind the row lock: no other change can come between the look and the write.
+    if ((condition.kind == UpsertCondition::kAbsent && exists) ||
+        (condition.kind == UpsertCondition::kMatches &&
+         (!exists || document_etag(rs->getString(4)) != condition.etag)))
+      return UpsertResult{UpsertOutcome::kConditionFailed, exists ? rs->getInt64(1) : 0};
+    if (!exists) {
       std::unique_ptr<sql::PreparedStatement> ins(c.prepareStatement(q::kInsert));
       ins->setString(1, e.slug);
       bind_definition(*ins, 2);

@@ -18,9 +18,17 @@ struct StoredEvent {
   long long id = 0;
   Event event;
   SeatCounts counts;
+  std::string etag;  // "\"…\"": changes whenever the stored document does
 };
 
-enum class UpsertOutcome { kCreated, kUpdated, kCapacityBelowConfirmed };
+// What the caller saw last (If-Match / If-None-Match: *), so two organisers editing at once
+// do not overwrite each other silently.
+struct UpsertCondition {
+  enum Kind { kAny, kMatches, kAbsent } kind = kAny;
+  std::string etag;  // for kMatches
+};
+
+enum class UpsertOutcome { kCreated, kUpdated, kCapacityBelowConfirmed, kConditionFailed };
 
 struct UpsertResult {
   UpsertOutcome outcome;
@@ -37,7 +45,8 @@ class EventStore {
   // Creates or replaces the definition. Shrinking the capacity below the confirmed count is
   // refused; growing it promotes the waitlist in the same transaction. `audit` is written in
   // that transaction too, its action set to event_created when the event is new.
-  UpsertResult upsert(const Event& event, Instant now, const AuditEntry& audit);
+  UpsertResult upsert(const Event& event, Instant now, const AuditEntry& audit,
+                      const UpsertCondition& condition = {});
   std::optional<StoredEvent> find(const std::string& slug);
   std::vector<StoredEvent> list(bool include_unlisted);
 

@@ -100,6 +100,8 @@ OK = {"owner": "ok", "editor": "ok", "viewer": "ok", "other": "ok"}
 EVENT_COUNTS = {"owner": "ok", "editor": "ok", "viewer": "ok", "other": 403}
 EVENT_DATA = {"owner": "ok", "editor": "ok", "viewer": 403, "other": 403}
 OWNER_ONLY = {"owner": "ok", "editor": 403, "viewer": 403, "other": 403}
+# A copy is a new event: an editor limited to its events may not create one elsewhere.
+COPY = OWNER_ONLY
 
 # (method, path, body maker, expected per role). {reg} is a fresh registration, {user} a
 # user to change; "ok" is the route's own success status.
@@ -107,7 +109,10 @@ ROUTES = [
     ("GET", "/api/v1/admin/session", None, OK),
     ("GET", "/api/v1/admin/events", None, OK),
     ("GET", f"/api/v1/admin/events/{SYMPOSIUM}/stats", None, EVENT_COUNTS),
+    ("GET", f"/api/v1/admin/events/{SYMPOSIUM}", None, EVENT_COUNTS),
     ("PUT", f"/api/v1/admin/events/{SYMPOSIUM}", lambda: seed(SYMPOSIUM), EVENT_DATA),
+    ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/copy",
+     lambda: {"slug": harness.unique_email("copy").split("@")[0]}, COPY),
     ("GET", f"/api/v1/admin/events/{SYMPOSIUM}/registrations", None, EVENT_DATA),
     ("GET", f"/api/v1/admin/events/{SYMPOSIUM}/mail", None, EVENT_DATA),
     ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/{{reg}}/cancel", None, EVENT_DATA),

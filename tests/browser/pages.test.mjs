@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  NOW_OPEN, SYMPOSIUM, cancelToken, expectAccessible, launchBrowser, newPage, screenshot, smallEvent,
-  startService, uniqueEmail, waitForMail,
+  ADMIN_TOKEN, NOW_OPEN, PASSWORD, SYMPOSIUM, addUser, cancelToken, expectAccessible, launchBrowser,
+  newPage, screenshot, smallEvent, startService, uniqueEmail, waitForMail,
 } from './lib/harness.mjs';
 
 const TEST_TIMEOUT = 60000;
@@ -303,6 +303,27 @@ test('before the window: not open yet, with the opening time; no form', { timeou
   assert.match(await page.locator('#event-header').innerText(), /受付開始前/);
   assert.ok(await page.locator('#signup-form').isHidden());
   await screenshot(page, 'event-not-open-ja');
+});
+
+test('a draft: not found for the public; an organiser signed in previews it and cannot sign up', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await setup(t);
+  const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+  const copy = await rd.request('POST', `/api/v1/admin/events/${SYMPOSIUM}/copy`,
+    { body: { slug: 'midnet-symposium-2025' }, headers: admin });
+  assert.equal(copy.status, 201, copy.text);
+  await page.goto(rd.url('/events/midnet-symposium-2025?preview=1'));
+  await page.locator('h1', { hasText: 'お探しのイベントは見つかりませんでした。' }).waitFor();
+  assert.ok(await page.locator('#signup').isHidden(), 'nothing for the public');
+  // Signed in as an organiser (the session cookie), the preview shows it, without sign-up.
+  await addUser(rd, 'editor@example.jp', 'editor');
+  const r = await page.request.post(rd.url('/api/v1/admin/session'),
+    { data: { email: 'editor@example.jp', password: PASSWORD } });
+  assert.equal(r.status(), 200);
+  await page.goto(rd.url('/events/midnet-symposium-2025?preview=1'));
+  await page.locator('#preview-notice').waitFor();
+  assert.match(await text(page, '#preview-notice'), /プレビュー（下書き）/);
+  assert.equal(await page.locator('#submit-button').isDisabled(), true);
+  await screenshot(page, 'event-draft-preview-ja');
 });
 
 test('after the window: closed; no form (and an unknown event, the organiser page)', { timeout: TEST_TIMEOUT }, async (t) => {

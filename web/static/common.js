@@ -47,6 +47,7 @@ const TEXTS = {
     // availability notices
     notice_not_open: (when) => `申込受付はまだ始まっていません。受付開始は ${when} です。`,
     notice_closed: '申込受付は終了しました。',
+    notice_preview: 'プレビュー（下書き）：参加者にはまだ公開されていません。この画面からは申し込めません。',
     notice_full_waitlist:
       '定員に達したため、参加のお申込みは締め切りました。キャンセル待ちに登録できます。お席が空いた場合は、登録順に繰り上げてメールでお知らせします。',
     notice_full: '定員に達したため、お申込みの受付を終了しました。',
@@ -180,6 +181,7 @@ const TEXTS = {
     external: ' (external site, Japanese)',
     notice_not_open: (when) => `Registration has not opened yet. It opens ${when}.`,
     notice_closed: 'Registration has closed.',
+    notice_preview: 'Preview of a draft: participants cannot see it yet, and nobody can sign up here.',
     notice_full_waitlist:
       'The event is fully booked. You can join the waitlist: if a seat becomes free, people on the waitlist move up in order and are told by mail.',
     notice_full: 'The event is fully booked and registration has closed.',

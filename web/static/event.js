@@ -155,12 +155,16 @@ function renderAvailability() {
     notice = el('p', { class: 'notice notice-warning', id: 'availability-notice' },
       r.waitlist_available ? t('notice_full_waitlist') : t('notice_full'));
   }
+  if (e.preview) {
+    dom.availability.append(el('p', { class: 'notice notice-info', id: 'preview-notice' }, t('notice_preview')));
+  }
   if (notice) dom.availability.append(notice);
   if (e.restricted && !['closed', 'not_open'].includes(r.state)) {
     dom.availability.append(el('p', { class: 'notice notice-info' }, t('err_not_eligible')));
   }
   const canSend = !state.formClosed && (r.state === 'open' || (r.state === 'full' && r.waitlist_available));
   dom.form.hidden = !canSend;
+  dom.submit.disabled = state.inFlight || !!e.preview;  // a draft takes no sign-ups
   dom.signupHeading.textContent = state.waitlistMode ? t('waitlist_heading') : t('signup_heading');
   dom.submit.textContent = state.inFlight ? t('sending') : state.waitlistMode ? t('submit_waitlist') : t('submit');
 }
@@ -584,7 +588,9 @@ function renderAll() {
 
 async function load() {
   try {
-    const res = await api(`/api/v1/events/${encodeURIComponent(slug)}`);
+    // Organisers preview a draft with ?preview=1 (the API checks they are signed in).
+    const preview = new URLSearchParams(location.search).get('preview') === '1' ? '?preview=1' : '';
+    const res = await api(`/api/v1/events/${encodeURIComponent(slug)}${preview}`);
     if (res.status === 200 && res.data?.slug) {
       state.event = res.data;
       const r = state.event.registration;
