@@ -393,6 +393,10 @@ int run_cli(int argc, char** argv) {
   } catch (const store::DatabaseUnavailable& e) {
     std::cerr << "database unavailable: " << e.what() << "\n";
     return 3;
+  } catch (const std::runtime_error& e) {
+    // What a deployment got wrong (a page template missing, a port taken): said, not aborted.
+    std::cerr << "regdesk: " << e.what() << "\n";
+    return 1;
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 #include "http/event_cache.hpp"
 #include "http/failure_throttle.hpp"
 #include "http/metrics.hpp"
+#include "http/page_templates.hpp"
 #include "http/rate_limiter.hpp"
 #include "http/server.hpp"
 
@@ -21,6 +22,7 @@ struct ApiContext {
   EventCache events;
   RateLimiter signup_limit;
   AdminAuth admin;
+  PageTemplates pages;  // web/templates: the pages the server renders
   // Failed sign-ins: per address tried, and per client (one guessing many addresses).
   FailureThrottle sign_in_failures_per_address{5, std::chrono::minutes(15)};
   FailureThrottle sign_in_failures_per_client{20, std::chrono::minutes(15)};
@@ -32,7 +34,8 @@ struct ApiContext {
         blocking(settings.blocking_threads, 10000),
         events(services.events, blocking),
         signup_limit(settings.signups_per_minute_per_client),
-        admin(settings.admin_token_hashes) {}
+        admin(settings.admin_token_hashes),
+        pages(settings.web_root + "/templates") {}
 
   // Runs `job` on the blocking pool; answers 503 if the pool is saturated.
   void offload(const Responder& r, std::function<void()> job);

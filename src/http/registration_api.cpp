@@ -3,7 +3,7 @@
 
 #include "domain/time.hpp"
 #include "http/api.hpp"
-#include "http/html.hpp"
+#include "http/page_templates.hpp"
 #include "mail/templates.hpp"
 #include "store/connection_pool.hpp"
 #include "store/group_admission.hpp"
@@ -81,15 +81,8 @@ void cancel_api(ApiContext& ctx, const Request& req, const Responder& r) {
   });
 }
 
-struct PageText {
-  const char* ja;
-  const char* en;
-  const char* in(const std::string& lang) const { return lang == "en" ? en : ja; }
-};
-
-void send_page(const Responder& r, int status, const std::string& lang, const std::string& title,
-               const std::string& body) {
-  r.send(status, "text/html; charset=utf-8", html_page(lang, title, body),
+void send_page(const Responder& r, int status, const std::string& html) {
+  r.send(status, "text/html; charset=utf-8", html,
          {{"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"},
           {"Referrer-Policy", "no-referrer"}});
 }
@@ -105,72 +98,32 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
   std::string lang = req.lang;
   ctx.offload(r, [&ctx, r, token, lang, confirmed_by_button] {
     try {
+      const PageTemplates& pages = ctx.pages;
       auto v = ctx.services.registrations.find_by_token(store::TokenKind::kManage, token);
       std::string page_lang = v ? v->locale : lang;
-      PageText title{"参加登録のキャンセル", "Cancel your registration"};
+      const std::string title = pages.text(page_lang, "cancel_title");
       if (!v) {
-        return send_page(r, 404, page_lang, title.in(page_lang),
-                         "<h1>" + html_escape(title.in(page_lang)) + "</h1><p>" +
-                             html_escape(PageText{
-                                 "このリンクは無効です。メールのリンクをもう一度ご確認ください。",
-                                 "This link is not valid. Please check the link in your mail."}
-                                             .in(page_lang)) +
-                             "</p>");
+        return send_page(r, 404,
+                         pages.render("message", page_lang, title,
+                                      {{"message", pages.text(page_lang, "cancel_invalid")}}));
       }
       if (confirmed_by_button && v->status != "cancelled") {
         cancel_with_token(ctx, token);
         v = ctx.services.registrations.find_by_token(store::TokenKind::kManage, token);
       }
-      with_event(
-          ctx, v->event_slug, r,
-          [r, v, page_lang, title, token](const Event* e, EventCache::Entry) {
-            std::string event_title = e ? e->title.in(page_lang) : v->event_slug;
-            std::string when =
-                e ? mail::format_event_period(e->starts_at, e->ends_at, e->timezone, page_lang)
-                  : "";
-            std::string body =
-                "<h1>" + html_escape(title.in(page_lang)) +
-                "</h1>\n<dl>"
-                "<dt>" +
-                html_escape(PageText{"イベント", "Event"}.in(page_lang)) + "</dt><dd>" +
-                html_escape(event_title) +
-                "</dd>"
-                "<dt>" +
-                html_escape(PageText{"日時", "Date"}.in(page_lang)) + "</dt><dd>" +
-                html_escape(when) +
-                "</dd>"
-                "<dt>" +
-                html_escape(PageText{"受付番号", "Registration number"}.in(page_lang)) +
-                "</dt><dd>" + std::to_string(v->number) +
-                "</dd>"
-                "<dt>" +
-                html_escape(PageText{"お名前", "Name"}.in(page_lang)) + "</dt><dd>" +
-                html_escape(v->name) + "</dd></dl>\n";
-            if (v->status == "cancelled") {
-              body += "<p role=\"status\" class=\"done\">" +
-                      html_escape(PageText{
-                          "キャンセルを受け付けました。確認のメールをお送りします。",
-                          "Your registration is cancelled. A confirmation mail is on its way."}
-                                      .in(page_lang)) +
-                      "</p>";
-            } else {
-              body += "<p>" +
-                      html_escape(PageText{"キャンセルすると、お席は次の方にお譲りします。よろしけ"
-                                           "ればボタンを押してください。",
-                                           "If you cancel, your seat goes to the next person. "
-                                           "Press the button to confirm."}
-                                      .in(page_lang)) +
-                      "</p>\n<form method=\"post\" action=\"/cancel\">"
-                      "<input type=\"hidden\" name=\"token\" value=\"" +
-                      html_escape(token) +
-                      "\">"
-                      "<button type=\"submit\">" +
-                      html_escape(PageText{"参加をキャンセルする", "Cancel my registration"}.in(
-                          page_lang)) +
-                      "</button></form>";
-            }
-            send_page(r, 200, page_lang, title.in(page_lang), body);
-          });
+      with_event(ctx, v->event_slug, r,
+                 [r, v, page_lang, title, token, &pages](const Event* e, EventCache::Entry) {
+                   nlohmann::json data = {
+                       {"event_title", e ? e->title.in(page_lang) : v->event_slug},
+                       {"when", e ? mail::format_event_period(e->starts_at, e->ends_at,
+                                                              e->timezone, page_lang)
+                                  : ""},
+                       {"number", std::to_string(v->number)},
+                       {"name", v->name},
+                       {"cancelled", v->status == "cancelled"},
+                       {"token", token}};
+                   send_page(r, 200, pages.render("cancel", page_lang, title, data));
+                 });
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());
     }
@@ -182,21 +135,15 @@ void join(ApiContext& ctx, const Request& req, const Responder& r) {
   std::string lang = req.lang;
   ctx.offload(r, [&ctx, r, token, lang] {
     try {
+      const PageTemplates& pages = ctx.pages;
       auto v = ctx.services.registrations.find_by_token(store::TokenKind::kJoin, token);
-      PageText title{"オンライン参加", "Join online"};
       if (!v || v->status != "confirmed") {
         std::string l = v ? v->locale : lang;
-        return send_page(
-            r, v ? 403 : 404, l, title.in(l),
-            "<h1>" + html_escape(title.in(l)) + "</h1><p>" +
-                html_escape(PageText{"このリンクではご参加いただけません（登録が確定していないか、"
-                                     "キャンセルされています）。",
-                                     "This link cannot be used to join (the registration is not "
-                                     "confirmed or was cancelled)."}
-                                .in(l)) +
-                "</p>");
+        return send_page(r, v ? 403 : 404,
+                         pages.render("message", l, pages.text(l, "join_title"),
+                                      {{"message", pages.text(l, "join_refused")}}));
       }
-      with_event(ctx, v->event_slug, r, [&ctx, r, v, title](const Event* e, EventCache::Entry) {
+      with_event(ctx, v->event_slug, r, [&ctx, r, v, &pages](const Event* e, EventCache::Entry) {
         const std::string& l = v->locale;
         if (!e) return r.problem(problem(404, "not_found"));
         Instant now = ctx.services.clock.now();
@@ -205,17 +152,16 @@ void join(ApiContext& ctx, const Request& req, const Responder& r) {
           ctx.services.registrations.record_join(v->id, now);
           return r.send(302, "text/plain; charset=utf-8", "", {{"Location", e->meeting_url}});
         }
-        std::string text =
-            now < opens ? std::string(PageText{"参加用リンクは次の時刻から有効になります：",
-                                               "The join link opens at: "}
-                                          .in(l)) +
-                              mail::format_local_time(opens, e->timezone, l)
-                        : PageText{"このイベントは終了しました。", "This event has ended."}.in(l);
-        send_page(
-            r, 200, l, title.in(l),
-            "<h1>" + html_escape(e->title.in(l)) + "</h1><p>" +
-                html_escape(mail::format_event_period(e->starts_at, e->ends_at, e->timezone, l)) +
-                "</p><p class=\"notice\">" + html_escape(text) + "</p>");
+        std::string message =
+            now < opens
+                ? pages.text(l, "join_opens_at") + mail::format_local_time(opens, e->timezone, l)
+                : pages.text(l, "join_ended");
+        send_page(r, 200,
+                  pages.render("join", l, pages.text(l, "join_title"),
+                               {{"event_title", e->title.in(l)},
+                                {"when", mail::format_event_period(e->starts_at, e->ends_at,
+                                                                   e->timezone, l)},
+                                {"message", message}}));
       });
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());

@@ -72,6 +72,11 @@ void add_static_routes(Routes& routes, ApiContext& ctx) {
              [&ctx](const Request&, const Responder& r) { serve(ctx, r, "event.html", true); });
   routes.add("GET", "/admin", "page_admin",
              [&ctx](const Request&, const Responder& r) { serve(ctx, r, "admin.html", true); });
+  routes.add("GET", "/admin/editor", "page_editor",
+             [&ctx](const Request&, const Responder& r) { serve(ctx, r, "editor.html", true); });
+  routes.add("GET", "/accessibility", "page_accessibility", [&ctx](const Request&, const Responder& r) {
+    serve(ctx, r, "accessibility.html", true);
+  });
   routes.add("GET", "/static/:file", "static", [&ctx](const Request& q, const Responder& r) {
     const std::string& file = q.params.at("file");
     if (!plain_name(file)) return r.problem(problem(404, "not_found"));

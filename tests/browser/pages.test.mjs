@@ -346,6 +346,13 @@ test('after the window: closed; no form (and an unknown event, the organiser pag
   const admin = await page.goto(rd.url('/admin'));
   assert.equal(admin.status(), 200);
   await page.locator('h1').first().waitFor();
+
+  // Every page links the accessibility statement, which says how the pages are tested.
+  await page.goto(rd.url('/'));
+  await page.locator('.site-footer a[href="/accessibility"]').click();
+  await page.locator('h1', { hasText: 'アクセシビリティ方針' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /axe-core 4\.10\.3/);
+  await screenshot(page, 'accessibility-statement');
 });
 
 test('English: switch keeps what was typed; labels, errors and the result in English', { timeout: TEST_TIMEOUT }, async (t) => {

@@ -13,7 +13,7 @@
 
   const T = {
     ja: {
-      title: "主催者ダッシュボード", signIn: "サインイン", token: "管理トークン",
+      title: "主催者ダッシュボード", signIn: "サインイン", token: "管理トークン", accessibility: "アクセシビリティ方針",
       tokenHelp: "このタブを閉じるとサインアウトします。", badToken: "トークンが正しくありません。",
       email: "メールアドレス", password: "パスワード", otp: "確認コード（認証アプリの6桁）",
       useToken: "管理トークンでサインインする", badSignIn: "メールアドレスまたはパスワードが正しくありません。",
@@ -39,7 +39,7 @@
       lang: "English",
     },
     en: {
-      title: "Organiser dashboard", signIn: "Sign in", token: "Admin token",
+      title: "Organiser dashboard", signIn: "Sign in", token: "Admin token", accessibility: "Accessibility",
       tokenHelp: "You are signed out when this tab closes.", badToken: "That token is not valid.",
       email: "E-mail address", password: "Password", otp: "Code (six digits from your authenticator app)",
       useToken: "Sign in with an admin token", badSignIn: "The address or the password is not right.",

@@ -10,6 +10,7 @@ const TEXTS = {
   ja: {
     site_name: 'イベント参加申込',
     skip_to_main: '本文へ移動',
+    accessibility: 'アクセシビリティ方針',
     lang_switch: '言語',
     loading: '読み込み中…',
     load_failed: 'イベント情報を読み込めませんでした。しばらくしてから再読み込みしてください。',
@@ -148,6 +149,7 @@ const TEXTS = {
   en: {
     site_name: 'Event registration',
     skip_to_main: 'Skip to content',
+    accessibility: 'Accessibility',
     lang_switch: 'Language',
     loading: 'Loading…',
     load_failed: 'The event could not be loaded. Please reload the page in a moment.',
