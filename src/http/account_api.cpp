@@ -261,8 +261,15 @@ void change_user(ApiContext& ctx, const Request& req, const Responder& r) {
   if (change.disabled) detail["disabled"] = *change.disabled;
   if (change.password_hash) detail["password_changed"] = true;
   auto audit = audit_entry(ctx, req, "user_changed", "", "user:" + std::to_string(id), detail.dump());
-  if (!ctx.services.accounts.change_user(id, change, ctx.services.clock.now(), audit))
-    return r.problem(problem(404, "not_found"));
+  using Outcome = store::AccountStore::ChangeOutcome;
+  switch (ctx.services.accounts.change_user(id, change, ctx.services.clock.now(), audit)) {
+    case Outcome::kNoSuchUser:
+      return r.problem(problem(404, "not_found"));
+    case Outcome::kLastOwner:
+      return r.problem(problem(409, "last_owner"));
+    case Outcome::kChanged:
+      break;
+  }
   for (const auto& u : ctx.services.accounts.users())
     if (u.id == id) return r.json(200, user_json(u));
   r.problem(problem(404, "not_found"));

@@ -125,8 +125,8 @@ std::optional<UserRecord> AccountStore::user_by_email(const std::string& email) 
   });
 }
 
-bool AccountStore::change_user(long long id, const UserChange& change, Instant now,
-                               const AuditEntry& audit) {
+AccountStore::ChangeOutcome AccountStore::change_user(long long id, const UserChange& change,
+                                                      Instant now, const AuditEntry& audit) {
   return in_transaction(pool_, [&](sql::Connection& c) {
     std::string sets;
     auto add = [&](const char* column) { sets += (sets.empty() ? "" : ", ") + std::string(column); };
@@ -135,11 +135,24 @@ bool AccountStore::change_user(long long id, const UserChange& change, Instant n
     if (change.disabled) add("disabled_at = IF(?, COALESCE(disabled_at, ?), NULL)");
     if (change.password_hash) add("password_hash = ?");
     {
+      // Every owner row locked: two owners demoting each other at once cannot both succeed.
+      std::unique_ptr<sql::Statement> owners(c.createStatement());
+      std::unique_ptr<sql::ResultSet> locked(owners->executeQuery(
+          "SELECT id FROM organiser_users WHERE role = 'owner' AND disabled_at IS NULL FOR UPDATE"));
+      int active_owners = 0;
+      bool target_is_owner = false;
+      while (locked->next()) {
+        ++active_owners;
+        target_is_owner |= locked->getInt64(1) == id;
+      }
       std::unique_ptr<sql::PreparedStatement> exists(
           c.prepareStatement("SELECT id FROM organiser_users WHERE id = ? FOR UPDATE"));
       exists->setInt64(1, id);
       std::unique_ptr<sql::ResultSet> rs(exists->executeQuery());
-      if (!rs->next()) return false;
+      if (!rs->next()) return ChangeOutcome::kNoSuchUser;
+      const bool stops_owning = (change.role && *change.role != Role::kOwner) ||
+                                (change.disabled && *change.disabled);
+      if (target_is_owner && stops_owning && active_owners == 1) return ChangeOutcome::kLastOwner;
     }
     if (!sets.empty()) {
       std::unique_ptr<sql::PreparedStatement> st(
@@ -164,7 +177,7 @@ bool AccountStore::change_user(long long id, const UserChange& change, Instant n
       end->executeUpdate();
     }
     append_audit(c, audit);
-    return true;
+    return ChangeOutcome::kChanged;
   });
 }
 

@@ -78,9 +78,11 @@ class AccountStore {
   std::optional<long long> add_user(const NewUser& user, Instant now, const AuditEntry& audit);
   std::vector<UserRecord> users();
   std::optional<UserRecord> user_by_email(const std::string& normalised_email);
-  // False when there is no such user. Disabling a user or changing the password ends the
-  // user's sessions.
-  bool change_user(long long id, const UserChange& change, Instant now, const AuditEntry& audit);
+  enum class ChangeOutcome { kChanged, kNoSuchUser, kLastOwner };
+  // Disabling a user or changing the password ends the user's sessions. The last active
+  // owner cannot be demoted or disabled (kLastOwner, nothing changed).
+  ChangeOutcome change_user(long long id, const UserChange& change, Instant now,
+                            const AuditEntry& audit);
   // True once per step: a TOTP code cannot be replayed within its window.
   bool accept_totp_step(long long user_id, int64_t step);
 

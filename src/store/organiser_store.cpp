@@ -162,7 +162,7 @@ std::pair<long long, int> OrganiserStore::announce(long long event_id, Audience 
   });
 }
 
-int OrganiserStore::purge(long long event_id, Instant now) {
+int OrganiserStore::purge(long long event_id, Instant now, const AuditEntry& audit) {
   return in_transaction(pool_, [&](sql::Connection& c) {
     auto exec = [&](const char* sql, bool with_time) {
       std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
@@ -174,6 +174,9 @@ int OrganiserStore::purge(long long event_id, Instant now) {
     int rows = exec(q::kPurge, false);
     exec(q::kPurgeMail, false);  // nothing may still be mailed to an address that is gone
     exec(q::kMarkPurged, true);
+    AuditEntry done = audit;
+    done.detail_json = "{\"registrations\":" + std::to_string(rows) + "}";
+    append_audit(c, done);
     return rows;
   });
 }

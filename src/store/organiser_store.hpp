@@ -53,7 +53,8 @@ class OrganiserStore {
                                      const LocalizedText& body, Instant now,
                                      const AuditEntry& audit);
   // Anonymises the personal fields of the event's registrations; returns how many rows.
-  int purge(long long event_id, Instant now);
+  // The audit trail itself is kept; `audit` records the purge, in its transaction.
+  int purge(long long event_id, Instant now, const AuditEntry& audit);
   // Events that ended before `cutoff` and are not purged yet: (id, slug).
   std::vector<std::pair<long long, std::string>> events_due_for_purge(Instant cutoff);
 

@@ -455,12 +455,31 @@ def test_every_action_is_in_the_audit_trail(service):
         assert harness.http(service.base_url, method, "/api/v1/admin/audit",
                             headers=CONFIG_TOKEN).status == 405
 
-    # The purge of personal data keeps the trail.
-    before = len(audit(service))
+    # The purge of personal data keeps the trail, and is in it.
+    before = audit(service)
     service.check("purge", "--event", SYMPOSIUM)
-    assert len(audit(service)) >= before
+    after = audit(service)
+    assert after[:len(before)] == before
+    assert [(e["actor"], e["action"], e["event"]) for e in after[len(before):]] == [
+        ("cli", "personal_data_purged", SYMPOSIUM)]
 
 
 def test_the_audit_trail_is_for_owners(service):
     editor = Session(service, "editor@example.jp")
     assert editor.http("GET", "/api/v1/admin/audit").status == 403
+
+
+def test_the_last_owner_cannot_be_demoted_or_disabled(service):
+    owner = Session(service, "owner@example.jp")
+    me = owner.user["id"]
+    for change in ({"role": "editor"}, {"disabled": True}):
+        r = owner.http("PATCH", f"/api/v1/admin/users/{me}", body=change)
+        assert r.status == 409 and r.json()["code"] == "last_owner", r
+    assert owner.http("GET", "/api/v1/admin/session").json()["actor"]["role"] == "owner"
+    second = owner.http("POST", "/api/v1/admin/users",
+                        body={"email": "second-owner@example.jp", "password": PASSWORD,
+                              "role": "owner"}).json()
+    assert owner.http("PATCH", f"/api/v1/admin/users/{me}", body={"role": "editor"}).status == 200
+    assert owner.http("GET", "/api/v1/admin/users").status == 403  # an editor now
+    s2 = Session(service, "second-owner@example.jp")
+    assert s2.http("PATCH", f"/api/v1/admin/users/{second['id']}", body={"disabled": True}).status == 409
