@@ -16,8 +16,8 @@ PACKAGES=(
 	libssl-dev libkainjow-mustache-dev libxlsxwriter-dev zlib1g-dev libargon2-dev libicu-dev libcli11-dev
 	libhowardhinnant-date-dev libexpected-dev tzdata
 	# database server and client (a private instance is started by ops/lib/stack.sh);
-	# Galera and rsync (its state transfer) for the cluster on loopback (ops/cluster)
-	mariadb-server mariadb-client galera-4 rsync
+	# Galera, rsync (its state transfer) and haproxy for the cluster on loopback (ops/cluster)
+	mariadb-server mariadb-client galera-4 rsync haproxy
 	# tests: the SMTP server, pytest, the xlsx reader; openssl makes the STARTTLS
 	# test's self-signed certificate
 	libgtest-dev libgmock-dev googletest

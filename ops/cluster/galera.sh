@@ -77,9 +77,24 @@ start_node() {
 			}
 		fi
 	fi
+	if [[ -z $bootstrap && -d $node/data/mysql ]]; then
+		# A node that was killed does not know its position (grastate.dat says seqno -1),
+		# and without one it would get a full SST. Recover it from InnoDB's own log, as the
+		# galera_recovery of Debian's unit does, so the rejoin is an IST of what it missed.
+		local position
+		mariadbd --no-defaults --user=root --datadir="$node/data" --socket="$node/recover.sock" \
+			--skip-networking --tmpdir="$node/tmp" --innodb-buffer-pool-size=64M \
+			--binlog-format=ROW --wsrep-on=ON --wsrep-provider="$provider" --wsrep-recover \
+			--wsrep-cluster-address="gcomm://$(cluster_address "$dir")" \
+			--log-error="$node/recover.log" </dev/null >>"$node/recover.log" 2>&1 || true
+		position=$(sed -n 's/.*WSREP: Recovered position: *//p' "$node/recover.log" | tail -n 1)
+		[[ $position == *:* ]] && extra+=(--wsrep-start-position="$position")
+	fi
 	mkdir -p -- "$node/data"
-	# As root the rsync SST daemon runs as nobody: it must be able to write there.
-	chmod 0777 "$dir" "$node" "$node/data"
+	# As root the rsync SST daemon runs as nobody: it must be able to write there, also
+	# over the files a node that crashed left behind.
+	chmod 0777 "$dir" "$node"
+	chmod -R a+rwX "$node/data"
 	local port gport iport sport
 	port=$(node_field "$dir" "$i" 2) gport=$(node_field "$dir" "$i" 3)
 	iport=$(node_field "$dir" "$i" 4) sport=$(node_field "$dir" "$i" 5)

@@ -21,12 +21,14 @@
 #include "domain/time.hpp"
 #include "export/registration_export.hpp"
 #include "http/admin_auth.hpp"
+#include "http/health_agent.hpp"
 #include "http/server.hpp"
 #include "mail/outbox_worker.hpp"
 #include "store/connection_pool.hpp"
 #include "store/event_store.hpp"
 #include "store/group_admission.hpp"
 #include "store/migrations.hpp"
+#include "store/node_state.hpp"
 #include "store/organiser_store.hpp"
 #include "store/outbox_store.hpp"
 #include "store/registration_store.hpp"
@@ -261,6 +263,36 @@ int cmd_list_users(const Config& config) {
   return 0;
 }
 
+// haproxy's health check of one Galera node: 200 while the node REGDESK_DB_URL names is
+// Synced, ready and Primary, 503 otherwise (a donor, a joiner, the minority of a partition).
+int cmd_cluster_check(const Config& config, const std::string& listen) {
+  sigset_t stop_signals = block_stop_signals();
+  auto colon = listen.rfind(':');
+  int port = colon == std::string::npos ? -1 : std::atoi(listen.c_str() + colon + 1);
+  if (port < 0 || port > 65535) {
+    std::cerr << "--listen wants HOST:PORT, not '" << listen << "'\n";
+    return 2;
+  }
+  store::DbSettings db = config.database;
+  db.pool_size = 2;
+  store::ConnectionPool pool(db);
+  http::HealthAgent agent(listen.substr(0, colon), port, [&pool] {
+    try {
+      std::string why;
+      bool fit = store::fit_for_traffic(store::node_state(pool), why);
+      return std::make_pair(fit ? 200 : 503, why);
+    } catch (const std::exception& e) {
+      return std::make_pair(503, std::string("node unreachable: ") + e.what());
+    }
+  });
+  agent.start();
+  std::cout << "cluster-check listening on http://" << listen.substr(0, colon) << ":"
+            << agent.port() << std::endl;
+  wait_for_stop_signal(stop_signals);
+  agent.stop();
+  return 0;
+}
+
 int cmd_serve(const Config& config) {
   sigset_t stop_signals = block_stop_signals();
 
@@ -362,6 +394,11 @@ int run_cli(int argc, char** argv) {
   add_user->add_option("--events", new_user.events, "event slugs, comma-separated (default: all)");
   add_user->add_flag("--totp", new_user.totp, "require a TOTP code; prints the secret to enrol");
   auto* list_users = admin->add_subcommand("list-users", "list organiser accounts");
+  std::string check_listen = "127.0.0.1:9200";
+  auto* cluster_check = app.add_subcommand(
+      "cluster-check", "health agent for haproxy: 200 while the local Galera node is Synced");
+  cluster_check->add_option("--listen", check_listen, "HOST:PORT to answer on (PORT 0: any)")
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -383,6 +420,7 @@ int run_cli(int argc, char** argv) {
     if (*worker) return cmd_worker(config);
     if (*migrate) return cmd_migrate(config);
     if (*add_user) return cmd_add_user(config, new_user);
+    if (*cluster_check) return cmd_cluster_check(config, check_listen);
     if (*list_users) return cmd_list_users(config);
     if (*import) return cmd_import(config, files);
     if (*exp)

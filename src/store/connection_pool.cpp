@@ -31,8 +31,12 @@ constexpr auto kWaitForFree = std::chrono::seconds(5);
 bool is_connection_error(const sql::SQLException& e) {
   int code = e.getErrorCode();
   // 2000-2999: client-side errors (cannot connect, server gone away, lost connection...);
-  // 1040 too many connections, 1053 server shutdown, 1927 connection killed.
-  return (code >= 2000 && code < 3000) || code == 1040 || code == 1053 || code == 1927 || code == 0;
+  // 1040 too many connections, 1053 server shutdown, 1927 connection killed; 1047: a Galera
+  // node outside the Primary component ("WSREP has not yet prepared node for application
+  // use") takes no statement until it rejoins, so it is as good as gone: another connection
+  // (through haproxy, to another node) may succeed.
+  return (code >= 2000 && code < 3000) || code == 1040 || code == 1047 || code == 1053 ||
+         code == 1927 || code == 0;
 }
 
 bool is_retryable(const sql::SQLException& e) {

@@ -1,8 +1,10 @@
-"""A 3-node MariaDB Galera cluster on loopback (ops/cluster/galera.sh), every node taking
+"""A 3-node MariaDB Galera cluster on loopback (ops/cluster/galera.sh). Every node taking
 writes: three `regdesk serve`, one per node, 2,000 sign-ups at once for a 100-seat event.
 Galera's row locks are node-local, so the conflicting COMMITs are refused (certification,
 1213) and must be run again, never answered as success: exactly 100 confirmed, each a row on
-every node."""
+every node. Behind haproxy (ops/cluster/haproxy.sh) with `regdesk cluster-check` as each node's
+health agent: a desynced, dead or minority node takes no traffic; a node without a majority
+answers 503, never 500; the writer SIGKILLed mid-burst loses no 201, and rejoins by IST."""
 
 from __future__ import annotations
 
@@ -13,12 +15,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
 
 import harness
-from events import REHEARSAL_NOW, small_event
+from events import REHEARSAL_NOW, applicant, small_event
 from test_concurrency import SEATS, _burst
 
 GALERA = Path(__file__).resolve().parents[2] / "ops" / "cluster" / "galera.sh"
@@ -76,3 +79,160 @@ def test_every_node_taking_writes_never_confirms_more_than_the_cap(cluster, regd
         assert query(port, "SELECT confirmed_count FROM race.events") == str(SEATS), port
     # The test means something only if the nodes did collide.
     print(f"certification conflicts during the burst: {cert_conflicts(ports) - conflicts_before}")
+
+
+# ---------------------------------------------------------------- behind haproxy
+
+HAPROXY = GALERA.parent / "haproxy.sh"
+
+
+# Nodes are numbered from 0 in DIR/nodes, as galera.sh starts them: node0 is the writer.
+def root_sql(tmp: str, node: int, sql: str) -> None:
+    subprocess.run(["mariadb", "--no-defaults", f"--socket={tmp}/node{node}/s.sock", "-uroot",
+                    "-e", sql], check=True, timeout=60, capture_output=True)
+
+
+def kill_node(tmp: str, node: int) -> None:
+    pid = int(Path(tmp, f"node{node}", "p.pid").read_text())
+    os.kill(pid, 9)
+    harness.poll(lambda: not Path(f"/proc/{pid}").exists(), deadline_s=10, what="mariadbd to die")
+
+
+def agents_for(ports, regdesk_factory, database="mysql"):
+    agents = [regdesk_factory(f"mysql://regdesk:regdesk@127.0.0.1:{p}/{database}",
+                              args=("cluster-check", "--listen", "127.0.0.1:0")) for p in ports]
+    return [a.start() for a in agents]
+
+
+def check(agent) -> tuple[int, str]:
+    r = harness.http(agent.base_url, "GET", "/")
+    return r.status, r.text.strip()
+
+
+def test_the_health_agent_says_which_nodes_may_take_traffic(cluster, regdesk_factory):
+    tmp, ports = cluster
+    agents = agents_for(ports, regdesk_factory)
+    assert [check(a) for a in agents] == [(200, "Synced")] * 3
+    # A node desynced (as a donor is, during a state transfer) takes no traffic...
+    root_sql(tmp, 2, "SET GLOBAL wsrep_desync = ON")
+    status, why = harness.poll(lambda: (lambda c: c if c[0] == 503 else None)(check(agents[2])),
+                               what="the desynced node to be refused")
+    assert "Donor/Desynced" in why
+    root_sql(tmp, 2, "SET GLOBAL wsrep_desync = OFF")
+    harness.poll(lambda: check(agents[2]) == (200, "Synced"), what="node 3 back")
+    # ...nor does a node that is gone, nor the one left alone without a majority.
+    kill_node(tmp, 0)
+    status, why = check(agents[0])
+    assert status == 503 and why.startswith("node unreachable"), why
+    kill_node(tmp, 1)
+    status, why = harness.poll(lambda: (lambda c: c if c[0] == 503 else None)(check(agents[2])),
+                               what="the last node to lose the Primary component")
+    assert "not in the Primary component" in why, why
+
+
+def test_a_node_without_a_majority_answers_sign_ups_503_never_500(cluster, regdesk_factory):
+    tmp, ports = cluster
+    harness.port_query(ports[0], "CREATE DATABASE alone CHARACTER SET utf8mb4")
+    rd = regdesk_factory(f"mysql://regdesk:regdesk@127.0.0.1:{ports[2]}/alone",
+                         env={"REGDESK_NOW": REHEARSAL_NOW})
+    rd.check("migrate")
+    event_file = os.path.join(tmp, "alone.json")
+    with open(event_file, "w", encoding="utf-8") as f:
+        json.dump(small_event("alone", capacity=10), f, ensure_ascii=False)
+    rd.check("events", "import", event_file)
+    rd.start()
+    assert rd.http("POST", "/api/v1/events/alone/registrations",
+                   body=applicant("before@example.jp")).status == 201
+    kill_node(tmp, 0)
+    kill_node(tmp, 1)
+    # Node 3 alone is non-Primary: every statement gets 1047. The answer is 503, with
+    # Retry-After, and nothing is stored.
+    def refused():
+        r = rd.http("POST", "/api/v1/events/alone/registrations",
+                    body=applicant(harness.unique_email("alone")))
+        return r if r.status != 201 else None
+    r = harness.poll(refused, what="node 3 to refuse writes")
+    assert r.status == 503 and r.json()["code"] == "unavailable", r
+    assert int(r.headers.get("Retry-After")) > 0
+    assert rd.http("GET", "/readyz").status == 503
+    # The operator makes the survivor a Primary component of its own (Galera's recovery for a
+    # lost majority); regdesk's writes then resume by themselves, without a restart.
+    root_sql(tmp, 2, "SET GLOBAL wsrep_provider_options = 'pc.bootstrap=YES'")
+    harness.poll(lambda: rd.http("POST", "/api/v1/events/alone/registrations",
+                                 body=applicant(harness.unique_email("after"))).status == 201,
+                 deadline_s=60, what="writes to resume on node 3")
+
+
+def test_the_writer_killed_behind_haproxy_loses_no_confirmed_sign_up(cluster, regdesk_factory):
+    tmp, ports = cluster
+    harness.port_query(ports[0], "CREATE DATABASE failover CHARACTER SET utf8mb4")
+    agents = agents_for(ports, regdesk_factory)
+    proxy_port = str(harness.free_port())
+    subprocess.run([str(HAPROXY), "start", tmp, proxy_port, *[str(a.port) for a in agents]],
+                   check=True, timeout=60, capture_output=True)
+    try:
+        _writer_failover(tmp, ports, proxy_port, regdesk_factory)
+    finally:
+        subprocess.run([str(HAPROXY), "stop", tmp], timeout=60)
+
+
+def _writer_failover(tmp, ports, proxy_port, regdesk_factory):
+    url = f"mysql://regdesk:regdesk@127.0.0.1:{proxy_port}/failover"
+    rd = regdesk_factory(url, env={"REGDESK_NOW": REHEARSAL_NOW})
+    rd.check("migrate")
+    event_file = os.path.join(tmp, "failover.json")
+    with open(event_file, "w", encoding="utf-8") as f:
+        json.dump(small_event("failover", capacity=100000), f, ensure_ascii=False)
+    rd.check("events", "import", event_file)
+    rd.start()
+    # Every write goes to node 1, the first healthy server.
+    assert query(ports[0], "SELECT COUNT(*) FROM failover.events") == "1"
+
+    confirmed: list[str] = []
+    statuses: collections.Counter = collections.Counter()
+    stop = threading.Event()
+
+    def sign_up_until_stopped():
+        while not stop.is_set():
+            try:
+                r = rd.http("POST", "/api/v1/events/failover/registrations",
+                            body=applicant(harness.unique_email("fo")), timeout=30)
+            except OSError as e:  # counted, and fails the test below: no answer at all
+                statuses[type(e).__name__] += 1
+                continue
+            statuses[r.status] += 1
+            if r.status == 201:
+                confirmed.append(r.json()["id"])
+            elif r.status == 503 and not r.headers.get("Retry-After"):
+                statuses["503 without Retry-After"] += 1
+
+    threads = [threading.Thread(target=sign_up_until_stopped) for _ in range(6)]
+    for t in threads:
+        t.start()
+    try:
+        harness.poll(lambda: len(confirmed) >= 100, deadline_s=30, what="sign-ups before the kill")
+        kill_node(tmp, 0)
+        at_kill = len(confirmed)
+        # haproxy moves to node 2 and sign-ups resume by themselves.
+        harness.poll(lambda: len(confirmed) >= at_kill + 100, deadline_s=60,
+                     what="sign-ups after the writer died")
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    assert set(statuses) <= {201, 503}, statuses
+    # Every 201 is a row on both survivors, and the ledger agrees with the rows.
+    for port in ports[1:]:
+        stored = {row[0] for row in harness.port_query(
+            port, "SELECT public_id FROM failover.registrations WHERE status = 'confirmed'")}
+        assert set(confirmed) <= stored, port
+        assert query(port, "SELECT confirmed_count FROM failover.events") == str(len(stored))
+    # Node 1 rejoins (IST from a survivor) and holds the same rows.
+    subprocess.run([str(GALERA), "start-node", tmp, "0"], check=True, timeout=300,
+                   capture_output=True)
+    counts = {query(p, "SELECT COUNT(*) FROM failover.registrations") for p in ports}
+    assert len(counts) == 1, counts
+    # By IST (what it missed), not a full copy: galera.sh recovered its position first. Node 0
+    # bootstrapped the cluster, so any IST in its log is this rejoin's.
+    assert "IST received" in Path(tmp, "node0", "err.log").read_text(errors="replace")
+    print(f"failover: {statuses}, {len(confirmed)} confirmed")
