@@ -184,7 +184,10 @@ void sign_in(ApiContext& ctx, const Request& req, const Responder& r) {
 }
 
 void who_am_i(ApiContext& ctx, const Request& req, const Responder& r) {
-  nlohmann::json out = {{"actor", actor_json(*req.actor)}};
+  // The server's own "now" (the rehearsal clock's, when one runs): what "close registration
+  // now" in the editor means.
+  nlohmann::json out = {{"actor", actor_json(*req.actor)},
+                        {"server_time", format_utc(ctx.services.clock.now())}};
   if (req.actor->by_session) {
     auto s = ctx.services.accounts.session(auth::sha256_hex(req.session_cookie));
     if (s) out["csrf_token"] = s->csrf_token;

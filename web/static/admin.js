@@ -37,6 +37,7 @@
       showing: (n, m) => `${m}件中 ${n}件を表示`, error: "エラーが発生しました：", none: "該当する登録はありません。",
       categories: { industry: "製造販売業者", academia: "アカデミア", cro: "CRO", healthcare: "医療機関", government: "行政", other: "その他", unknown: "未回答" },
       lang: "English",
+      editEvent: "イベントを編集", newEvent: "新しいイベント", editorLinks: "イベントの設定",
     },
     en: {
       title: "Organiser dashboard", signIn: "Sign in", token: "Admin token", accessibility: "Accessibility",
@@ -63,6 +64,7 @@
       showing: (n, m) => `Showing ${n} of ${m}`, error: "Something went wrong: ", none: "No matching registrations.",
       categories: { industry: "Marketing-authorisation holder", academia: "Academia", cro: "CRO", healthcare: "Healthcare", government: "Government", other: "Other", unknown: "Not given" },
       lang: "日本語",
+      editEvent: "Edit the event", newEvent: "New event", editorLinks: "Event settings",
     },
   }[lang];
 
@@ -139,6 +141,7 @@
     for (const id of ["exports-section", "list-section", "announce-section", "mail-section"])
       $(id).hidden = !personal;
     $("audit-section").hidden = who.role !== "owner";
+    $("editor-links").hidden = who.role === "viewer";
     $("who").textContent = `${who.name.replace(/^user:/, "")} (${T.roles[who.role] || who.role})`;
   }
 
@@ -199,12 +202,22 @@
     const { events } = await (await api("GET", "/api/v1/admin/events")).json();
     const select = $("event");
     select.replaceChildren(...events.map((e) => el("option", { value: e.slug, text: e.title[lang] || e.title.ja })));
+    editorLinks();
     if (events.length) await loadEvent();
   }
 
   const slug = () => $("event").value;
 
+  // The editor's links follow the selected event (and the page's language).
+  function editorLinks() {
+    const q = lang === "en" ? "lang=en" : "";
+    $("edit-event").hidden = !slug();
+    $("edit-event").href = `/admin/editor?event=${encodeURIComponent(slug())}${q ? `&${q}` : ""}`;
+    $("new-event").href = `/admin/editor${q ? `?${q}` : ""}`;
+  }
+
   async function loadEvent() {
+    editorLinks();
     const loads = [loadStats()];
     if (actor && actor.role !== "viewer") loads.push(loadRegistrations(), loadMail());
     if (actor && actor.role === "owner") loads.push(loadAudit());
@@ -353,6 +366,7 @@
     other.set("lang", lang === "en" ? "ja" : "en");
     $("lang").href = `?${other}`;
     $("lang").textContent = T.lang;
+    $("editor-links").setAttribute("aria-label", T.editorLinks);
     $("status").replaceChildren(el("option", { value: "", text: T.all }),
       ...["confirmed", "waitlisted", "cancelled"].map((s) => el("option", { value: s, text: T[s] })));
     $("to").replaceChildren(...[["confirmed", T.confirmed], ["waitlisted", T.waitlisted], ["all", T.all]]
