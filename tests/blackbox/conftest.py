@@ -57,6 +57,18 @@ def regdesk_factory():
         rd.stop()
 
 
+@pytest.fixture
+def seeded_service(db_url, regdesk_factory):
+    """`regdesk serve` on a fresh database with the schema and the seed events
+    (config/events), on the rehearsal clock at REHEARSAL_NOW (inside the symposium's window)."""
+    from events import REHEARSAL_NOW, SEED_DIR
+
+    rd = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW})
+    rd.check("migrate")
+    rd.check("events", "import", *sorted(str(p) for p in SEED_DIR.glob("*.json")))
+    return rd
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     # On failure, attach what every server of the test printed.

@@ -12,13 +12,12 @@ import io
 import json
 import re
 import struct
-import time
 from pathlib import Path
 
 import pytest
 
 import harness
-from events import REHEARSAL_NOW, SEED_DIR, SYMPOSIUM, applicant, seed
+from events import REHEARSAL_NOW, SYMPOSIUM, applicant, seed
 
 BRIEFING = "midnet-briefing-2024-04"
 PASSWORD = "correct horse battery staple"
@@ -83,10 +82,8 @@ def signup(rd, email):
 
 
 @pytest.fixture
-def service(db_url, regdesk_factory):
-    rd = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW})
-    rd.check("migrate")
-    rd.check("events", "import", *sorted(str(p) for p in SEED_DIR.glob("*.json")))
+def service(seeded_service):
+    rd = seeded_service
     add_user(rd, "owner@example.jp", "owner")
     add_user(rd, "editor@example.jp", "editor", [SYMPOSIUM])
     add_user(rd, "viewer@example.jp", "viewer", [SYMPOSIUM])

@@ -4,23 +4,18 @@ hidden from the public and previewed by organisers, then published."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import harness
-from events import REHEARSAL_NOW, SEED_DIR, SYMPOSIUM, applicant, seed
+from events import SYMPOSIUM, applicant, seed
 
 ADMIN = {"Authorization": f"Bearer {harness.ADMIN_TOKEN}"}
 NEXT_YEAR = "midnet-symposium-2025"
 
 
 @pytest.fixture
-def service(db_url, regdesk_factory):
-    rd = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW})
-    rd.check("migrate")
-    rd.check("events", "import", *sorted(str(p) for p in SEED_DIR.glob("*.json")))
-    return rd.start()
+def service(seeded_service):
+    return seeded_service.start()
 
 
 def admin(rd, method, path, body=None, headers=None):

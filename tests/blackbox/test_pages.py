@@ -11,18 +11,15 @@ from pathlib import Path
 import pytest
 
 import harness
-from events import REHEARSAL_NOW, SEED_DIR, SYMPOSIUM, applicant
+from events import SYMPOSIUM, applicant
 from mailtools import cancel_token, wait_for_mail
 
 HOSTILE = '<script>alert("x")</script> & \'山田\''
 
 
 @pytest.fixture
-def service(db_url, regdesk_factory):
-    rd = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW})
-    rd.check("migrate")
-    rd.check("events", "import", *sorted(str(p) for p in SEED_DIR.glob("*.json")))
-    return rd.start()
+def service(seeded_service):
+    return seeded_service.start()
 
 
 def test_the_cancel_page_escapes_what_people_typed(service):

@@ -13,11 +13,8 @@ ADMIN = {"Authorization": f"Bearer {harness.ADMIN_TOKEN}"}
 
 
 @pytest.fixture
-def service(db_url, regdesk_factory):
-    rd = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW})
-    rd.check("migrate")
-    rd.check("events", "import", *sorted(str(p) for p in SEED_DIR.glob("*.json")))
-    return rd.start()
+def service(seeded_service):
+    return seeded_service.start()
 
 
 def signup(rd, slug, body, headers=None):

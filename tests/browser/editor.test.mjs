@@ -83,6 +83,16 @@ async function describedText(page, selector) {
 
 const NEW_SLUG = 'midnet-symposium-2026';
 
+// Answers the next confirm() the page shows (accept or dismiss); resolves once answered, so a
+// test never races a dialog that opens after an await in the page.
+function nextConfirm(page, accept) {
+  return new Promise((resolve) => page.once('dialog', async (d) => {
+    assert.equal(d.type(), 'confirm');
+    await (accept ? d.accept() : d.dismiss());
+    resolve();
+  }));
+}
+
 test('an owner creates the symposium from nothing in the editor, saves a draft, publishes it, and people can sign up',
   { timeout: TEST_TIMEOUT }, async (t) => {
     const { rd, page } = await signedIn(t);
@@ -306,11 +316,13 @@ test('a change made elsewhere meanwhile is not overwritten: the conflict is expl
     assert.equal((await adminGet(rd, SYMPOSIUM)).json.venue, 'online', 'their version stands');
 
     // Declining the confirmation keeps the local edits.
-    page.once('dialog', (d) => d.dismiss());
+    let dialog = nextConfirm(page, false);
     await page.locator('#reload-latest').click();
+    await dialog;
     assert.equal(await page.locator('#venue-name').inputValue(), 'PMDA 会議室');
-    page.once('dialog', (d) => d.accept());
+    dialog = nextConfirm(page, true);
     await page.locator('#reload-latest').click();
+    await dialog;
     await page.locator('#form-status').filter({ hasText: '最新の内容を読み込みました' }).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'form-status');
     assert.equal(await page.locator('#capacity').inputValue(), '999');
@@ -362,14 +374,14 @@ test('registration is closed early after a confirmation', { timeout: TEST_TIMEOU
   const { rd, page } = await signedIn(t, { clock: '2031-06-01T00:00:00Z' });
   const etag = (await adminGet(rd, SYMPOSIUM)).headers.get('etag');
   await openEditor(page, rd, SYMPOSIUM);
-  page.once('dialog', (d) => {
-    assert.equal(d.type(), 'confirm');
-    d.dismiss();
-  });
+  // The page asks the server for its time before it asks the organiser: wait for each dialog.
+  let dialog = nextConfirm(page, false);
   await page.locator('#close-now').click();
+  await dialog;
   assert.equal((await adminGet(rd, SYMPOSIUM)).headers.get('etag'), etag, 'declined: nothing changed');
-  page.once('dialog', (d) => d.accept());
+  dialog = nextConfirm(page, true);
   await page.locator('#close-now').click();
+  await dialog;
   await savedMessage(page, '申込の受付を締め切りました');
   assert.match((await adminGet(rd, SYMPOSIUM)).json.registration.closes_at, /^2024-01-15T10:0\d:\d\d\+09:00$/);
   assert.match(await page.locator('#closes-at').inputValue(), /^2024-01-15T10:0\d/);
