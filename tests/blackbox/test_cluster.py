@@ -163,28 +163,35 @@ def test_a_node_without_a_majority_answers_sign_ups_503_never_500(cluster, regde
                  deadline_s=60, what="writes to resume on node 3")
 
 
-def test_the_writer_killed_behind_haproxy_loses_no_confirmed_sign_up(cluster, regdesk_factory):
+@pytest.fixture
+def proxied(cluster, regdesk_factory):
+    """The cluster behind haproxy, a health agent per node: (tmp, node ports, haproxy's port)."""
     tmp, ports = cluster
-    harness.port_query(ports[0], "CREATE DATABASE failover CHARACTER SET utf8mb4")
     agents = agents_for(ports, regdesk_factory)
     proxy_port = str(harness.free_port())
     subprocess.run([str(HAPROXY), "start", tmp, proxy_port, *[str(a.port) for a in agents]],
                    check=True, timeout=60, capture_output=True)
-    try:
-        _writer_failover(tmp, ports, proxy_port, regdesk_factory)
-    finally:
-        subprocess.run([str(HAPROXY), "stop", tmp], timeout=60)
+    yield tmp, ports, proxy_port
+    subprocess.run([str(HAPROXY), "stop", tmp], timeout=60)
 
 
-def _writer_failover(tmp, ports, proxy_port, regdesk_factory):
-    url = f"mysql://regdesk:regdesk@127.0.0.1:{proxy_port}/failover"
-    rd = regdesk_factory(url, env={"REGDESK_NOW": REHEARSAL_NOW})
-    rd.check("migrate")
-    event_file = os.path.join(tmp, "failover.json")
+def services_on(tmp, ports, proxy_port, regdesk_factory, db, capacity, count=1, env=None):
+    """COUNT `regdesk serve` through haproxy on database DB holding one event DB of CAPACITY."""
+    harness.port_query(ports[0], f"CREATE DATABASE {db} CHARACTER SET utf8mb4")
+    url = f"mysql://regdesk:regdesk@127.0.0.1:{proxy_port}/{db}"
+    services = [regdesk_factory(url, env={"REGDESK_NOW": REHEARSAL_NOW, **(env or {})})
+                for _ in range(count)]
+    services[0].check("migrate")
+    event_file = os.path.join(tmp, f"{db}.json")
     with open(event_file, "w", encoding="utf-8") as f:
-        json.dump(small_event("failover", capacity=100000), f, ensure_ascii=False)
-    rd.check("events", "import", event_file)
-    rd.start()
+        json.dump(small_event(db, capacity=capacity), f, ensure_ascii=False)
+    services[0].check("events", "import", event_file)
+    return [s.start() for s in services]
+
+
+def test_the_writer_killed_behind_haproxy_loses_no_confirmed_sign_up(proxied, regdesk_factory):
+    tmp, ports, proxy_port = proxied
+    [rd] = services_on(tmp, ports, proxy_port, regdesk_factory, "failover", capacity=100000)
     # Every write goes to node 1, the first healthy server.
     assert query(ports[0], "SELECT COUNT(*) FROM failover.events") == "1"
 
@@ -236,3 +243,26 @@ def _writer_failover(tmp, ports, proxy_port, regdesk_factory):
     # bootstrapped the cluster, so any IST in its log is this rejoin's.
     assert "IST received" in Path(tmp, "node0", "err.log").read_text(errors="replace")
     print(f"failover: {statuses}, {len(confirmed)} confirmed")
+
+
+def test_three_mail_workers_on_three_machines_send_each_mail_once(proxied, regdesk_factory):
+    # Three services (each with its mail worker), as on three machines, all through haproxy:
+    # every write on one node, so the outbox claims (FOR UPDATE SKIP LOCKED) hold as on one
+    # server. 150 sign-ups spread over the three; each confirmation arrives once, within 30 s.
+    tmp, ports, proxy_port = proxied
+    services = services_on(tmp, ports, proxy_port, regdesk_factory, "mailed", capacity=1000,
+                           count=3)
+    addresses = [harness.unique_email("three") for _ in range(150)]
+    for i, address in enumerate(addresses):
+        r = services[i % 3].http("POST", "/api/v1/events/mailed/registrations",
+                                 body=applicant(address))
+        assert r.status == 201, r
+    wanted = set(addresses)
+
+    def all_arrived():
+        got = [a for m in harness.maildir_messages() for a in harness._to_addresses(m) if a in wanted]
+        return got if set(got) == wanted else None
+    got = harness.poll(all_arrived, deadline_s=30, interval=0.5, what="150 confirmations")
+    assert len(got) == len(wanted), collections.Counter(got).most_common(3)
+    # And the outbox, read on another node, says each was sent.
+    assert query(ports[1], "SELECT COUNT(*) FROM mailed.outbox WHERE state = 'sent'") == "150"
