@@ -158,6 +158,51 @@ test('an ended session sends the organiser back to sign in, saying why', { timeo
   await screenshot(page, 'admin-session-expired');
 });
 
+test('an owner adds an account and an API token in the dashboard, and disables the account', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await signedIn(t);
+  await addUser(rd, 'owner@example.jp', 'owner');
+  await signIn(page, rd, 'owner@example.jp');
+  await page.locator('#accounts-section').waitFor();
+  await page.locator('#user-rows tr').first().waitFor();
+  // A co-host who may see the symposium's numbers only.
+  await page.locator('#user-email').fill('cohost@example.jp');
+  await page.locator('#user-password').fill('a first password, long');
+  await page.locator('#user-role').selectOption('viewer');
+  await page.locator('#user-events').fill(SYMPOSIUM);
+  await page.locator('#user-form button[type=submit]').click();
+  await page.locator('#accounts-messages').filter({ hasText: 'cohost@example.jp を追加しました' }).waitFor();
+  const row = page.locator('#user-rows tr').filter({ hasText: 'cohost@example.jp' });
+  assert.match(await row.innerText(), /閲覧者/);
+  // A short password is refused with the field named.
+  await page.locator('#user-email').fill('short@example.jp');
+  await page.locator('#user-password').fill('short');
+  await page.locator('#user-password').evaluate((i) => i.removeAttribute('minlength'));
+  await page.locator('#user-form button[type=submit]').click();
+  await page.locator('#accounts-messages').filter({ hasText: 'password' }).waitFor();
+
+  // An API token for a nightly export: shown once, and it works.
+  await page.locator('#new-token-name').fill('nightly export');
+  await page.locator('#new-token-role').selectOption('editor');
+  await page.locator('#new-token-days').fill('30');
+  await page.locator('#token-form-new button[type=submit]').click();
+  await page.locator('#new-token').waitFor();
+  const token = await page.locator('#new-token-value').textContent();
+  assert.equal(token.length, 43);
+  assert.match(await page.locator('#token-rows').innerText(), /nightly export/);
+  assert.ok(!(await page.locator('#token-rows').innerText()).includes(token), 'listed without the secret');
+  const r = await rd.request('GET', `/api/v1/admin/events/${SYMPOSIUM}/registrations`,
+    { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(r.status, 200);
+  await screenshot(page, 'admin-accounts');
+
+  // Disabled, the co-host can no longer sign in.
+  await row.locator('button').click();
+  await row.locator('td').nth(3).filter({ hasText: /^無効$/ }).waitFor();  // the state column
+  const refused = await rd.request('POST', '/api/v1/admin/session',
+    { body: { email: 'cohost@example.jp', password: 'a first password, long' } });
+  assert.equal(refused.status, 401);
+});
+
 test('the admin token still signs in, for this tab only', { timeout: TEST_TIMEOUT }, async (t) => {
   const { rd, context, page } = await signedIn(t);
   await signInWithToken(page, rd, 'not-the-token');

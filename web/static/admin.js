@@ -23,6 +23,15 @@
       roles: { owner: "所有者", editor: "編集者", viewer: "閲覧者" },
       audit: "操作記録（監査ログ）", auditCsv: "操作記録を CSV でダウンロード", at: "日時", who: "操作者",
       what: "操作", target: "対象",
+      accounts: "アカウントと API トークン", usersCaption: "主催者アカウント", role: "役割", events: "イベント",
+      state: "状態", addUser: "アカウントを追加", newPassword: "初期パスワード（12文字以上）",
+      eventsField: "担当イベント（識別名をカンマ区切り。空欄はすべて）", add: "追加する",
+      tokensCaption: "API トークン（自動処理用）", tokenName: "名前", expires: "有効期限", createdBy: "作成者",
+      addToken: "API トークンを作成", tokenDays: "有効日数（空欄は無期限）", create: "作成する",
+      tokenOnce: "このトークンは今だけ表示されます。安全な場所に保管してください。",
+      allEvents: "すべて", active: "有効", disabledState: "無効", never: "無期限", disable: "無効にする",
+      enable: "有効にする", added: (e) => `${e} を追加しました。`, changed: (e) => `${e} を変更しました。`,
+      tokenMade: (n) => `トークン「${n}」を作成しました。`,
       signOut: "サインアウト", event: "イベント", confirmed: "確定", waitlisted: "キャンセル待ち",
       cancelled: "キャンセル", seats: "残席", joins: "参加（入室）", perDay: "日別の申込数",
       byCategory: "所属区分別（確定・キャンセル待ち）", exports: "参加者リストのダウンロード",
@@ -50,6 +59,15 @@
       roles: { owner: "Owner", editor: "Editor", viewer: "Viewer" },
       audit: "Audit trail", auditCsv: "Download the audit trail (CSV)", at: "When", who: "Who",
       what: "Action", target: "Target",
+      accounts: "Accounts and API tokens", usersCaption: "Organiser accounts", role: "Role", events: "Events",
+      state: "State", addUser: "Add an account", newPassword: "First password (12 characters or more)",
+      eventsField: "Events (slugs, comma-separated; empty: all)", add: "Add",
+      tokensCaption: "API tokens (for automation)", tokenName: "Name", expires: "Expires", createdBy: "Created by",
+      addToken: "Create an API token", tokenDays: "Valid for days (empty: no expiry)", create: "Create",
+      tokenOnce: "This token is shown only now. Keep it somewhere safe.",
+      allEvents: "All", active: "Active", disabledState: "Disabled", never: "Never", disable: "Disable",
+      enable: "Enable", added: (e) => `${e} added.`, changed: (e) => `${e} changed.`,
+      tokenMade: (n) => `Token "${n}" created.`,
       signOut: "Sign out", event: "Event", confirmed: "Confirmed", waitlisted: "Waitlisted",
       cancelled: "Cancelled", seats: "Seats left", joins: "Joined", perDay: "Sign-ups per day",
       byCategory: "By category (confirmed and waitlisted)", exports: "Download the attendee list",
@@ -105,7 +123,12 @@
     }
     if (!res.ok) {
       let detail = res.statusText;
-      try { const p = await res.json(); detail = p.detail || p.title || detail; } catch (_) { /* not JSON */ }
+      try {
+        const p = await res.json();
+        // Field errors say which field and why; otherwise the problem's own words.
+        detail = p.errors?.length ? p.errors.map((f) => `${f.field}: ${f.message}`).join(" / ")
+          : p.detail || p.title || detail;
+      } catch (_) { /* not JSON */ }
       throw new Error(detail);
     }
     return res;
@@ -141,6 +164,7 @@
     for (const id of ["exports-section", "list-section", "announce-section", "mail-section"])
       $(id).hidden = !personal;
     $("audit-section").hidden = who.role !== "owner";
+    $("accounts-section").hidden = who.role !== "owner";
     $("editor-links").hidden = who.role === "viewer";
     $("who").textContent = `${who.name.replace(/^user:/, "")} (${T.roles[who.role] || who.role})`;
   }
@@ -220,7 +244,7 @@
     editorLinks();
     const loads = [loadStats()];
     if (actor && actor.role !== "viewer") loads.push(loadRegistrations(), loadMail());
-    if (actor && actor.role === "owner") loads.push(loadAudit());
+    if (actor && actor.role === "owner") loads.push(loadAudit(), loadAccounts());
     await Promise.all(loads);
   }
 
@@ -230,6 +254,68 @@
     $("audit-rows").replaceChildren(...recent.map((e) => el("tr", {},
       el("td", { text: e.at.replace("T", " ").slice(0, 19) }), el("td", { text: e.actor }),
       el("td", { text: e.action }), el("td", { text: e.target || "" }))));
+  }
+
+  // ---- accounts and tokens (owners) ----
+  const slugList = (text) => text.split(",").map((s) => s.trim()).filter(Boolean);
+  const accountsSay = (msg, kind = "ok") => {
+    $("accounts-messages").textContent = msg;
+    $("accounts-messages").className = `messages ${kind}`;
+  };
+  async function loadAccounts() {
+    const [{ users }, { tokens }] = await Promise.all([
+      (await api("GET", "/api/v1/admin/users")).json(), (await api("GET", "/api/v1/admin/tokens")).json()]);
+    $("user-rows").replaceChildren(...users.map((u) => el("tr", {},
+      el("td", { text: u.email }), el("td", { text: T.roles[u.role] || u.role }),
+      el("td", { text: u.events.length ? u.events.join(", ") : T.allEvents }),
+      el("td", { text: u.disabled ? T.disabledState : T.active }),
+      el("td", {}, el("button", { type: "button", class: u.disabled ? "" : "danger",
+        text: u.disabled ? T.enable : T.disable, "aria-label": `${u.disabled ? T.enable : T.disable}: ${u.email}`,
+        onclick: () => changeUser(u, { disabled: !u.disabled }) })))));
+    $("token-rows").replaceChildren(...tokens.map((k) => el("tr", {},
+      el("td", { text: k.name }), el("td", { text: T.roles[k.role] || k.role }),
+      el("td", { text: k.events.length ? k.events.join(", ") : T.allEvents }),
+      el("td", { text: k.expires_at ? k.expires_at.replace("T", " ").slice(0, 16) : T.never }),
+      el("td", { text: k.created_by }))));
+  }
+
+  async function changeUser(u, change) {
+    try {
+      await api("PATCH", `/api/v1/admin/users/${u.id}`, change);
+      accountsSay(T.changed(u.email));
+      await loadAccounts();
+    } catch (e) { accountsSay(T.error + e.message, "error"); }
+  }
+
+  async function addUser(event) {
+    event.preventDefault();
+    const body = { email: $("user-email").value.trim(), password: $("user-password").value,
+                   role: $("user-role").value, events: slugList($("user-events").value) };
+    try {
+      await api("POST", "/api/v1/admin/users", body);
+      accountsSay(T.added(body.email));
+      event.target.reset();
+      await loadAccounts();
+    } catch (e) { accountsSay(T.error + e.message, "error"); }
+  }
+
+  async function addToken(event) {
+    event.preventDefault();
+    const body = { name: $("new-token-name").value.trim(), role: $("new-token-role").value,
+                   events: slugList($("new-token-events").value) };
+    const days = Number($("new-token-days").value);
+    if (days > 0) {
+      const who = await (await api("GET", "/api/v1/admin/session")).json();  // the server's clock
+      body.expires_at = new Date(Date.parse(who.server_time) + days * 86400000).toISOString();
+    }
+    try {
+      const made = await (await api("POST", "/api/v1/admin/tokens", body)).json();
+      $("new-token-value").textContent = made.token;
+      $("new-token").hidden = false;
+      accountsSay(T.tokenMade(made.name));
+      event.target.reset();
+      await loadAccounts();
+    } catch (e) { accountsSay(T.error + e.message, "error"); }
   }
 
   async function downloadAudit() {
@@ -369,6 +455,8 @@
     $("editor-links").setAttribute("aria-label", T.editorLinks);
     $("status").replaceChildren(el("option", { value: "", text: T.all }),
       ...["confirmed", "waitlisted", "cancelled"].map((s) => el("option", { value: s, text: T[s] })));
+    for (const id of ["user-role", "new-token-role"])
+      $(id).replaceChildren(...["editor", "viewer", "owner"].map((r) => el("option", { value: r, text: T.roles[r] })));
     $("to").replaceChildren(...[["confirmed", T.confirmed], ["waitlisted", T.waitlisted], ["all", T.all]]
       .map(([v, t]) => el("option", { value: v, text: t })));
   }
@@ -378,6 +466,8 @@
     $("signin-form").addEventListener("submit", signIn);
     $("token-form").addEventListener("submit", signInWithToken);
     $("audit-csv").addEventListener("click", downloadAudit);
+    $("user-form").addEventListener("submit", addUser);
+    $("token-form-new").addEventListener("submit", addToken);
     $("signout").addEventListener("click", signOut);
     $("event").addEventListener("change", () => loadEvent().catch((e) => say(T.error + e.message, "error")));
     $("status").addEventListener("change", () => loadRegistrations().catch((e) => say(T.error + e.message, "error")));
