@@ -25,6 +25,13 @@ std::string check_text(const std::optional<std::string>& raw, const char* field,
     errors.push_back({field, "control_characters"});
     return {};
   }
+  // Names and organisations are shown in lists and exports: nothing in them may make them
+  // read differently from what is stored. Free text (the question) keeps zero-width joiners
+  // (emoji) but not the bidirectional controls.
+  if (allow_newlines ? text::has_bidi_controls(*raw) : text::has_invisible_or_unassigned(*raw)) {
+    errors.push_back({field, "invisible_characters"});
+    return {};
+  }
   std::string value = text::trim(*raw);
   if (value.empty()) {
     if (required) errors.push_back({field, "required"});
@@ -45,7 +52,17 @@ bool is_atext(char c) {
 }  // namespace
 
 std::string normalize_email(const std::string& raw) {
-  return text::trim(text::nfkc(raw));
+  std::string e = text::trim(text::nfkc(raw));
+  // An internationalised domain is kept as DNS and SMTP carry it (punycode), so one address
+  // is one key however it was typed; the local part stays as given (ASCII only, below).
+  auto at = e.rfind('@');
+  if (at == std::string::npos) return e;
+  std::string_view domain(e.data() + at + 1, e.size() - at - 1);
+  bool ascii = std::all_of(domain.begin(), domain.end(),
+                           [](unsigned char c) { return c < 0x80; });
+  if (ascii) return e;
+  if (auto a = text::domain_to_ascii(domain)) return e.substr(0, at + 1) + *a;
+  return e;
 }
 
 std::string normalize_phone(const std::string& raw) {
@@ -120,6 +137,9 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
 
   text_field(FormField::kName, form.name, a.name);
   text_field(FormField::kNameKana, form.name_kana, a.name_kana);
+  // Half-width katakana (ﾔﾏﾀﾞ) from older systems become full-width (ヤマダ), as a reading
+  // is compared and sorted.
+  if (!a.name_kana.empty()) a.name_kana = text::nfkc(a.name_kana);
   text_field(FormField::kOrganization, form.organization, a.organization);
   text_field(FormField::kDepartment, form.department, a.department);
   // A question for the panel is free text from a textarea: line breaks are kept (it never

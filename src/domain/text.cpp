@@ -1,6 +1,8 @@
 #include "domain/text.hpp"
 
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uidna.h>
 #include <unicode/unistr.h>
 
 #include <stdexcept>
@@ -109,6 +111,55 @@ bool has_control_chars(std::string_view s, bool allow_newlines) {
     i += n;
   }
   return false;
+}
+
+bool has_invisible_or_unassigned(std::string_view s) {
+  char32_t cp;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = decode(s, i, cp);
+    if (n == 0) return true;
+    switch (u_charType(static_cast<UChar32>(cp))) {
+      case U_FORMAT_CHAR:
+      case U_PRIVATE_USE_CHAR:
+      case U_SURROGATE:
+      case U_UNASSIGNED:
+        return true;
+      default:
+        break;
+    }
+    i += n;
+  }
+  return false;
+}
+
+bool has_bidi_controls(std::string_view s) {
+  char32_t cp;
+  for (size_t i = 0; i < s.size();) {
+    size_t n = decode(s, i, cp);
+    if (n == 0) return true;
+    if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+        (cp >= 0x2066 && cp <= 0x2069))
+      return true;
+    i += n;
+  }
+  return false;
+}
+
+std::optional<std::string> domain_to_ascii(std::string_view domain) {
+  UErrorCode status = U_ZERO_ERROR;
+  // Non-transitional (IDNA2008 behaviour for ß and ς), with the STD3 rules for host names.
+  static UIDNA* idna = uidna_openUTS46(UIDNA_USE_STD3_RULES | UIDNA_NONTRANSITIONAL_TO_ASCII |
+                                           UIDNA_CHECK_BIDI | UIDNA_CHECK_CONTEXTJ,
+                                       &status);
+  if (!idna) return std::nullopt;
+  status = U_ZERO_ERROR;
+  UIDNAInfo info = UIDNA_INFO_INITIALIZER;
+  char out[256];
+  int32_t length = uidna_nameToASCII_UTF8(idna, domain.data(), static_cast<int32_t>(domain.size()),
+                                          out, sizeof out, &info, &status);
+  if (U_FAILURE(status) || info.errors != 0 || length <= 0 || length >= 254)
+    return std::nullopt;
+  return std::string(out, static_cast<size_t>(length));
 }
 
 std::string percent_decode(std::string_view s, bool plus_as_space) {

@@ -113,6 +113,10 @@ std::string field_message(const FieldError& e, bool ja) {
     return ja ? l + "が長すぎます（" + max + "文字以内）。"
               : l + " is too long (at most " + max + " characters).";
   }
+  if (e.code == "invisible_characters")
+    return ja ? l + "に使えない文字（見えない書式用の文字や、未定義・私用の文字）が含まれています。"
+              : l + " contains characters that cannot be used (invisible formatting, private-use or "
+                    "unassigned characters).";
   if (e.code == "control_characters")
     return ja ? l + "に改行や制御文字は使えません。"
               : l + " must not contain line breaks or control characters.";

@@ -8,6 +8,7 @@ import pytest
 
 import harness
 from events import REHEARSAL_NOW, SEED_DIR, SYMPOSIUM, WEB_MEETING, applicant, small_event
+from mailtools import wait_for_mail
 
 ADMIN = {"Authorization": f"Bearer {harness.ADMIN_TOKEN}"}
 
@@ -363,3 +364,30 @@ def test_forwarded_for_is_ignored_from_untrusted_peers(db_url, regdesk_factory):
     assert signup(rd, SYMPOSIUM, applicant("s1@example.jp"), headers={"X-Forwarded-For": "192.0.2.1"}).status == 201
     again = signup(rd, SYMPOSIUM, applicant("s2@example.jp"), headers={"X-Forwarded-For": "192.0.2.2"})
     assert_problem(again, 429, "rate_limited")
+
+
+def test_names_that_would_read_differently_from_what_is_stored_are_refused(service):
+    # U+202E turns "山田" + RLO + "txt.exe" around on screen (Trojan Source); U+200B hides.
+    for field, value in (("name", "山田\u202Eexe.txt"), ("organization", "テスト\u200B製薬"),
+                         ("name_kana", "やまだ\uE000")):
+        r = signup(service, SYMPOSIUM, applicant(harness.unique_email("bidi"), **{field: value}))
+        assert r.status == 422, r
+        [error] = r.json()["errors"]
+        assert (error["field"], error["code"]) == (field, "invisible_characters")
+        assert "見えない書式用の文字" in error["message"]
+    rows = harness.db_query(service.db_url, "SELECT COUNT(*) FROM registrations")
+    assert rows == [("0",)]
+
+
+def test_an_internationalised_domain_is_accepted_and_mailed_as_punycode(service):
+    local = harness.unique_email("idn").split("@")[0]
+    r = signup(service, SYMPOSIUM, applicant(f"{local}@例え.jp", name_kana="ﾔﾏﾀﾞ ﾀﾛｳ"))
+    assert r.status == 201, r
+    assert r.json()["email"] == f"{local}@xn--r8jz45g.jp"
+    [mail] = wait_for_mail(f"{local}@xn--r8jz45g.jp")
+    assert "受付完了" in str(mail["Subject"])
+    # The same address typed again, in Unicode or punycode, is one registration.
+    again = signup(service, SYMPOSIUM, applicant(f"{local}@xn--r8jz45g.jp"))
+    assert again.status == 409 and again.json()["code"] == "already_registered"
+    kana = harness.db_query(service.db_url, "SELECT name_kana FROM registrations")
+    assert kana == [("ヤマダ タロウ",)]

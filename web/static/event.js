@@ -32,6 +32,7 @@ const LOCAL_FIELD_MESSAGES = {
     too_long: (l) => `${l}が長すぎます。`,
     mismatch: () => 'メールアドレスが一致しません。',
     control_characters: (l) => `${l}に改行や制御文字は使えません。`,
+    invisible_characters: (l) => `${l}に使えない文字（見えない書式用の文字や、未定義・私用の文字）が含まれています。`,
     other: (l) => `${l}の形式が正しくありません。`,
   },
   en: {
@@ -40,6 +41,7 @@ const LOCAL_FIELD_MESSAGES = {
     too_long: (l) => `${l} is too long.`,
     mismatch: () => 'The e-mail addresses do not match.',
     control_characters: (l) => `${l} must not contain line breaks or control characters.`,
+    invisible_characters: (l) => `${l} contains characters that cannot be used (invisible formatting, private-use or unassigned characters).`,
     other: (l) => `${l} is not valid.`,
   },
 };
