@@ -127,7 +127,7 @@ int cmd_worker(const Config& config) {
   std::thread thread([&] { worker.run(); });
   std::cout << "mail worker running (smtp " << config.mail.smtp.url << ")" << std::endl;
   wait_for_stop_signal(stop_signals);
-  worker.stop();  // finishes the rows it has claimed
+  worker.stop();  // gives back the rows it has claimed and not sent
   thread.join();
   return 0;
 }
@@ -332,8 +332,12 @@ int cmd_serve(const Config& config) {
     std::cout << "rehearsal clock: started as if it were " << format_utc(clock->now()) << std::endl;
 
   wait_for_stop_signal(stop_signals);
-  server.stop();     // no new requests
-  admission.stop();  // answer what is queued
+  // Graceful: new requests get 503 and everything already read is answered (the admission
+  // queue keeps running meanwhile), then the listener closes. systemd's TimeoutStopSec (30 s)
+  // leaves room for this bound.
+  server.drain(std::chrono::seconds(20));
+  server.stop();
+  admission.stop();  // nothing is queued any more
   if (worker) {
     worker->stop();
     worker_thread.join();

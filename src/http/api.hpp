@@ -7,6 +7,7 @@
 #include "http/blocking_pool.hpp"
 #include "http/event_cache.hpp"
 #include "http/failure_throttle.hpp"
+#include "http/in_flight.hpp"
 #include "http/metrics.hpp"
 #include "http/page_templates.hpp"
 #include "http/rate_limiter.hpp"
@@ -23,6 +24,8 @@ struct ApiContext {
   RateLimiter signup_limit;
   AdminAuth admin;
   PageTemplates pages;  // web/templates: the pages the server renders
+  std::shared_ptr<InFlight> in_flight = std::make_shared<InFlight>();
+  std::atomic<bool> draining{false};  // stopping: new requests are turned away
   // Failed sign-ins: per address tried, and per client (one guessing many addresses).
   FailureThrottle sign_in_failures_per_address{5, std::chrono::minutes(15)};
   FailureThrottle sign_in_failures_per_client{20, std::chrono::minutes(15)};

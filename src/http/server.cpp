@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <random>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "domain/text.hpp"
@@ -145,9 +146,19 @@ class PistacheHandler : public Http::Handler {
     req.lang = pick_language(req.header("accept-language"));
 
     auto match = routes_->match(req.method, req.path);
+    ctx_->in_flight->begin();
     Responder responder(std::make_shared<Http::ResponseWriter>(std::move(response)), req.request_id,
                         req.lang, match.handler ? match.name : "unmatched", req.started,
-                        ctx_->metrics);
+                        ctx_->metrics, ctx_->in_flight);
+    if (ctx_->draining) {
+      // Stopping: nothing new is started; the client (or nginx) tries again elsewhere.
+      Problem p = problem(503, "unavailable", "the service is stopping");
+      p.retry_after_seconds = 1;
+      responder.send(503, "application/problem+json; charset=utf-8",
+                     dump(problem_body(p, req.lang)),
+                     {{"Retry-After", "1"}, {"Connection", "close"}});
+      return;
+    }
     if (!match.handler) {
       responder.problem(match.path_matched ? problem(405, "method_not_allowed")
                                            : problem(404, "not_found"));
@@ -176,13 +187,14 @@ class PistacheHandler : public Http::Handler {
 Responder::Responder(std::shared_ptr<Http::ResponseWriter> writer, std::string request_id,
                      std::string lang, std::string route,
                      std::chrono::steady_clock::time_point started,
-                     std::shared_ptr<Metrics> metrics)
+                     std::shared_ptr<Metrics> metrics, std::shared_ptr<InFlight> in_flight)
     : writer_(std::move(writer)),
       request_id_(std::move(request_id)),
       lang_(std::move(lang)),
       route_(std::move(route)),
       started_(started),
-      metrics_(std::move(metrics)) {}
+      metrics_(std::move(metrics)),
+      in_flight_(std::move(in_flight)) {}
 
 void Responder::send(int status, const std::string& content_type, const std::string& body,
                      const std::vector<std::pair<std::string, std::string>>& headers) const {
@@ -201,8 +213,12 @@ void Responder::send(int status, const std::string& content_type, const std::str
       route_, status,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   // A client that has gone away makes the promise fail; what was committed stays committed.
+  // Either way the request is no longer in flight once the write is done.
+  auto done = [in_flight = in_flight_] {
+    if (in_flight) in_flight->end();
+  };
   writer_->send(static_cast<Http::Code>(status), body)
-      .then([](ssize_t) {}, [](std::exception_ptr) {});
+      .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
 }
 
 void Responder::send_temporary_file(
@@ -215,9 +231,12 @@ void Responder::send_temporary_file(
   metrics_->observe_request(
       route_, 200,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+  auto done = [in_flight = in_flight_, path] {
+    ::unlink(path.c_str());
+    if (in_flight) in_flight->end();
+  };
   Http::serveFile(*writer_, path, media_type(content_type))
-      .then([path](ssize_t) { ::unlink(path.c_str()); },
-            [path](std::exception_ptr) { ::unlink(path.c_str()); });
+      .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
 }
 
 void Responder::json(int status, const nlohmann::json& body,
@@ -306,6 +325,23 @@ void HttpServer::start() {
 
 int HttpServer::port() const {
   return impl_->endpoint ? static_cast<uint16_t>(impl_->endpoint->getPort()) : 0;
+}
+
+void HttpServer::drain(std::chrono::milliseconds limit) {
+  auto& ctx = *impl_->ctx;
+  ctx.draining = true;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  if (!ctx.in_flight->wait_idle(limit))
+    std::fprintf(stderr, "stopping: requests still unanswered after %lld ms\n",
+                 static_cast<long long>(limit.count()));
+  // A moment more of 503s for whoever is still sending (a proxy's next health check sees
+  // /readyz fail), then whatever those turned-away requests wrote is out too.
+  auto linger = std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(500),
+                                                              deadline - std::chrono::steady_clock::now());
+  if (linger > linger.zero()) std::this_thread::sleep_for(linger);
+  ctx.in_flight->wait_idle(std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::max<std::chrono::steady_clock::duration>(deadline - std::chrono::steady_clock::now(),
+                                                    std::chrono::milliseconds(0))));
 }
 
 void HttpServer::stop() {

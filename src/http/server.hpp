@@ -86,13 +86,15 @@ struct Request {
 };
 
 class Metrics;
+class InFlight;
 
 // Sends exactly one response; safe to copy and to use from any thread.
 class Responder {
  public:
+  // `in_flight` (may be null) is told when the answer has been written.
   Responder(std::shared_ptr<Pistache::Http::ResponseWriter> writer, std::string request_id,
             std::string lang, std::string route, std::chrono::steady_clock::time_point started,
-            std::shared_ptr<Metrics> metrics);
+            std::shared_ptr<Metrics> metrics, std::shared_ptr<InFlight> in_flight);
 
   void send(int status, const std::string& content_type, const std::string& body,
             const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
@@ -110,6 +112,7 @@ class Responder {
   std::string request_id_, lang_, route_;
   std::chrono::steady_clock::time_point started_;
   std::shared_ptr<Metrics> metrics_;
+  std::shared_ptr<InFlight> in_flight_;
 };
 
 using Handler = std::function<void(const Request&, const Responder&)>;
@@ -122,6 +125,10 @@ class HttpServer {
   ~HttpServer();
   void start();  // returns once listening
   int port() const;
+  // The first half of a graceful stop: every new request is answered 503 `unavailable`
+  // (Connection: close, so proxies go elsewhere; /readyz too), and this returns once every
+  // request read before has been answered, or after `limit`. Then call stop().
+  void drain(std::chrono::milliseconds limit);
   void stop();
 
  private:

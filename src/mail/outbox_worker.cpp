@@ -214,8 +214,11 @@ size_t OutboxWorker::run_once() {
       for (size_t k = i; k < items.size(); ++k) rest.push_back(items[k].id);
       outbox_.release(rest, due, why);
     };
-    // Claimed rows are finished even when stopping.
     while (i < items.size()) {
+      if (stopping_) {  // a stop gives the rest back at once, for the next worker to take
+        give_back_rest(clock_.now(), "not attempted: the worker stopped");
+        break;
+      }
       if (std::chrono::steady_clock::now() + settings_.longest_send() >= lease_ends) {
         give_back_rest(clock_.now(), "not attempted: the claim's time ran out first");
         break;
