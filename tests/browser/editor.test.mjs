@@ -35,8 +35,9 @@ function person(email, overrides = {}) {
 }
 
 // A fresh service and a page signed in through /admin with an account of ROLE.
-async function signedIn(t, { role = 'owner', events = [], width = 1280, height = 900, clock = null } = {}) {
-  const rd = await startService();
+async function signedIn(t, { role = 'owner', events = [], width = 1280, height = 900, clock = null,
+  empty = false } = {}) {
+  const rd = await startService({ empty });
   t.after(() => rd.stop());
   const { context, page, problems } = await newPage(browser, { width, height });
   t.after(() => context.close());
@@ -95,7 +96,8 @@ function nextConfirm(page, accept) {
 
 test('an owner creates the symposium from nothing in the editor, saves a draft, publishes it, and people can sign up',
   { timeout: TEST_TIMEOUT }, async (t) => {
-    const { rd, page } = await signedIn(t);
+    // An empty database: no event but the one the editor makes.
+    const { rd, page } = await signedIn(t, { empty: true });
     // The dashboard leads there.
     await page.locator('#new-event').click();
     await page.locator('#editor-form').waitFor();

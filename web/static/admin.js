@@ -23,6 +23,7 @@
       roles: { owner: "所有者", editor: "編集者", viewer: "閲覧者" },
       audit: "操作記録（監査ログ）", auditCsv: "操作記録を CSV でダウンロード", at: "日時", who: "操作者",
       what: "操作", target: "対象",
+      auditFilter: "絞り込み（操作者・操作・対象）",
       accounts: "アカウントと API トークン", usersCaption: "主催者アカウント", role: "役割", events: "イベント",
       state: "状態", addUser: "アカウントを追加", newPassword: "初期パスワード（12文字以上）",
       eventsField: "担当イベント（識別名をカンマ区切り。空欄はすべて）", add: "追加する",
@@ -59,6 +60,7 @@
       roles: { owner: "Owner", editor: "Editor", viewer: "Viewer" },
       audit: "Audit trail", auditCsv: "Download the audit trail (CSV)", at: "When", who: "Who",
       what: "Action", target: "Target",
+      auditFilter: "Filter (who, action, target)",
       accounts: "Accounts and API tokens", usersCaption: "Organiser accounts", role: "Role", events: "Events",
       state: "State", addUser: "Add an account", newPassword: "First password (12 characters or more)",
       eventsField: "Events (slugs, comma-separated; empty: all)", add: "Add",
@@ -248,9 +250,18 @@
     await Promise.all(loads);
   }
 
+  let auditEntries = [];
+
   async function loadAudit() {
-    const { entries } = await (await api("GET", `/api/v1/admin/audit?event=${encodeURIComponent(slug())}`)).json();
-    const recent = entries.slice(-100).reverse();
+    auditEntries = (await (await api("GET", `/api/v1/admin/audit?event=${encodeURIComponent(slug())}`)).json()).entries;
+    renderAudit();
+  }
+
+  // The newest 100 entries of the event that match the filter (who, action or target).
+  function renderAudit() {
+    const needle = $("audit-filter").value.trim().toLowerCase();
+    const recent = auditEntries.filter((e) => !needle ||
+      [e.actor, e.action, e.target || ""].some((f) => f.toLowerCase().includes(needle))).slice(-100).reverse();
     $("audit-rows").replaceChildren(...recent.map((e) => el("tr", {},
       el("td", { text: e.at.replace("T", " ").slice(0, 19) }), el("td", { text: e.actor }),
       el("td", { text: e.action }), el("td", { text: e.target || "" }))));
@@ -466,6 +477,7 @@
     $("signin-form").addEventListener("submit", signIn);
     $("token-form").addEventListener("submit", signInWithToken);
     $("audit-csv").addEventListener("click", downloadAudit);
+    $("audit-filter").addEventListener("input", renderAudit);
     $("user-form").addEventListener("submit", addUser);
     $("token-form-new").addEventListener("submit", addToken);
     $("signout").addEventListener("click", signOut);

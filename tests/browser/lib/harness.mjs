@@ -246,13 +246,13 @@ export async function dbQuery(dbUrl, sql) {
   return stdout.split('\n').filter(Boolean).map((line) => line.split('\t'));
 }
 
-// A fresh database with the schema and the seed events, and `regdesk serve` on it.
-// NOW: the rehearsal clock (REGDESK_NOW); ENV: more overrides.
-export async function startService({ now = NOW_OPEN, env = {} } = {}) {
+// A fresh database with the schema and the seed events (none with EMPTY), and `regdesk serve`
+// on it. NOW: the rehearsal clock (REGDESK_NOW); ENV: more overrides.
+export async function startService({ now = NOW_OPEN, env = {}, empty = false } = {}) {
   const rd = new Regdesk(await newDatabase(), { REGDESK_NOW: now, ...env });
   await rd.check('migrate');
   const seeds = readdirSync(SEED_EVENTS).filter((f) => f.endsWith('.json')).map((f) => path.join(SEED_EVENTS, f));
-  await rd.check('events', 'import', ...seeds);
+  if (!empty) await rd.check('events', 'import', ...seeds);
   await rd.start();
   return rd;
 }
