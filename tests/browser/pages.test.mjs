@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  ADMIN_TOKEN, NOW_OPEN, PASSWORD, SYMPOSIUM, addUser, cancelToken, expectAccessible, launchBrowser,
-  newPage, screenshot, smallEvent, startService, uniqueEmail, waitForMail,
+  ADMIN_TOKEN, NOW_OPEN, PASSWORD, SYMPOSIUM, addUser, cancelToken, expectAccessible, joinToken,
+  launchBrowser, newPage, screenshot, smallEvent, startService, uniqueEmail, waitForMail,
 } from './lib/harness.mjs';
 
 const TEST_TIMEOUT = 60000;
@@ -603,6 +603,23 @@ test('cancel page: the link from the mail shows the registration, the button can
   await screenshot(page, 'phone-cancel-done-ja');
   const after = await rd.request('GET', `/api/v1/registrations/self?token=${token}`);
   assert.equal(after.json.status, 'cancelled');
+});
+
+test('the join page: before the meeting opens it says when; a link that is not valid says so', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await setup(t);
+  // The meeting link is mailed at once when its time (60 days before) has passed.
+  await rd.putEvent(smallEvent('join-later', { mail: { meeting_link_before: 'P60D', reminders_before: [] } }));
+  const p = person();
+  assert.equal((await rd.signUp('join-later', p)).status, 201);
+  const [mail] = await waitForMail(p.email, { subjectHas: '参加URLのご案内' });
+  await page.goto(rd.url(`/join/${joinToken(mail)}`));
+  await page.locator('h1', { hasText: 'MID-NET® Web面会（テスト）' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /参加用リンクは次の時刻から有効になります/);
+  await screenshot(page, 'join-not-yet-ja');
+  await page.goto(rd.url(`/join/${'0'.repeat(54)}`));
+  await page.locator('h1', { hasText: 'オンライン参加' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /このリンクではご参加いただけません/);
+  await screenshot(page, 'join-invalid-ja');
 });
 
 test('the accessibility check itself fails on a page with violations', { timeout: TEST_TIMEOUT }, async (t) => {

@@ -424,6 +424,13 @@ export function cancelToken(mail) {
   return m[1];
 }
 
+// The personal join link's token from a meeting-link mail.
+export function joinToken(mail) {
+  const m = /https?:\/\/\S+\/join\/([A-Za-z0-9_-]+)/.exec(mail.text);
+  if (!m) throw new Error(`no join link in the mail:\n${mail.text}`);
+  return m[1];
+}
+
 // ---------------------------------------------------------------- the browser
 
 export const CHROMIUM_ARGS = [
