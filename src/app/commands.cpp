@@ -20,7 +20,7 @@
 #include "codec/event_document.hpp"
 #include "domain/time.hpp"
 #include "export/registration_export.hpp"
-#include "http/admin_auth.hpp"
+#include "auth/secrets.hpp"
 #include "http/health_agent.hpp"
 #include "http/server.hpp"
 #include "mail/outbox_worker.hpp"
@@ -412,7 +412,7 @@ int run_cli(int argc, char** argv) {
 
   if (*hash) {
     if (token.empty()) std::getline(std::cin, token);
-    std::cout << http::sha256_hex(token) << "\n";
+    std::cout << auth::sha256_hex(token) << "\n";
     return 0;
   }
 

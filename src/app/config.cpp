@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "domain/time.hpp"
-#include "http/admin_auth.hpp"
+#include "auth/secrets.hpp"
 
 namespace regdesk::app {
 
@@ -199,7 +199,7 @@ Config load_config(const std::string& path, bool path_was_defaulted, const Envir
   if (auto v = env("REGDESK_PUBLIC_URL")) c.http.public_url = *v;
   if (auto v = env("REGDESK_WEB_ROOT")) c.http.web_root = *v;
   if (auto v = env("REGDESK_ADMIN_TOKEN"); v && !v->empty())
-    c.http.admin_token_hashes.push_back(http::sha256_hex(*v));
+    c.http.admin_token_hashes.push_back(auth::sha256_hex(*v));
   if (auto v = env("REGDESK_RATE_LIMIT")) {
     try {
       size_t used = 0;

@@ -97,27 +97,30 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
-bool has_control_chars(std::string_view s, bool allow_newlines) {
+namespace {
+// True when some code point of `s` is `unwanted`, or when `s` is not well-formed UTF-8 (never
+// acceptable text).
+template <typename Unwanted>
+bool any_code_point(std::string_view s, Unwanted unwanted) {
   char32_t cp;
   for (size_t i = 0; i < s.size();) {
     size_t n = decode(s, i, cp);
-    if (n == 0) return true;  // ill-formed input is never acceptable text
-    if (cp == '\n' && allow_newlines) {
-      // fine
-    } else if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 ||
-               cp == 0x2029) {
-      return true;
-    }
+    if (n == 0 || unwanted(cp)) return true;
     i += n;
   }
   return false;
 }
+}  // namespace
+
+bool has_control_chars(std::string_view s, bool allow_newlines) {
+  return any_code_point(s, [allow_newlines](char32_t cp) {
+    if (cp == '\n') return !allow_newlines;
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
+  });
+}
 
 bool has_invisible_or_unassigned(std::string_view s) {
-  char32_t cp;
-  for (size_t i = 0; i < s.size();) {
-    size_t n = decode(s, i, cp);
-    if (n == 0) return true;
+  return any_code_point(s, [](char32_t cp) {
     switch (u_charType(static_cast<UChar32>(cp))) {
       case U_FORMAT_CHAR:
       case U_PRIVATE_USE_CHAR:
@@ -125,24 +128,16 @@ bool has_invisible_or_unassigned(std::string_view s) {
       case U_UNASSIGNED:
         return true;
       default:
-        break;
+        return false;
     }
-    i += n;
-  }
-  return false;
+  });
 }
 
 bool has_bidi_controls(std::string_view s) {
-  char32_t cp;
-  for (size_t i = 0; i < s.size();) {
-    size_t n = decode(s, i, cp);
-    if (n == 0) return true;
-    if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-        (cp >= 0x2066 && cp <= 0x2069))
-      return true;
-    i += n;
-  }
-  return false;
+  return any_code_point(s, [](char32_t cp) {
+    return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+  });
 }
 
 std::optional<std::string> domain_to_ascii(std::string_view domain) {

@@ -92,10 +92,10 @@ void add_guarded(Routes& routes, ApiContext& ctx, const std::string& method,
         auto slug = req.params.find("slug");
         if (!may(*req.actor, right, slug == req.params.end() ? "" : slug->second))
           return r.problem(problem(403, "forbidden"));
+        h(req, r);  // on the blocking pool: it may use the database directly
       } catch (const store::DatabaseUnavailable&) {
-        return r.problem(unavailable());
+        r.problem(unavailable());
       }
-      h(req, r);
     });
   });
 }

@@ -3,7 +3,8 @@
 // looks its right up in the route table (access.cpp), finds who is asking (a config token, an
 // API token, or a session cookie whose unsafe requests carry X-CSRF-Token), checks the right
 // against the route's event, and hands the handler a Request whose `actor` is set. It answers
-// 401 `unauthorized`, 403 `csrf_failed` or 403 `forbidden` itself.
+// 401 `unauthorized`, 403 `csrf_failed` or 403 `forbidden` itself. The handler runs on the
+// blocking pool; a DatabaseUnavailable it throws is answered 503 `unavailable`.
 
 #include <string>
 

@@ -382,16 +382,10 @@ void list_audit(ApiContext& ctx, const Request& req, const Responder& r) {
   r.json(200, {{"entries", out}});
 }
 
-// Handlers that run on the blocking pool already (add_guarded offloads): database errors
-// become 503 here.
-Handler on_pool(void (*f)(ApiContext&, const Request&, const Responder&), ApiContext& ctx) {
-  return [f, &ctx](const Request& q, const Responder& r) {
-    try {
-      f(ctx, q, r);
-    } catch (const store::DatabaseUnavailable&) {
-      r.problem(unavailable());
-    }
-  };
+// The handlers take the context first; add_guarded runs them on the blocking pool and answers
+// a lost database itself.
+Handler with_ctx(void (*f)(ApiContext&, const Request&, const Responder&), ApiContext& ctx) {
+  return [f, &ctx](const Request& q, const Responder& r) { f(ctx, q, r); };
 }
 
 }  // namespace
@@ -399,17 +393,17 @@ Handler on_pool(void (*f)(ApiContext&, const Request&, const Responder&), ApiCon
 void add_account_routes(Routes& routes, ApiContext& ctx) {
   routes.add("POST", "/api/v1/admin/session", "admin_sign_in",
              [&ctx](const Request& q, const Responder& r) { sign_in(ctx, q, r); });
-  add_guarded(routes, ctx, "GET", "/api/v1/admin/session", "admin_session", on_pool(who_am_i, ctx));
+  add_guarded(routes, ctx, "GET", "/api/v1/admin/session", "admin_session", with_ctx(who_am_i, ctx));
   add_guarded(routes, ctx, "DELETE", "/api/v1/admin/session", "admin_sign_out",
-              on_pool(sign_out, ctx));
-  add_guarded(routes, ctx, "GET", "/api/v1/admin/users", "admin_users", on_pool(list_users, ctx));
-  add_guarded(routes, ctx, "POST", "/api/v1/admin/users", "admin_user_add", on_pool(add_user, ctx));
+              with_ctx(sign_out, ctx));
+  add_guarded(routes, ctx, "GET", "/api/v1/admin/users", "admin_users", with_ctx(list_users, ctx));
+  add_guarded(routes, ctx, "POST", "/api/v1/admin/users", "admin_user_add", with_ctx(add_user, ctx));
   add_guarded(routes, ctx, "PATCH", "/api/v1/admin/users/:id", "admin_user_change",
-              on_pool(change_user, ctx));
-  add_guarded(routes, ctx, "GET", "/api/v1/admin/tokens", "admin_tokens", on_pool(list_tokens, ctx));
+              with_ctx(change_user, ctx));
+  add_guarded(routes, ctx, "GET", "/api/v1/admin/tokens", "admin_tokens", with_ctx(list_tokens, ctx));
   add_guarded(routes, ctx, "POST", "/api/v1/admin/tokens", "admin_token_add",
-              on_pool(add_token, ctx));
-  add_guarded(routes, ctx, "GET", "/api/v1/admin/audit", "admin_audit", on_pool(list_audit, ctx));
+              with_ctx(add_token, ctx));
+  add_guarded(routes, ctx, "GET", "/api/v1/admin/audit", "admin_audit", with_ctx(list_audit, ctx));
 }
 
 }  // namespace regdesk::http

@@ -195,21 +195,9 @@ void add_admin_routes(Routes& routes, ApiContext& ctx) {
   add_guarded(routes, ctx, "PUT", "/api/v1/admin/events/:slug", "admin_event_put",
               [&ctx](const Request& q, const Responder& r) { put_event(ctx, q, r); });
   add_guarded(routes, ctx, "GET", "/api/v1/admin/events/:slug", "admin_event_get",
-              [&ctx](const Request& q, const Responder& r) {
-                try {
-                  get_event(ctx, q, r);
-                } catch (const store::DatabaseUnavailable&) {
-                  r.problem(unavailable());
-                }
-              });
+              [&ctx](const Request& q, const Responder& r) { get_event(ctx, q, r); });
   add_guarded(routes, ctx, "POST", "/api/v1/admin/events/:slug/copy", "admin_event_copy",
-              [&ctx](const Request& q, const Responder& r) {
-                try {
-                  copy_event(ctx, q, r);
-                } catch (const store::DatabaseUnavailable&) {
-                  r.problem(unavailable());
-                }
-              });
+              [&ctx](const Request& q, const Responder& r) { copy_event(ctx, q, r); });
   add_guarded(routes, ctx, "POST", "/api/v1/admin/events/:slug/registrations/:id/cancel",
               "admin_cancel",
               [&ctx](const Request& q, const Responder& r) { cancel_registration(ctx, q, r); });
