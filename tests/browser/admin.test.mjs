@@ -202,7 +202,8 @@ test('an owner adds an account and an API token in the dashboard, and disables t
   await page.locator('#new-token').waitFor();
   const token = await page.locator('#new-token-value').textContent();
   assert.equal(token.length, 43);
-  assert.match(await page.locator('#token-rows').innerText(), /nightly export/);
+  // The list is reloaded after the secret is shown: wait for the new row.
+  await page.locator('#token-rows tr').filter({ hasText: 'nightly export' }).waitFor();
   assert.ok(!(await page.locator('#token-rows').innerText()).includes(token), 'listed without the secret');
   const r = await rd.request('GET', `/api/v1/admin/events/${SYMPOSIUM}/registrations`,
     { headers: { Authorization: `Bearer ${token}` } });
