@@ -15,6 +15,9 @@ PACKAGES=(
 	libpistache-dev libmysqlcppconn-dev libcurl4-openssl-dev nlohmann-json3-dev
 	libssl-dev libkainjow-mustache-dev libxlsxwriter-dev zlib1g-dev libargon2-dev libicu-dev libcli11-dev
 	libhowardhinnant-date-dev libexpected-dev tzdata
+	# certificates (src/certificate): PDF through cairo, Japanese shaped by pango (fonts-noto-cjk,
+	# below); poppler-utils for the tests reading the PDFs back (pdftotext, pdfinfo)
+	libcairo2-dev libpango1.0-dev poppler-utils
 	# database server and client (a private instance is started by ops/lib/stack.sh);
 	# Galera, rsync (its state transfer) and haproxy for the cluster on loopback (ops/cluster)
 	mariadb-server mariadb-client galera-4 rsync haproxy
@@ -25,7 +28,7 @@ PACKAGES=(
 	# benchmarks (bench/*.sh): load generator, HTTP client, JSON, arithmetic, ps
 	wrk curl jq bc procps
 	# browser tests (tests/browser): Debian's chromium driven by npm's playwright-core;
-	# CJK fonts, or Chromium draws Japanese as empty boxes
+	# CJK fonts, or Chromium draws Japanese as empty boxes (the certificates' fonts too)
 	chromium fonts-noto-cjk nodejs
 	# npm fetches over HTTPS and checks the registry's certificate
 	ca-certificates
