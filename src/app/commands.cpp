@@ -13,17 +13,19 @@
 
 #include "app/config.hpp"
 #include "auth/password.hpp"
+#include "auth/secrets.hpp"
 #include "auth/totp.hpp"
-#include "domain/signup.hpp"
-#include "store/account_store.hpp"
-#include "store/audit_log.hpp"
+#include "codec/attendance_report.hpp"
 #include "codec/event_document.hpp"
+#include "domain/signup.hpp"
 #include "domain/time.hpp"
 #include "export/registration_export.hpp"
-#include "auth/secrets.hpp"
 #include "http/health_agent.hpp"
 #include "http/server.hpp"
 #include "mail/outbox_worker.hpp"
+#include "store/account_store.hpp"
+#include "store/attendance_store.hpp"
+#include "store/audit_log.hpp"
 #include "store/connection_pool.hpp"
 #include "store/event_store.hpp"
 #include "store/group_admission.hpp"
@@ -76,9 +78,9 @@ int cmd_import(const Config& config, const std::vector<std::string>& files) {
       ++failures;
       continue;
     }
-    auto result = events.upsert(*parsed.event, clock->now(),
-                                store::AuditEntry{clock->now(), "cli", "event_changed",
-                                                  parsed.event->slug, "", "", ""});
+    auto result = events.upsert(
+        *parsed.event, clock->now(),
+        store::AuditEntry{clock->now(), "cli", "event_changed", parsed.event->slug, "", "", ""});
     switch (result.outcome) {
       case store::UpsertOutcome::kCreated:
         std::cout << "created " << parsed.event->slug << "\n";
@@ -129,6 +131,43 @@ int cmd_worker(const Config& config) {
   wait_for_stop_signal(stop_signals);
   worker.stop();  // gives back the rows it has claimed and not sent
   thread.join();
+  return 0;
+}
+
+// The same import as the dashboard's upload: prints what matched and who did not.
+int cmd_attendance_import(const Config& config, const std::string& slug, const std::string& file,
+                          const Clock& clock) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    std::cerr << "cannot read " << file << "\n";
+    return 1;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  store::ConnectionPool pool(config.database);
+  store::EventStore events(pool);
+  auto event = events.find(slug);
+  if (!event) {
+    std::cerr << "no event '" << slug << "'\n";
+    return 1;
+  }
+  auto report = codec::parse_attendance_report(bytes, event->event.timezone);
+  if (!report) {
+    std::cerr << file << ": not an attendance report regdesk reads (" << report.error().code << ": "
+              << report.error().detail << ")\n";
+    return 1;
+  }
+  store::AttendanceStore attendance(pool);
+  auto result = attendance.import(
+      event->id, std::string(codec::tool_name(report->tool)), auth::sha256_hex(bytes),
+      store::reported_sessions(*report), clock.now(),
+      store::AuditEntry{clock.now(), "cli", "attendance_imported", slug, file, "", ""});
+  std::cout << codec::tool_name(report->tool) << " report: " << result.rows << " rows, "
+            << result.matched << " matched to " << result.registrations << " registrations, "
+            << result.new_sessions << " new sessions, " << result.unmatched.size()
+            << " unmatched\n";
+  for (const auto& u : result.unmatched)
+    std::cout << "  unmatched: " << (u.email.empty() ? "(no address)" : u.email) << "  " << u.name
+              << "\n";
   return 0;
 }
 
@@ -238,8 +277,9 @@ int cmd_add_user(const Config& config, const AddUserOptions& o) {
   auto clock = make_clock(config);
   auto id = accounts.add_user(
       user, clock->now(),
-      store::AuditEntry{clock->now(), "cli", "user_changed", "", email, "",
-                        nlohmann::json{{"added", true}, {"role", o.role}, {"events", events}}.dump()});
+      store::AuditEntry{
+          clock->now(), "cli", "user_changed", "", email, "",
+          nlohmann::json{{"added", true}, {"role", o.role}, {"events", events}}.dump()});
   if (!id) {
     std::cerr << email << " has an account already\n";
     return 1;
@@ -317,9 +357,10 @@ int cmd_serve(const Config& config) {
   store::OrganiserStore organiser(pool);
   store::AccountStore accounts(pool);
   store::AuditLog audit(pool);
-  http::HttpServer server(config.http,
-                          http::Services{*clock, pool, events, admission, registrations, outbox,
-                                         organiser, accounts, audit});
+  store::AttendanceStore attendance(pool);
+  http::HttpServer server(
+      config.http, http::Services{*clock, pool, events, admission, registrations, outbox, organiser,
+                                  accounts, audit, attendance});
   server.start();
   std::unique_ptr<mail::OutboxWorker> worker;
   std::thread worker_thread;
@@ -375,6 +416,14 @@ int run_cli(int argc, char** argv) {
       ->capture_default_str();
   exp->add_option("--status", export_status, "only confirmed, waitlisted or cancelled")
       ->check(CLI::IsMember({"confirmed", "waitlisted", "cancelled"}));
+  std::string attendance_event, attendance_file;
+  auto* attendance = app.add_subcommand("attendance", "attendance after the event");
+  attendance->require_subcommand(1);
+  auto* attendance_import = attendance->add_subcommand(
+      "import", "read a Zoom, Webex or Teams attendance report into an event's registrations");
+  attendance_import->add_option("--event", attendance_event, "event slug")->required();
+  attendance_import->add_option("FILE", attendance_file, "the report as the tool exported it")
+      ->required();
   std::string purge_event;
   int purge_days = -1;
   auto* purge = app.add_subcommand(
@@ -427,6 +476,10 @@ int run_cli(int argc, char** argv) {
     if (*cluster_check) return cmd_cluster_check(config, check_listen);
     if (*list_users) return cmd_list_users(config);
     if (*import) return cmd_import(config, files);
+    if (*attendance_import) {
+      auto clock = make_clock(config);
+      return cmd_attendance_import(config, attendance_event, attendance_file, *clock);
+    }
     if (*exp)
       return cmd_export(config, export_event, export_format, export_encoding, export_status);
     if (*purge)

@@ -224,6 +224,22 @@ EventParse parse_event_document(const json& doc) {
       c.string("phone", e.contact.phone);
     }
     if (const json* v = r.get("fields", false)) read_fields(*v, "fields", problems, e.fields);
+    if (const json* v = r.get("follow_up", false)) {
+      Reader f(*v, "follow_up", problems);
+      FollowUp follow_up;
+      f.duration("after", follow_up.after);
+      f.string("survey_url", follow_up.survey_url);
+      f.string("materials_url", follow_up.materials_url);
+      f.string("recording_url", follow_up.recording_url);
+      e.follow_up = follow_up;
+    }
+    if (const json* v = r.get("certificate", false)) {
+      Reader c(*v, "certificate", problems);
+      CertificateRule rule;
+      c.integer("min_minutes", rule.min_minutes, true);
+      c.localized("issuer", rule.issuer, false);
+      e.certificate = rule;
+    }
     std::string visibility = "public";
     r.string("visibility", visibility);
     if (auto v = visibility_from_string(visibility))
@@ -272,6 +288,15 @@ json event_document(const Event& e) {
   };
   if (!e.eligible_email_domains.empty())
     doc["eligibility"] = {{"email_domains", e.eligible_email_domains}};
+  if (e.follow_up)
+    doc["follow_up"] = {{"after", format_iso_duration(e.follow_up->after)},
+                        {"survey_url", e.follow_up->survey_url},
+                        {"materials_url", e.follow_up->materials_url},
+                        {"recording_url", e.follow_up->recording_url}};
+  if (e.certificate)
+    doc["certificate"] = {
+        {"min_minutes", e.certificate->min_minutes},
+        {"issuer", {{"ja", e.certificate->issuer.ja}, {"en", e.certificate->issuer.en}}}};
   return doc;
 }
 

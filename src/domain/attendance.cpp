@@ -55,4 +55,14 @@ int minutes_attended(std::vector<AttendanceSpan> spans) {
   return static_cast<int>(std::min<long long>(minutes, std::numeric_limits<int>::max()));
 }
 
+bool counts_as_attended(std::optional<int> minutes_attended, int join_count) {
+  return minutes_attended.value_or(0) > 0 || join_count > 0;
+}
+
+bool earns_certificate(const Event& e, const std::string& status,
+                       std::optional<int> minutes_attended) {
+  return e.certificate && status == "confirmed" && minutes_attended &&
+         *minutes_attended >= e.certificate->min_minutes;
+}
+
 }  // namespace regdesk

@@ -125,6 +125,19 @@ std::vector<EventProblem> check_event(const Event& e) {
   for (const auto& d : e.eligible_email_domains)
     if (d.empty() || d.find('@') != std::string::npos)
       problems.push_back({"eligibility.email_domains", "entries are domains like example.co.jp"});
+  if (e.follow_up) {
+    if (e.follow_up->after < std::chrono::seconds(0) || e.follow_up->after > std::chrono::days(30))
+      problems.push_back({"follow_up.after", "must be between PT0S and P30D after the end"});
+    const std::pair<const char*, const std::string*> links[] = {
+        {"follow_up.survey_url", &e.follow_up->survey_url},
+        {"follow_up.materials_url", &e.follow_up->materials_url},
+        {"follow_up.recording_url", &e.follow_up->recording_url}};
+    for (const auto& [key, url] : links)
+      if (!url->empty() && url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0)
+        problems.push_back({key, "must be an http(s) URL"});
+  }
+  if (e.certificate && (e.certificate->min_minutes < 1 || e.certificate->min_minutes > 24 * 60))
+    problems.push_back({"certificate.min_minutes", "must be 1 to 1440"});
   return problems;
 }
 

@@ -51,6 +51,21 @@ struct Contact {
   std::string phone;
 };
 
+// After the event: a mail that long after the end, one text for those who attended and one for
+// confirmed people who did not, with these links where set.
+struct FollowUp {
+  std::chrono::seconds after = std::chrono::hours(2);
+  std::string survey_url;
+  std::string materials_url;
+  std::string recording_url;
+};
+
+// Certificates of attendance for registrations that attended at least `min_minutes`.
+struct CertificateRule {
+  int min_minutes = 0;
+  LocalizedText issuer;  // the organisation named as issuing it; empty: the event's contact
+};
+
 struct Event {
   std::string slug;
   LocalizedText title;
@@ -75,6 +90,8 @@ struct Event {
   std::string program_url;
   std::vector<FieldRule> fields = default_field_rules();
   Visibility visibility = Visibility::kPublic;
+  std::optional<FollowUp> follow_up;
+  std::optional<CertificateRule> certificate;
 
   const FieldRule* rule_for(FormField f) const;
 };

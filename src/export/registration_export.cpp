@@ -7,12 +7,17 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "domain/attendance.hpp"
 #include "domain/time.hpp"
 #include "export/cp932.hpp"
 
 namespace regdesk::exporting {
 
 namespace {
+
+bool attended(const store::RegistrationRow& r) {
+  return counts_as_attended(r.minutes_attended, r.join_count);
+}
 
 std::string local_time(Instant t, const std::string& zone) {
   std::string s = format_in_zone(t, zone);  // 2024-01-15T10:00:01+09:00 -> 2024-01-15 10:00:01
@@ -24,6 +29,12 @@ const char* status_label(const std::string& s) {
   if (s == "waitlisted") return "キャンセル待ち";
   if (s == "cancelled") return "キャンセル";
   return "";
+}
+
+// The earliest evidence of joining: the join button, or the first session in a report.
+std::optional<Instant> first_join(const store::RegistrationRow& r) {
+  if (r.first_joined_at && r.attended_from) return std::min(*r.first_joined_at, *r.attended_from);
+  return r.first_joined_at ? r.first_joined_at : r.attended_from;
 }
 
 struct Column {
@@ -52,9 +63,19 @@ const std::vector<Column>& columns() {
       {"言語", 6, [](const R& r, auto&) { return r.locale; }},
       {"キャンセル日時", 20,
        [](const R& r, auto& z) { return r.cancelled_at ? local_time(*r.cancelled_at, z) : ""; }},
+      {"出席", 6, [](const R& r, auto&) { return std::string(attended(r) ? "出席" : ""); }},
+      {"参加時間（分）", 10,
+       [](const R& r, auto&) {
+         return r.minutes_attended ? std::to_string(*r.minutes_attended) : "";
+       }},
       {"初回参加日時", 20,
        [](const R& r, auto& z) {
-         return r.first_joined_at ? local_time(*r.first_joined_at, z) : "";
+         auto t = first_join(r);
+         return t ? local_time(*t, z) : "";
+       }},
+      {"最終退出日時", 20,
+       [](const R& r, auto& z) {
+         return r.attended_until ? local_time(*r.attended_until, z) : "";
        }},
   };
   return kColumns;
@@ -120,9 +141,15 @@ class JsonWriter final : public ExportWriter {
         {"registered_at", format_in_zone(r.registered_at, zone_)},
         {"cancelled_at", r.cancelled_at ? nlohmann::json(format_in_zone(*r.cancelled_at, zone_))
                                         : nlohmann::json()},
-        {"first_joined_at", r.first_joined_at
-                                ? nlohmann::json(format_in_zone(*r.first_joined_at, zone_))
-                                : nlohmann::json()}};
+        {"attended", attended(r)},
+        {"minutes_attended",
+         r.minutes_attended ? nlohmann::json(*r.minutes_attended) : nlohmann::json()},
+        {"first_joined_at",
+         first_join(r) ? nlohmann::json(format_in_zone(*first_join(r), zone_)) : nlohmann::json()},
+        {"last_left_at", r.attended_until ? nlohmann::json(format_in_zone(*r.attended_until, zone_))
+                                          : nlohmann::json()},
+        {"join_count", r.join_count},
+        {"unsubscribed", r.unsubscribed}};
     out_ << (first_ ? "" : ",") << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     first_ = false;
   }

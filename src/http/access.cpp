@@ -32,11 +32,16 @@ const std::map<std::string, Right>& route_rights() {
       {"admin_tokens", Right::kManageAccounts},
       {"admin_token_add", Right::kManageAccounts},
       {"admin_audit", Right::kSeeAudit},
+      {"admin_attendance_import", Right::kChangeRegistrations},
+      {"admin_attendance", Right::kSeePersonalData},
+      {"admin_certificates", Right::kSeePersonalData},
   };
   return kRights;
 }
 
-bool is_safe_method(const std::string& m) { return m == "GET" || m == "HEAD"; }
+bool is_safe_method(const std::string& m) {
+  return m == "GET" || m == "HEAD";
+}
 
 std::string bearer_of(const std::string& header) {
   const std::string prefix = "Bearer ";
@@ -81,34 +86,30 @@ Right right_of_route(const std::string& name) {
 void add_guarded(Routes& routes, ApiContext& ctx, const std::string& method,
                  const std::string& pattern, const std::string& name, Handler h) {
   const Right right = right_of_route(name);
-  routes.add(method, pattern, name, [&ctx, right, h = std::move(h)](const Request& req,
-                                                                  const Responder& r) {
-    ctx.offload(r, [&ctx, right, h, req = Request(req), r]() mutable {
-      try {
-        bool csrf_failed = false;
-        req.actor = identify(ctx, req, csrf_failed);
-        if (csrf_failed) return r.problem(problem(403, "csrf_failed"));
-        if (!req.actor) return r.problem(problem(401, "unauthorized"));
-        auto slug = req.params.find("slug");
-        if (!may(*req.actor, right, slug == req.params.end() ? "" : slug->second))
-          return r.problem(problem(403, "forbidden"));
-        h(req, r);  // on the blocking pool: it may use the database directly
-      } catch (const store::DatabaseUnavailable&) {
-        r.problem(unavailable());
-      }
-    });
-  });
+  routes.add(method, pattern, name,
+             [&ctx, right, h = std::move(h)](const Request& req, const Responder& r) {
+               ctx.offload(r, [&ctx, right, h, req = Request(req), r]() mutable {
+                 try {
+                   bool csrf_failed = false;
+                   req.actor = identify(ctx, req, csrf_failed);
+                   if (csrf_failed) return r.problem(problem(403, "csrf_failed"));
+                   if (!req.actor) return r.problem(problem(401, "unauthorized"));
+                   auto slug = req.params.find("slug");
+                   if (!may(*req.actor, right, slug == req.params.end() ? "" : slug->second))
+                     return r.problem(problem(403, "forbidden"));
+                   h(req, r);  // on the blocking pool: it may use the database directly
+                 } catch (const store::DatabaseUnavailable&) {
+                   r.problem(unavailable());
+                 }
+               });
+             });
 }
 
 store::AuditEntry audit_entry(const ApiContext& ctx, const Request& req, std::string action,
-                              std::string event_slug, std::string target,
-                              std::string detail_json) {
-  return store::AuditEntry{ctx.services.clock.now(),
-                           req.actor ? req.actor->name : "anonymous",
-                           std::move(action),
-                           std::move(event_slug),
-                           std::move(target),
-                           req.client,
+                              std::string event_slug, std::string target, std::string detail_json) {
+  return store::AuditEntry{ctx.services.clock.now(), req.actor ? req.actor->name : "anonymous",
+                           std::move(action),        std::move(event_slug),
+                           std::move(target),        req.client,
                            std::move(detail_json)};
 }
 

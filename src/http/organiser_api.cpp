@@ -51,11 +51,11 @@ void export_registrations(ApiContext& ctx, const Request& req, const Responder& 
 
   // A list read as JSON is a view; a file is an export. Either is in the trail before any
   // row leaves.
-  auto audit = audit_entry(ctx, req, f == exporting::Format::kJson ? "registrations_viewed" : "export",
-                           slug, "",
-                           nlohmann::json{{"format", exporting::file_extension(f)},
-                                          {"status", status.empty() ? "all" : status}}
-                               .dump());
+  auto audit = audit_entry(
+      ctx, req, f == exporting::Format::kJson ? "registrations_viewed" : "export", slug, "",
+      nlohmann::json{{"format", exporting::file_extension(f)},
+                     {"status", status.empty() ? "all" : status}}
+          .dump());
   ctx.offload(r, [&ctx, r, slug, status, f, e, audit] {
     try {
       auto event = ctx.services.events.find(slug);
@@ -114,6 +114,21 @@ void stats(ApiContext& ctx, const Request& req, const Responder& r) {
       nlohmann::json mail = {
           {"queued", 0}, {"sending", 0}, {"sent", 0}, {"failed", 0}, {"cancelled", 0}};
       for (const auto& [k, n] : ctx.services.outbox.counts_by_state(event->id)) mail[k] = n;
+      const auto& a = s.attendance;
+      nlohmann::json minutes = nlohmann::json::array();
+      for (const auto& [from, n] : a.minutes_bands)
+        minutes.push_back({{"from", from}, {"count", n}});
+      nlohmann::json attendance = {
+          {"confirmed", a.confirmed},
+          {"attended", a.attended},
+          {"joined_by_button", a.joined_by_button},
+          {"in_reports", a.in_reports},
+          {"unsubscribed", a.unsubscribed},
+          {"rate", a.confirmed ? static_cast<double>(a.attended) / a.confirmed : 0.0},
+          {"minutes", minutes},
+          {"certificate_min_minutes", event->event.certificate
+                                          ? nlohmann::json(event->event.certificate->min_minutes)
+                                          : nlohmann::json()}};
       r.json(200, {{"event", slug},
                    {"capacity", event->counts.capacity},
                    {"seats_remaining", event->counts.seats_remaining()},
@@ -123,7 +138,8 @@ void stats(ApiContext& ctx, const Request& req, const Responder& r) {
                    {"by_category", by_category},
                    {"signups_per_day", days},
                    {"mail", mail},
-                   {"joins", s.joins}});
+                   {"joins", s.joins},
+                   {"attendance", attendance}});
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());
     }
@@ -173,14 +189,13 @@ void announce(ApiContext& ctx, const Request& req, const Responder& r) {
   std::vector<FieldError> errors;
   auto subject = localized(body, "subject", /*one_line=*/true, 200, errors);
   auto text = localized(body, "body", /*one_line=*/false, 10000, errors);
-  store::Audience to = store::Audience::kConfirmed;
-  std::string audience = body.value("to", std::string("confirmed"));
-  if (audience == "waitlisted")
-    to = store::Audience::kWaitlisted;
-  else if (audience == "all")
-    to = store::Audience::kAll;
-  else if (audience != "confirmed")
-    errors.push_back({"to", "invalid"});
+  std::string audience = "confirmed";
+  if (auto it = body.find("to"); it != body.end() && it->is_string())
+    audience = *it;
+  else if (it != body.end())
+    errors.push_back({"to", "invalid_type"});
+  auto to = store::audience_from_string(audience).value_or(store::Audience::kConfirmed);
+  if (!store::audience_from_string(audience)) errors.push_back({"to", "invalid"});
   if (!errors.empty()) {
     Problem p = problem(422, "validation_failed");
     p.errors = std::move(errors);
@@ -192,8 +207,8 @@ void announce(ApiContext& ctx, const Request& req, const Responder& r) {
     try {
       auto event = ctx.services.events.find(slug);
       if (!event) return r.problem(problem(404, "not_found"));
-      auto [id, recipients] =
-          ctx.services.organiser.announce(event->id, to, subject, text, ctx.services.clock.now(), audit);
+      auto [id, recipients] = ctx.services.organiser.announce(event->id, to, subject, text,
+                                                              ctx.services.clock.now(), audit);
       r.json(202, {{"id", id}, {"to", audience}, {"recipients", recipients}});
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());

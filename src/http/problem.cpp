@@ -41,8 +41,7 @@ const std::map<std::string, Text>& titles() {
        {"短時間に多くのお申込みがありました。しばらくしてから再度お試しください。",
         "Too many sign-ups from your network. Please try again shortly."}},
       {"unauthorized", {"認証が必要です。", "Authentication required."}},
-      {"forbidden",
-       {"この操作を行う権限がありません。", "Your role does not allow this."}},
+      {"forbidden", {"この操作を行う権限がありません。", "Your role does not allow this."}},
       {"csrf_failed",
        {"画面を再読み込みしてから、もう一度操作してください。",
         "Reload the page and try again (the request lacked its CSRF token)."}},
@@ -68,6 +67,14 @@ const std::map<std::string, Text>& titles() {
        {"確定済みの人数より少ない定員にはできません。",
         "Capacity cannot be set below the number of confirmed registrations."}},
       {"invalid_event", {"イベント定義に誤りがあります。", "The event definition is not valid."}},
+      {"not_attended",
+       {"参加時間が証明書の基準に達していないため、参加証明書は発行できません。",
+        "A certificate of attendance is issued only to those who attended long enough."}},
+      {"unrecognised_report",
+       {"出席レポートを読み取れませんでした（Zoom・Webex・Teams "
+        "の参加者レポートに対応しています）。",
+        "This is not an attendance report regdesk can read (Zoom, Webex or Teams participant "
+        "reports)."}},
       {"method_not_allowed", {"このメソッドは使えません。", "Method not allowed."}},
       {"internal_error", {"内部エラーが発生しました。", "Internal error."}},
   };
@@ -115,7 +122,8 @@ std::string field_message(const FieldError& e, bool ja) {
   }
   if (e.code == "invisible_characters")
     return ja ? l + "に使えない文字（見えない書式用の文字や、未定義・私用の文字）が含まれています。"
-              : l + " contains characters that cannot be used (invisible formatting, private-use or "
+              : l + " contains characters that cannot be used (invisible formatting, private-use "
+                    "or "
                     "unassigned characters).";
   if (e.code == "control_characters")
     return ja ? l + "に改行や制御文字は使えません。"

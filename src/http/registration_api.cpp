@@ -1,5 +1,6 @@
 // The mailed links: the registration a token belongs to, cancellation (API and the page with
-// its confirm button; a GET never cancels, since mail scanners open links), and /join/.
+// its confirm button; a GET never cancels, since mail scanners open links), and /join/ (the
+// same: a GET shows the button, the button's POST is the join).
 
 #include "domain/time.hpp"
 #include "http/api.hpp"
@@ -115,8 +116,8 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
                  [r, v, page_lang, title, token, &pages](const Event* e, EventCache::Entry) {
                    nlohmann::json data = {
                        {"event_title", e ? e->title.in(page_lang) : v->event_slug},
-                       {"when", e ? mail::format_event_period(e->starts_at, e->ends_at,
-                                                              e->timezone, page_lang)
+                       {"when", e ? mail::format_event_period(e->starts_at, e->ends_at, e->timezone,
+                                                              page_lang)
                                   : ""},
                        {"number", std::to_string(v->number)},
                        {"name", v->name},
@@ -130,10 +131,12 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
   });
 }
 
-void join(ApiContext& ctx, const Request& req, const Responder& r) {
+// A GET only shows the page: Microsoft Defender Safe Links and other scanners open every link
+// in a mail, so only the page's button (a POST) counts as joining.
+void join(ApiContext& ctx, const Request& req, const Responder& r, bool pressed) {
   std::string token = req.params.at("token");
   std::string lang = req.lang;
-  ctx.offload(r, [&ctx, r, token, lang] {
+  ctx.offload(r, [&ctx, r, token, lang, pressed] {
     try {
       const PageTemplates& pages = ctx.pages;
       auto v = ctx.services.registrations.find_by_token(store::TokenKind::kJoin, token);
@@ -143,26 +146,65 @@ void join(ApiContext& ctx, const Request& req, const Responder& r) {
                          pages.render("message", l, pages.text(l, "join_title"),
                                       {{"message", pages.text(l, "join_refused")}}));
       }
-      with_event(ctx, v->event_slug, r, [&ctx, r, v, &pages](const Event* e, EventCache::Entry) {
-        const std::string& l = v->locale;
-        if (!e) return r.problem(problem(404, "not_found"));
-        Instant now = ctx.services.clock.now();
-        Instant opens = e->starts_at - std::chrono::minutes(e->join_opens_minutes_before);
-        if (now >= opens && now < e->ends_at && !e->meeting_url.empty()) {
-          ctx.services.registrations.record_join(v->id, now);
-          return r.send(302, "text/plain; charset=utf-8", "", {{"Location", e->meeting_url}});
-        }
-        std::string message =
-            now < opens
-                ? pages.text(l, "join_opens_at") + mail::format_local_time(opens, e->timezone, l)
-                : pages.text(l, "join_ended");
-        send_page(r, 200,
-                  pages.render("join", l, pages.text(l, "join_title"),
-                               {{"event_title", e->title.in(l)},
-                                {"when", mail::format_event_period(e->starts_at, e->ends_at,
-                                                                   e->timezone, l)},
-                                {"message", message}}));
-      });
+      with_event(
+          ctx, v->event_slug, r,
+          [&ctx, r, v, token, pressed, &pages](const Event* e, EventCache::Entry) {
+            const std::string& l = v->locale;
+            if (!e) return r.problem(problem(404, "not_found"));
+            Instant now = ctx.services.clock.now();
+            Instant opens = e->starts_at - std::chrono::minutes(e->join_opens_minutes_before);
+            bool open = now >= opens && now < e->ends_at && !e->meeting_url.empty();
+            if (open && pressed) {
+              ctx.services.registrations.record_join(v->id, now);
+              return r.send(303, "text/plain; charset=utf-8", "", {{"Location", e->meeting_url}});
+            }
+            std::string message = open          ? pages.text(l, "join_explain")
+                                  : now < opens ? pages.text(l, "join_opens_at") +
+                                                      mail::format_local_time(opens, e->timezone, l)
+                                                : pages.text(l, "join_ended");
+            send_page(
+                r, 200,
+                pages.render(
+                    "join", l, pages.text(l, "join_title"),
+                    {{"event_title", e->title.in(l)},
+                     {"when", mail::format_event_period(e->starts_at, e->ends_at, e->timezone, l)},
+                     {"message", message},
+                     {"open", open},
+                     {"token", token}}));
+          });
+    } catch (const store::DatabaseUnavailable&) {
+      r.problem(unavailable());
+    }
+  });
+}
+
+// The List-Unsubscribe link (RFC 8058): mail providers POST "List-Unsubscribe=One-Click" to it;
+// a person who opens it gets a page whose button does the same POST. A GET changes nothing.
+void unsubscribe(ApiContext& ctx, const Request& req, const Responder& r, bool pressed) {
+  std::string token = req.params.at("token");
+  std::string lang = req.lang;
+  ctx.offload(r, [&ctx, r, token, lang, pressed] {
+    try {
+      const PageTemplates& pages = ctx.pages;
+      auto v = ctx.services.registrations.find_by_token(store::TokenKind::kUnsubscribe, token);
+      std::string l = v ? v->locale : lang;
+      const std::string title = pages.text(l, "unsubscribe_title");
+      if (!v)
+        return send_page(
+            r, 404,
+            pages.render("message", l, title, {{"message", pages.text(l, "unsubscribe_invalid")}}));
+      if (pressed && !v->unsubscribed_at) {
+        ctx.services.registrations.unsubscribe(v->id, ctx.services.clock.now());
+        v->unsubscribed_at = ctx.services.clock.now();
+      }
+      with_event(ctx, v->event_slug, r,
+                 [r, v, l, title, token, &pages](const Event* e, EventCache::Entry) {
+                   send_page(r, 200,
+                             pages.render("unsubscribe", l, title,
+                                          {{"event_title", e ? e->title.in(l) : v->event_slug},
+                                           {"done", v->unsubscribed_at.has_value()},
+                                           {"token", token}}));
+                 });
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());
     }
@@ -181,7 +223,13 @@ void add_registration_routes(Routes& routes, ApiContext& ctx) {
   routes.add("POST", "/cancel", "cancel_page_confirm",
              [&ctx](const Request& q, const Responder& r) { cancel_page(ctx, q, r, true); });
   routes.add("GET", "/join/:token", "join",
-             [&ctx](const Request& q, const Responder& r) { join(ctx, q, r); });
+             [&ctx](const Request& q, const Responder& r) { join(ctx, q, r, false); });
+  routes.add("POST", "/join/:token", "join_pressed",
+             [&ctx](const Request& q, const Responder& r) { join(ctx, q, r, true); });
+  routes.add("GET", "/unsubscribe/:token", "unsubscribe_page",
+             [&ctx](const Request& q, const Responder& r) { unsubscribe(ctx, q, r, false); });
+  routes.add("POST", "/unsubscribe/:token", "unsubscribe",
+             [&ctx](const Request& q, const Responder& r) { unsubscribe(ctx, q, r, true); });
 }
 
 }  // namespace regdesk::http

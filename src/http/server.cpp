@@ -62,11 +62,9 @@ std::string client_address(const std::string& peer, const std::string& forwarded
 }
 
 // Lower-case, as Request::header() is asked for them.
-constexpr const char* kHeadersHandlersRead[] = {"content-type",    "authorization",
-                                                "accept-language", "x-request-id",
-                                                "x-forwarded-for", "idempotency-key",
-                                                "x-csrf-token",    "if-match",
-                                                "if-none-match"};
+constexpr const char* kHeadersHandlersRead[] = {
+    "content-type",    "authorization", "accept-language", "x-request-id", "x-forwarded-for",
+    "idempotency-key", "x-csrf-token",  "if-match",        "if-none-match"};
 
 // The few content types regdesk answers with (all written in this code), parsed once per thread.
 const Http::Mime::MediaType& media_type(const std::string& text) {
@@ -137,7 +135,8 @@ class PistacheHandler : public Http::Handler {
     if (auto auth = in.headers().tryGet<Http::Header::Authorization>())
       req.headers["authorization"] = auth->value();
     // Pistache takes Cookie apart itself, into the jar.
-    if (in.cookies().has("regdesk_session")) req.session_cookie = in.cookies().get("regdesk_session").value;
+    if (in.cookies().has("regdesk_session"))
+      req.session_cookie = in.cookies().get("regdesk_session").value;
     req.body = in.body();
     req.client = client_address(in.address().host(), req.header("x-forwarded-for"),
                                 ctx_->settings.trusted_proxies);
@@ -301,6 +300,7 @@ HttpServer::HttpServer(HttpSettings settings, Services services) : impl_(std::ma
   add_static_routes(*impl_->routes, *impl_->ctx);
   add_organiser_routes(*impl_->routes, *impl_->ctx);
   add_account_routes(*impl_->routes, *impl_->ctx);
+  add_attendance_routes(*impl_->routes, *impl_->ctx);
 }
 
 HttpServer::~HttpServer() {
@@ -336,8 +336,8 @@ void HttpServer::drain(std::chrono::milliseconds limit) {
                  static_cast<long long>(limit.count()));
   // A moment more of 503s for whoever is still sending (a proxy's next health check sees
   // /readyz fail), then whatever those turned-away requests wrote is out too.
-  auto linger = std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(500),
-                                                              deadline - std::chrono::steady_clock::now());
+  auto linger = std::min<std::chrono::steady_clock::duration>(
+      std::chrono::milliseconds(500), deadline - std::chrono::steady_clock::now());
   if (linger > linger.zero()) std::this_thread::sleep_for(linger);
   ctx.in_flight->wait_idle(std::chrono::duration_cast<std::chrono::milliseconds>(
       std::max<std::chrono::steady_clock::duration>(deadline - std::chrono::steady_clock::now(),

@@ -29,6 +29,7 @@ class OutboxStore;
 class OrganiserStore;
 class AccountStore;
 class AuditLog;
+class AttendanceStore;
 }  // namespace regdesk::store
 
 namespace regdesk::http {
@@ -38,8 +39,8 @@ struct HttpSettings {
   int port = 8080;  // 0: any free port (read back with HttpServer::port())
   int threads = 2;
   size_t max_body_bytes = 16 * 1024;
-  int signups_per_minute_per_client = 0;     // 0: no limit
-  std::vector<std::string> trusted_proxies;  // addresses whose X-Forwarded-For is believed
+  int signups_per_minute_per_client = 0;        // 0: no limit
+  std::vector<std::string> trusted_proxies;     // addresses whose X-Forwarded-For is believed
   std::vector<std::string> admin_token_hashes;  // config tokens: they act as owners
   SessionLimits sessions;                       // organisers' sign-in sessions
   bool require_totp_for_owners = false;
@@ -59,6 +60,7 @@ struct Services {
   store::OrganiserStore& organiser;
   store::AccountStore& accounts;
   store::AuditLog& audit;
+  store::AttendanceStore& attendance;
 };
 
 struct Request {

@@ -659,6 +659,7 @@ std::string render_mime(const Message& m) {
   check_header_value("reply_to_address", m.reply_to_address);
   check_header_value("subject", m.subject);
   check_header_value("message_id", m.message_id);
+  check_header_value("list_unsubscribe_url", m.list_unsubscribe_url);
   for (const auto& a : m.attachments) {
     check_header_value("attachment filename", a.filename);
     check_header_value("attachment content_type", a.content_type);
@@ -676,6 +677,10 @@ std::string render_mime(const Message& m) {
   header(unstructured_field("Subject", m.subject));
   header("Date: " + rfc5322_date(m.date));
   header("Message-ID: <" + m.message_id + ">");
+  if (!m.list_unsubscribe_url.empty()) {
+    header("List-Unsubscribe: <" + m.list_unsubscribe_url + ">");
+    header("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+  }
   header("MIME-Version: 1.0");
 
   const std::string text_type = "Content-Type: text/plain; charset=UTF-8";

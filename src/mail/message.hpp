@@ -28,12 +28,16 @@ struct Message {
   std::vector<Attachment> attachments;
   std::string message_id;  // without angle brackets: "outbox-42.regdesk@example.jp"
   Instant date;
+  // Announcements and follow-ups: the one-click opt-out (RFC 8058) that Gmail's and Yahoo's
+  // rules for bulk senders ask for; empty for transactional mail.
+  std::string list_unsubscribe_url;
 };
 
 // The whole message for SMTP DATA: headers (From, To, Reply-To, Subject, Date, Message-ID,
-// MIME-Version, Content-Type...), a text/plain part and the attachments (multipart/mixed when
-// there are attachments). Throws std::invalid_argument if an address or the subject contains
-// CR or LF (nothing user-typed may reach a header unescaped).
+// List-Unsubscribe and List-Unsubscribe-Post when set, MIME-Version, Content-Type...), a text/plain
+// part and the attachments (multipart/mixed when there are attachments). Throws
+// std::invalid_argument if an address or the subject contains CR or LF (nothing user-typed may
+// reach a header unescaped).
 std::string render_mime(const Message& m);
 
 // "=?UTF-8?B?...?=" encoded-words for non-ASCII text (each at most 75 characters, never

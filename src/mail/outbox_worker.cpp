@@ -117,6 +117,20 @@ Message build_message(const store::OutboxItem& item, const WorkerSettings& setti
   if (*kind == MailKind::kAnnouncement && item.announcement)
     data["announcement"] = {{"subject", item.announcement->subject.in(locale)},
                             {"body", item.announcement->body.in(locale)}};
+  const bool bulk = *kind == MailKind::kAnnouncement || *kind == MailKind::kFollowUpAttended ||
+                    *kind == MailKind::kFollowUpAbsent;
+  const std::string unsubscribe_url = base + "/unsubscribe/" + item.unsubscribe_token;
+  if (bulk) data["unsubscribe_url"] = unsubscribe_url;
+  if (e.follow_up && (*kind == MailKind::kFollowUpAttended || *kind == MailKind::kFollowUpAbsent))
+    data["follow_up"] = {{"survey_url", e.follow_up->survey_url},
+                         {"materials_url", e.follow_up->materials_url},
+                         {"recording_url", e.follow_up->recording_url}};
+  if (*kind == MailKind::kFollowUpAttended) {
+    int minutes = item.minutes_attended.value_or(0);
+    if (minutes > 0) data["minutes_attended"] = std::to_string(minutes);
+    if (e.certificate && minutes >= e.certificate->min_minutes)
+      data["certificate_url"] = base + "/certificate/" + item.manage_token;
+  }
 
   RenderedMail rendered = render_mail(*kind, locale, data);
   Address from = parse_from(settings.from);
@@ -131,6 +145,7 @@ Message build_message(const store::OutboxItem& item, const WorkerSettings& setti
   // Stable per outbox row: a retry after an unknown outcome carries the same Message-ID.
   m.message_id = "outbox-" + std::to_string(item.id) + "." + e.slug + "@" + domain_of(from.address);
   m.date = now;
+  if (bulk) m.list_unsubscribe_url = unsubscribe_url;
   if (*kind == MailKind::kConfirmation || *kind == MailKind::kPromoted) {
     CalendarEvent cal;
     cal.uid = e.slug + "@" + host_of(settings.public_url);

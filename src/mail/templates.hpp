@@ -19,6 +19,8 @@ enum class MailKind {
   kMeetingLink,
   kReminder,
   kAnnouncement,
+  kFollowUpAttended,  // after the event, to those who attended: survey, materials, certificate
+  kFollowUpAbsent,    // to confirmed people who did not: the recording, materials
 };
 
 const char* to_string(MailKind k);  // "confirmation", "waitlisted", ... (also the file name)

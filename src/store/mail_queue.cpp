@@ -30,6 +30,19 @@ constexpr const char* kQueueForConfirmed =
 constexpr const char* kRecordRun =
     "INSERT IGNORE INTO schedule_runs (event_id, dedupe_key, due_at, queued, done_at)"
     " VALUES (?, ?, ?, ?, ?)";
+// Follow-ups are owed from the end; they wait while there is no evidence of attendance at all
+// (no report imported, nobody pressed a join button), since then everyone would be "absent".
+constexpr const char* kEndedEvents =
+    "SELECT e.id, e.ends_at, e.mail_schedule FROM events e"
+    " WHERE e.ends_at <= ? AND e.ends_at > ? AND e.mail_schedule LIKE '%follow_up=%'"
+    " AND (EXISTS (SELECT 1 FROM attendance_imports i WHERE i.event_id = e.id)"
+    "   OR EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = e.id AND r.join_count > 0))";
+constexpr const char* kQueueFollowUps =
+    "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, due_at, created_at)"
+    " SELECT event_id, public_id, CASE WHEN COALESCE(minutes_attended, 0) > 0 OR join_count > 0"
+    "   THEN 'follow_up_attended' ELSE 'follow_up_absent' END, 'follow_up', ?, ?"
+    " FROM registrations WHERE event_id = ? AND status = 'confirmed' AND unsubscribed_at IS NULL"
+    " ON DUPLICATE KEY UPDATE outbox.id = outbox.id";
 constexpr const char* kCancelForRegistration =
     "UPDATE outbox SET state = 'cancelled' WHERE registration_public_id = ? AND state = 'queued'";
 }  // namespace q
@@ -38,6 +51,7 @@ std::string encode_schedule(const Event& e) {
   std::string out = "meeting_link=" + std::to_string(e.meeting_link_before.count());
   for (auto d : e.reminders_before)
     out += ";reminder:" + format_iso_duration(d) + "=" + std::to_string(d.count());
+  if (e.follow_up) out += ";follow_up=" + std::to_string(e.follow_up->after.count());
   return out;
 }
 
@@ -103,10 +117,24 @@ int materialize_due_schedules(sql::Connection& c, Instant now) {
       Instant starts = from_sql_time(rs->getString(2));
       for (const auto& [key, before] : decode_schedule(rs->getString(4))) {
         Instant at = starts - before;
+        if (key == "follow_up") continue;  // counted from the end, below
         // A reminder that could not go before the start is not sent late.
         if (at <= now && (kind_of(key) == "meeting_link" || now < starts))
           due.push_back({rs->getInt64(1), key, at});
       }
+    }
+  }
+  {
+    // Events that ended over 60 days ago are not looked at (`after` is at most 30 days).
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kEndedEvents));
+    st->setString(1, to_sql_time(now));
+    st->setString(2, to_sql_time(now - std::chrono::days(60)));
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    while (rs->next()) {
+      Instant ends = from_sql_time(rs->getString(2));
+      for (const auto& [key, after] : decode_schedule(rs->getString(3)))
+        if (key == "follow_up" && ends + after <= now)
+          due.push_back({rs->getInt64(1), key, ends + after});
     }
   }
   int queued = 0;
@@ -117,14 +145,23 @@ int materialize_due_schedules(sql::Connection& c, Instant now) {
     done->setString(2, d.key);
     done->setString(3, at);
     if (std::unique_ptr<sql::ResultSet>(done->executeQuery())->next()) continue;
-    std::unique_ptr<sql::PreparedStatement> queue(c.prepareStatement(q::kQueueForConfirmed));
-    queue->setString(1, kind_of(d.key));
-    queue->setString(2, d.key);
-    queue->setString(3, at);
-    queue->setString(4, to_sql_time(now));
-    queue->setInt64(5, d.event_id);
-    queue->setString(6, at);
-    int n = queue->executeUpdate();
+    int n = 0;
+    if (d.key == "follow_up") {
+      std::unique_ptr<sql::PreparedStatement> queue(c.prepareStatement(q::kQueueFollowUps));
+      queue->setString(1, at);
+      queue->setString(2, to_sql_time(now));
+      queue->setInt64(3, d.event_id);
+      n = queue->executeUpdate();
+    } else {
+      std::unique_ptr<sql::PreparedStatement> queue(c.prepareStatement(q::kQueueForConfirmed));
+      queue->setString(1, kind_of(d.key));
+      queue->setString(2, d.key);
+      queue->setString(3, at);
+      queue->setString(4, to_sql_time(now));
+      queue->setInt64(5, d.event_id);
+      queue->setString(6, at);
+      n = queue->executeUpdate();
+    }
     std::unique_ptr<sql::PreparedStatement> record(c.prepareStatement(q::kRecordRun));
     record->setInt64(1, d.event_id);
     record->setString(2, d.key);

@@ -17,7 +17,8 @@ class Connection;
 namespace regdesk::store {
 
 // Seconds before the start at which each scheduled mail goes: ("meeting_link", 172800),
-// ("reminder:P1D", 86400). Stored in events.mail_schedule.
+// ("reminder:P1D", 86400); and ("follow_up", 7200): seconds after the end. Stored in
+// events.mail_schedule.
 using MailSchedule = std::vector<std::pair<std::string, std::chrono::seconds>>;
 std::string encode_schedule(const Event& e);
 MailSchedule decode_schedule(const std::string& text);

@@ -17,7 +17,8 @@ namespace regdesk::store {
 namespace q {
 constexpr const char* kPage =
     "SELECT public_id, number, status, email, name, name_kana, organization, department,"
-    " category, phone, question, locale, registered_at, cancelled_at, first_joined_at"
+    " category, phone, question, locale, registered_at, cancelled_at, first_joined_at,"
+    " join_count, minutes_attended, attended_from, attended_until, unsubscribed_at"
     " FROM registrations WHERE event_id = ? AND number > ? ";
 constexpr const char* kByStatus =
     "SELECT status, COUNT(*) FROM registrations WHERE event_id = ? GROUP BY status";
@@ -30,13 +31,25 @@ constexpr const char* kPerQuarterHour =
     " FROM registrations WHERE event_id = ? GROUP BY bucket ORDER BY bucket";
 constexpr const char* kJoins =
     "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND first_joined_at IS NOT NULL";
+// Attendance of confirmed registrations: by the join button, by a report, either; and the
+// reports' minutes in 15-minute bands for the dashboard's chart.
+constexpr const char* kAttendance =
+    "SELECT COUNT(*), COALESCE(SUM(join_count > 0), 0),"
+    " COALESCE(SUM(minutes_attended IS NOT NULL AND minutes_attended > 0), 0),"
+    " COALESCE(SUM(join_count > 0 OR COALESCE(minutes_attended, 0) > 0), 0),"
+    " COALESCE(SUM(unsubscribed_at IS NOT NULL), 0)"
+    " FROM registrations WHERE event_id = ? AND status = 'confirmed'";
+constexpr const char* kMinutesBands =
+    "SELECT FLOOR(minutes_attended / 15) * 15 AS band, COUNT(*) FROM registrations"
+    " WHERE event_id = ? AND status = 'confirmed' AND minutes_attended > 0"
+    " GROUP BY band ORDER BY band";
 constexpr const char* kInsertAnnouncement =
     "INSERT INTO announcements (event_id, audience, subject_ja, subject_en, body_ja, body_en,"
     " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kQueueAnnouncement =
     "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, announcement_id,"
     " due_at, created_at) SELECT event_id, public_id, 'announcement', ?, ?, ?, ?"
-    " FROM registrations WHERE event_id = ? AND status IN ";
+    " FROM registrations WHERE event_id = ? AND unsubscribed_at IS NULL AND ";
 constexpr const char* kCountRecipients = "UPDATE announcements SET recipients = ? WHERE id = ?";
 constexpr const char* kPurge =
     "UPDATE registrations SET email = '', email_key = NULL, name = '', name_kana = '',"
@@ -86,7 +99,16 @@ void OrganiserStore::for_each_registration(long long event_id,
         r.locale = rs->getString(12);
         r.registered_at = from_sql_time(rs->getString(13));
         if (!rs->isNull(14)) r.cancelled_at = from_sql_time(rs->getString(14));
-        if (!rs->isNull(15)) r.first_joined_at = from_sql_time(rs->getString(15));
+        auto optional_time = [&rs](int column) {
+          return rs->isNull(column) ? std::nullopt
+                                    : std::optional(from_sql_time(rs->getString(column)));
+        };
+        r.first_joined_at = optional_time(15);
+        r.join_count = rs->getInt(16);
+        if (!rs->isNull(17)) r.minutes_attended = rs->getInt(17);
+        r.attended_from = optional_time(18);
+        r.attended_until = optional_time(19);
+        r.unsubscribed = !rs->isNull(20);
         out.push_back(std::move(r));
       }
       return out;
@@ -114,20 +136,52 @@ EventStats OrganiserStore::stats(long long event_id) {
       s.signups_per_quarter_hour.emplace_back(Instant(std::chrono::seconds(rs->getInt64(1))),
                                               rs->getInt(2));
     if (auto rs = run(q::kJoins); rs->next()) s.joins = rs->getInt(1);
+    if (auto rs = run(q::kAttendance); rs->next()) {
+      s.attendance.confirmed = rs->getInt(1);
+      s.attendance.joined_by_button = rs->getInt(2);
+      s.attendance.in_reports = rs->getInt(3);
+      s.attendance.attended = rs->getInt(4);
+      s.attendance.unsubscribed = rs->getInt(5);
+    }
+    for (auto rs = run(q::kMinutesBands); rs->next();)
+      s.attendance.minutes_bands.emplace_back(rs->getInt(1), rs->getInt(2));
     return s;
   });
+}
+
+namespace {
+constexpr std::pair<Audience, const char*> kAudienceNames[] = {
+    {Audience::kConfirmed, "confirmed"},
+    {Audience::kWaitlisted, "waitlisted"},
+    {Audience::kAll, "all"},
+    {Audience::kAttended, "attended"},
+    {Audience::kAbsent, "absent"}};
+}  // namespace
+
+const char* to_string(Audience a) {
+  for (const auto& [value, name] : kAudienceNames)
+    if (value == a) return name;
+  return "confirmed";
+}
+
+std::optional<Audience> audience_from_string(const std::string& s) {
+  for (const auto& [value, name] : kAudienceNames)
+    if (s == name) return value;
+  return std::nullopt;
 }
 
 std::pair<long long, int> OrganiserStore::announce(long long event_id, Audience to,
                                                    const LocalizedText& subject,
                                                    const LocalizedText& body, Instant now,
                                                    const AuditEntry& audit) {
-  const char* audience = to == Audience::kConfirmed    ? "confirmed"
-                         : to == Audience::kWaitlisted ? "waitlisted"
-                                                       : "all";
-  std::string statuses = to == Audience::kConfirmed    ? "('confirmed')"
-                         : to == Audience::kWaitlisted ? "('waitlisted')"
-                                                       : "('confirmed', 'waitlisted')";
+  const char* audience = to_string(to);
+  const char* attended = "(COALESCE(minutes_attended, 0) > 0 OR join_count > 0)";
+  std::string statuses = to == Audience::kConfirmed    ? "status = 'confirmed'"
+                         : to == Audience::kWaitlisted ? "status = 'waitlisted'"
+                         : to == Audience::kAll        ? "status IN ('confirmed', 'waitlisted')"
+                         : to == Audience::kAttended
+                             ? std::string("status = 'confirmed' AND ") + attended
+                             : std::string("status = 'confirmed' AND NOT ") + attended;
   return in_transaction(pool_, [&](sql::Connection& c) {
     std::unique_ptr<sql::PreparedStatement> ins(c.prepareStatement(q::kInsertAnnouncement));
     ins->setInt64(1, event_id);

@@ -25,7 +25,20 @@ struct RegistrationRow {
   std::string phone, question, locale;
   Instant registered_at;
   std::optional<Instant> cancelled_at;
-  std::optional<Instant> first_joined_at;
+  std::optional<Instant> first_joined_at;  // the join button
+  int join_count = 0;
+  std::optional<int> minutes_attended;  // imported reports
+  std::optional<Instant> attended_from, attended_until;
+  bool unsubscribed = false;
+};
+
+struct AttendanceStats {  // over confirmed registrations
+  int confirmed = 0;
+  int joined_by_button = 0;
+  int in_reports = 0;  // with minutes from an imported report
+  int attended = 0;    // either
+  int unsubscribed = 0;
+  std::vector<std::pair<int, int>> minutes_bands;  // (lower bound of a 15-minute band, count)
 };
 
 struct EventStats {
@@ -33,9 +46,14 @@ struct EventStats {
   std::map<std::string, int> by_category;  // active (confirmed + waitlisted) registrations
   std::vector<std::pair<Instant, int>> signups_per_quarter_hour;  // UTC 15-minute buckets
   int joins = 0;
+  AttendanceStats attendance;
 };
 
-enum class Audience { kConfirmed, kWaitlisted, kAll };
+// Who an announcement goes to; attended/absent are confirmed registrations by the evidence of
+// attendance (an imported report's minutes, or the join button). Nobody who unsubscribed.
+enum class Audience { kConfirmed, kWaitlisted, kAll, kAttended, kAbsent };
+const char* to_string(Audience a);  // "confirmed", ... as the API and the table name them
+std::optional<Audience> audience_from_string(const std::string& s);
 
 // Thread-safe.
 class OrganiserStore {

@@ -38,8 +38,10 @@ struct OutboxItem {
   int waitlist_position = 0;
   Event event;
   std::optional<AnnouncementText> announcement;
-  std::string manage_token;  // derived again for links; never stored
+  std::optional<int> minutes_attended;  // from imported reports
+  std::string manage_token;             // derived again for links; never stored
   std::string join_token;
+  std::string unsubscribe_token;
 };
 
 struct OutboxRow {  // the organiser's view

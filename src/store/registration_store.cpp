@@ -3,6 +3,7 @@
 #include <cppconn/connection.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
+#include <openssl/crypto.h>
 
 #include <functional>
 #include <memory>
@@ -18,6 +19,8 @@ namespace q {
 constexpr const char* kSelect =
     "SELECT r.id, r.public_id, r.event_id, e.slug, r.number, r.status, r.email, r.name, r.locale,"
     " r.registered_at, r.cancelled_at, r.first_joined_at,"
+    " r.organization, r.last_joined_at, r.join_count, r.minutes_attended, r.attended_from,"
+    " r.attended_until, r.unsubscribed_at,"
     // Only a waitlisted person has a position; skipping the count for everyone else keeps a
     // stale-statistics plan from scanning the event's registrations for every mail.
     " CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w"
@@ -38,7 +41,14 @@ constexpr const char* kLedgerConfirmedLeft =
 constexpr const char* kLedgerWaitlistedLeft =
     "UPDATE events SET waitlisted_count = waitlisted_count - 1 WHERE id = ?";
 constexpr const char* kRecordJoin =
-    "UPDATE registrations SET first_joined_at = ? WHERE id = ? AND first_joined_at IS NULL";
+    "UPDATE registrations SET first_joined_at = COALESCE(first_joined_at, ?),"
+    " last_joined_at = ?, join_count = join_count + 1 WHERE id = ?";
+constexpr const char* kUnsubscribe =
+    "UPDATE registrations SET unsubscribed_at = COALESCE(unsubscribed_at, ?) WHERE id = ?";
+constexpr const char* kDropQueuedBulkMail =
+    "UPDATE outbox o JOIN registrations r ON r.public_id = o.registration_public_id"
+    " SET o.state = 'cancelled' WHERE r.id = ? AND o.state = 'queued'"
+    " AND o.kind IN ('announcement', 'follow_up_attended', 'follow_up_absent')";
 }  // namespace q
 
 namespace {
@@ -57,7 +67,17 @@ RegistrationView read_view(sql::ResultSet& rs) {
   v.registered_at = from_sql_time(rs.getString(10));
   if (!rs.isNull(11)) v.cancelled_at = from_sql_time(rs.getString(11));
   if (!rs.isNull(12)) v.first_joined_at = from_sql_time(rs.getString(12));
-  if (v.status == "waitlisted") v.waitlist_position = rs.getInt(13);
+  auto optional_time = [&rs](int column) {
+    return rs.isNull(column) ? std::nullopt : std::optional(from_sql_time(rs.getString(column)));
+  };
+  v.organization = rs.getString(13);
+  v.last_joined_at = optional_time(14);
+  v.join_count = rs.getInt(15);
+  if (!rs.isNull(16)) v.minutes_attended = rs.getInt(16);
+  v.attended_from = optional_time(17);
+  v.attended_until = optional_time(18);
+  v.unsubscribed_at = optional_time(19);
+  if (v.status == "waitlisted") v.waitlist_position = rs.getInt(20);
   return v;
 }
 
@@ -74,9 +94,9 @@ std::optional<RegistrationView> select_one(
 }  // namespace
 
 std::optional<std::string> RegistrationStore::registration_of(TokenKind kind,
-                                                             const std::string& token) {
-  const std::string& key =
-      with_connection(pool_, [&](sql::Connection& c) -> const std::string& { return token_key_.get(c); });
+                                                              const std::string& token) {
+  const std::string& key = with_connection(
+      pool_, [&](sql::Connection& c) -> const std::string& { return token_key_.get(c); });
   return token_registration(key, kind, token);
 }
 
@@ -184,8 +204,48 @@ void RegistrationStore::record_join(long long registration_id, Instant now) {
   with_connection(pool_, [&](sql::Connection& c) {
     std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kRecordJoin));
     st->setString(1, to_sql_time(now));
+    st->setString(2, to_sql_time(now));
+    st->setInt64(3, registration_id);
+    st->executeUpdate();
+    return 0;
+  });
+}
+
+std::string RegistrationStore::certificate_number(const std::string& slug, int number,
+                                                  const std::string& public_id) {
+  return with_connection(pool_, [&](sql::Connection& c) {
+    return store::certificate_number(token_key_.get(c), slug, number, public_id);
+  });
+}
+
+std::optional<RegistrationView> RegistrationStore::find_by_certificate(const std::string& text) {
+  auto parts = parse_certificate_number(text);
+  if (!parts) return std::nullopt;
+  return with_connection(pool_, [&](sql::Connection& c) -> std::optional<RegistrationView> {
+    auto v = select_one(c, "e.slug = ? AND r.number = ?", [&](sql::PreparedStatement& st) {
+      st.setString(1, parts->slug);
+      st.setInt(2, parts->number);
+    });
+    if (!v) return std::nullopt;
+    std::string expected =
+        store::certificate_number(token_key_.get(c), v->event_slug, v->number, v->public_id);
+    if (expected.size() != text.size() ||
+        CRYPTO_memcmp(expected.data(), text.data(), expected.size()) != 0)
+      return std::nullopt;
+    return v;
+  });
+}
+
+void RegistrationStore::unsubscribe(long long registration_id, Instant now) {
+  in_transaction(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kUnsubscribe));
+    st->setString(1, to_sql_time(now));
     st->setInt64(2, registration_id);
     st->executeUpdate();
+    // What is queued and not yet sent does not go either.
+    std::unique_ptr<sql::PreparedStatement> drop(c.prepareStatement(q::kDropQueuedBulkMail));
+    drop->setInt64(1, registration_id);
+    drop->executeUpdate();
     return 0;
   });
 }

@@ -25,8 +25,14 @@ struct RegistrationView {
   std::string locale;
   Instant registered_at;
   std::optional<Instant> cancelled_at;
-  std::optional<Instant> first_joined_at;
-  int waitlist_position = 0;  // for waitlisted
+  std::optional<Instant> first_joined_at;  // the join button: first and last press, count
+  std::string organization;
+  std::optional<Instant> last_joined_at;
+  int join_count = 0;
+  std::optional<int> minutes_attended;  // from imported reports; none matched: nullopt
+  std::optional<Instant> attended_from, attended_until;
+  std::optional<Instant> unsubscribed_at;  // no more announcements or follow-ups
+  int waitlist_position = 0;               // for waitlisted
 };
 
 enum class CancelOutcome { kCancelled, kAlreadyCancelled, kNotFound };
@@ -51,8 +57,15 @@ class RegistrationStore {
   // By an organiser: `audit` is written in the same transaction when it cancels.
   CancelResult cancel(long long event_id, const std::string& public_id, Instant now,
                       const AuditEntry& audit);
-  // Sets first_joined_at once; later joins leave it as it is.
+  // A press of the join button: first_joined_at is set once, last_joined_at and the count
+  // every time.
   void record_join(long long registration_id, Instant now);
+  // The certificate number of a registration (store/tokens.hpp), and the registration a
+  // certificate number belongs to when its check part is right.
+  std::string certificate_number(const std::string& slug, int number, const std::string& public_id);
+  std::optional<RegistrationView> find_by_certificate(const std::string& certificate_number);
+  // Stops announcements and follow-ups (RFC 8058 one-click); the first time is kept.
+  void unsubscribe(long long registration_id, Instant now);
 
  private:
   CancelResult cancel_where(const std::string& column, const std::string& value, long long event_id,

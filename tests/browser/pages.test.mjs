@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
-  ADMIN_TOKEN, NOW_OPEN, PASSWORD, SYMPOSIUM, addUser, cancelToken, expectAccessible, joinToken,
+  ADMIN_TOKEN, NOW_OPEN, PASSWORD, SYMPOSIUM, addUser, cancelToken, dbQuery, expectAccessible, joinToken,
+  poll,
   launchBrowser, newPage, screenshot, smallEvent, startService, uniqueEmail, waitForMail,
 } from './lib/harness.mjs';
 
@@ -620,6 +621,31 @@ test('the join page: before the meeting opens it says when; a link that is not v
   await page.locator('h1', { hasText: 'オンライン参加' }).waitFor();
   assert.match(await page.locator('main').innerText(), /このリンクではご参加いただけません/);
   await screenshot(page, 'join-invalid-ja');
+});
+
+test('the join page while the meeting is open: a GET shows the button, the button (by keyboard) joins', { timeout: TEST_TIMEOUT }, async (t) => {
+  // Ten minutes before the start: the join window (10 minutes) is open.
+  const { rd, page } = await setup(t, { now: '2024-03-12T09:55:00+09:00' });
+  await rd.putEvent(smallEvent('join-now', { registration: { opens_at: '2024-01-10T00:00:00+09:00', closes_at: '2024-03-12T11:00:00+09:00' } }));
+  const p = person();
+  assert.equal((await rd.signUp('join-now', p)).status, 201);
+  const [mail] = await waitForMail(p.email, { subjectHas: '参加URLのご案内' });
+  let meetingOpened = false;
+  await page.route('https://meeting.example.jp/**', (route) => {
+    meetingOpened = true;
+    return route.fulfill({ status: 200, contentType: 'text/html', body: '<title>meeting</title>' });
+  });
+  await page.goto(rd.url(`/join/${joinToken(mail)}`));
+  const button = page.getByRole('button', { name: 'Web会議に参加する' });
+  await button.waitFor();
+  await screenshot(page, 'join-open-ja');
+  const [[before]] = await dbQuery(rd.dbUrl, 'SELECT join_count FROM registrations');
+  assert.equal(before, '0', 'opening the page is not joining');
+  await button.focus();
+  await page.keyboard.press('Enter');
+  await poll(() => meetingOpened, { what: 'the meeting page' });
+  const [[after]] = await dbQuery(rd.dbUrl, 'SELECT join_count FROM registrations');
+  assert.equal(after, '1');
 });
 
 test('the accessibility check itself fails on a page with violations', { timeout: TEST_TIMEOUT }, async (t) => {

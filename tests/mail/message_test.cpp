@@ -372,6 +372,20 @@ TEST(RenderMime, HasTheRequiredHeaders) {
   expect_words_hold_whole_characters(headers, 3);
 }
 
+TEST(RenderMime, BulkMailCarriesTheOneClickUnsubscribeHeaders) {
+  Message m = confirmation();
+  EXPECT_EQ(header_block(render_mime(m)).find("List-Unsubscribe"), std::string::npos);
+  m.list_unsubscribe_url = "https://regdesk.example.jp/unsubscribe/abc_DEF-123";
+  const std::string headers = header_block(render_mime(m));
+  EXPECT_NE(headers.find(
+                "\r\nList-Unsubscribe: <https://regdesk.example.jp/unsubscribe/abc_DEF-123>\r\n"),
+            std::string::npos);
+  EXPECT_NE(headers.find("\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"),
+            std::string::npos);
+  m.list_unsubscribe_url = "https://x/\r\nBcc: a@b";
+  EXPECT_THROW(render_mime(m), std::invalid_argument);
+}
+
 TEST(RenderMime, BodyIsBase64In76CharacterLines) {
   Message m = confirmation();
   m.attachments.clear();

@@ -18,9 +18,9 @@ namespace {
 using nlohmann::json;
 
 const std::vector<MailKind> kAllKinds = {
-    MailKind::kConfirmation, MailKind::kWaitlisted,  MailKind::kPromoted,
-    MailKind::kCancellation, MailKind::kMeetingLink, MailKind::kReminder,
-    MailKind::kAnnouncement,
+    MailKind::kConfirmation, MailKind::kWaitlisted,       MailKind::kPromoted,
+    MailKind::kCancellation, MailKind::kMeetingLink,      MailKind::kReminder,
+    MailKind::kAnnouncement, MailKind::kFollowUpAttended, MailKind::kFollowUpAbsent,
 };
 const std::vector<std::string> kLocales = {"ja", "en"};
 
@@ -63,6 +63,13 @@ json full_data(const std::string& locale) {
                       "終了時刻に変更はありません。"}}},
       {"has_meeting_link", true},
       {"is_late", false},
+      {"unsubscribe_url", "https://regdesk.example.jp/unsubscribe/uNsUb5cR1be"},
+      {"follow_up",
+       {{"survey_url", "https://survey.example.jp/midnet2024"},
+        {"materials_url", "https://www.pmda.go.jp/files/midnet2024.pdf"},
+        {"recording_url", "https://video.example.jp/midnet2024"}}},
+      {"minutes_attended", "165"},
+      {"certificate_url", "https://regdesk.example.jp/certificate/c3rT1f1cAtE"},
   };
 }
 
@@ -129,6 +136,38 @@ TEST(MailTemplates, EveryKindAndLocaleRendersWithFullData) {
       EXPECT_TRUE(contains(mail.body, locale == "en" ? "Taro Yamada" : "山田 太郎 様"));
       EXPECT_TRUE(contains(mail.body, full_data(locale)["event"]["period"].get<std::string>()));
     }
+  }
+}
+
+TEST(MailTemplates, BulkMailSaysHowToStopItAndFollowUpsCarryTheirLinks) {
+  for (const auto& locale : kLocales) {
+    for (MailKind kind :
+         {MailKind::kAnnouncement, MailKind::kFollowUpAttended, MailKind::kFollowUpAbsent}) {
+      SCOPED_TRACE(label(kind, locale));
+      EXPECT_TRUE(contains(render_mail(kind, locale, full_data(locale)).body,
+                           "https://regdesk.example.jp/unsubscribe/uNsUb5cR1be"));
+    }
+    const std::string attended =
+        render_mail(MailKind::kFollowUpAttended, locale, full_data(locale)).body;
+    const std::string absent =
+        render_mail(MailKind::kFollowUpAbsent, locale, full_data(locale)).body;
+    for (const char* url :
+         {"https://survey.example.jp/midnet2024", "https://www.pmda.go.jp/files/midnet2024.pdf",
+          "https://video.example.jp/midnet2024"}) {
+      EXPECT_TRUE(contains(attended, url)) << url;
+      EXPECT_TRUE(contains(absent, url)) << url;
+    }
+    EXPECT_TRUE(contains(attended, "https://regdesk.example.jp/certificate/c3rT1f1cAtE"));
+    EXPECT_TRUE(contains(attended, "165"));
+    EXPECT_FALSE(contains(absent, "/certificate/"));
+    // Without links, their headings go too.
+    json bare = full_data(locale);
+    bare.erase("follow_up");
+    bare.erase("certificate_url");
+    bare.erase("minutes_attended");
+    const std::string plain = render_mail(MailKind::kFollowUpAttended, locale, bare).body;
+    EXPECT_FALSE(contains(plain, locale == "en" ? "Survey:" : "【アンケートのお願い】"));
+    EXPECT_FALSE(contains(plain, locale == "en" ? "Certificate" : "【参加証明書】"));
   }
 }
 

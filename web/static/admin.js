@@ -48,6 +48,13 @@
       categories: { industry: "製造販売業者", academia: "アカデミア", cro: "CRO", healthcare: "医療機関", government: "行政", other: "その他", unknown: "未回答" },
       lang: "English",
       editEvent: "イベントを編集", newEvent: "新しいイベント", editorLinks: "イベントの設定",
+      attendance: "出席の記録（開催後）", attendanceFile: "参加者レポートのファイル", attendanceImport: "読み込む",
+      attendanceHelp: "Zoom・Webex・Teams の参加者レポート（CSV）をそのまま読み込みます。同じレポートを何度読み込んでも結果は変わりません。",
+      imported: (r) => `${r.tool} のレポート：${r.rows}行、${r.registrations}名の登録に一致（新しい記録 ${r.new_sessions}件）、一致しない参加者 ${r.unmatched.length}名。`,
+      unmatchedLabel: "登録と一致しない参加者", noAddress: "（メールアドレスなし）",
+      attendedCard: "出席", rate: "出席率", minutesChart: "参加時間の分布（15分ごと、レポートより）",
+      minutesFrom: (m) => `${m}分〜`, certificates: "参加証明書をまとめてダウンロード（PDF）",
+      attendedAudience: "出席した方", absentAudience: "欠席した方",
     },
     en: {
       title: "Organiser dashboard", signIn: "Sign in", token: "Admin token", accessibility: "Accessibility",
@@ -85,6 +92,13 @@
       categories: { industry: "Marketing-authorisation holder", academia: "Academia", cro: "CRO", healthcare: "Healthcare", government: "Government", other: "Other", unknown: "Not given" },
       lang: "日本語",
       editEvent: "Edit the event", newEvent: "New event", editorLinks: "Event settings",
+      attendance: "Attendance (after the event)", attendanceFile: "Attendance report file", attendanceImport: "Import",
+      attendanceHelp: "Import the participants report (CSV) of Zoom, Webex or Teams as exported. Importing the same report again changes nothing.",
+      imported: (r) => `${r.tool} report: ${r.rows} rows, matched ${r.registrations} registrations (${r.new_sessions} new sessions), ${r.unmatched.length} people not matched.`,
+      unmatchedLabel: "Participants matching no registration", noAddress: "(no address)",
+      attendedCard: "Attended", rate: "Attendance rate", minutesChart: "Minutes attended (15-minute bands, from reports)",
+      minutesFrom: (m) => `${m}+ min`, certificates: "Download all certificates (PDF)",
+      attendedAudience: "Those who attended", absentAudience: "Those who did not",
     },
   }[lang];
 
@@ -114,9 +128,10 @@
     const headers = { "Accept-Language": lang };
     if (token) headers.Authorization = `Bearer ${token}`;
     else if (csrf && method !== "GET") headers["X-CSRF-Token"] = csrf;
-    if (body) headers["Content-Type"] = "application/json";
+    const file = body instanceof Blob;  // an attendance report, sent as the tool wrote it
+    if (body) headers["Content-Type"] = file ? "text/csv" : "application/json";
     const res = await fetch(path, { method, headers, credentials: "same-origin",
-                                    body: body ? JSON.stringify(body) : undefined });
+                                    body: body ? (file ? body : JSON.stringify(body)) : undefined });
     if (res.status === 401) {
       const wasSession = !!csrf;
       signedOut();
@@ -163,7 +178,7 @@
   function showFor(who) {
     actor = who;
     const personal = who.role !== "viewer";
-    for (const id of ["exports-section", "list-section", "announce-section", "mail-section"])
+    for (const id of ["exports-section", "list-section", "announce-section", "mail-section", "attendance-section"])
       $(id).hidden = !personal;
     $("audit-section").hidden = who.role !== "owner";
     $("accounts-section").hidden = who.role !== "owner";
@@ -245,7 +260,7 @@
   async function loadEvent() {
     editorLinks();
     const loads = [loadStats()];
-    if (actor && actor.role !== "viewer") loads.push(loadRegistrations(), loadMail());
+    if (actor && actor.role !== "viewer") loads.push(loadRegistrations(), loadMail(), loadAttendance());
     if (actor && actor.role === "owner") loads.push(loadAudit(), loadAccounts());
     await Promise.all(loads);
   }
@@ -348,13 +363,16 @@
     const s = await (await api("GET", `/api/v1/admin/events/${slug()}/stats`)).json();
     const cards = [[T.confirmed, s.counts.confirmed], [T.waitlisted, s.counts.waitlisted],
                    [T.cancelled, s.counts.cancelled], [T.seats, `${s.seats_remaining} / ${s.capacity}`],
-                   [T.joins, s.joins]];
+                   [T.joins, s.joins], [T.attendedCard, s.attendance.attended],
+                   [T.rate, `${Math.round(s.attendance.rate * 100)}%`]];
     $("summary").replaceChildren(...cards.map(([k, v]) =>
       el("div", { class: "card" }, el("div", { class: "card-label", text: k }), el("div", { class: "card-value", text: String(v) }))));
     drawBars($("chart-days"), s.signups_per_day.map((d) => [d.date.slice(5), d.count]), T.perDay, false);
     const order = ["industry", "academia", "cro", "healthcare", "government", "other", "unknown"];
     const categories = Object.entries(s.by_category).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
     drawBars($("chart-categories"), categories.map(([k, v]) => [T.categories[k] || k, v]), T.byCategory, true);
+    $("certificates").hidden = s.attendance.certificate_min_minutes == null;
+    drawBars($("chart-minutes"), s.attendance.minutes.map((m) => [T.minutesFrom(m.from), m.count]), T.minutesChart, true);
     const mail = s.mail;
     $("mail-counts").replaceChildren(...[["queued", T.queued], ["sending", T.sending], ["sent", T.sentState],
                                          ["failed", T.failed], ["cancelled", T.mailCancelled]]
@@ -434,6 +452,41 @@
     } catch (e) { say(T.error + e.message, "error"); }
   }
 
+  async function importAttendance(event) {
+    event.preventDefault();
+    const file = $("attendance-file").files[0];
+    if (!file) return;
+    try {
+      const r = await (await api("POST", `/api/v1/admin/events/${slug()}/attendance`, file)).json();
+      $("attendance-result").textContent = T.imported(r);
+      $("attendance-result").className = "messages ok";
+      showUnmatched(r.unmatched);
+      event.target.reset();
+      await Promise.all([loadStats(), loadRegistrations()]);
+    } catch (e) {
+      $("attendance-result").textContent = T.error + e.message;
+      $("attendance-result").className = "messages error";
+    }
+  }
+
+  function showUnmatched(list) {
+    const box = $("attendance-unmatched");
+    box.setAttribute("aria-label", T.unmatchedLabel);
+    box.replaceChildren(...list.slice(0, 200).map((u) => el("li", { text: `${u.email || T.noAddress} ${u.name}` })));
+  }
+
+  async function loadAttendance() {
+    const a = await (await api("GET", `/api/v1/admin/events/${slug()}/attendance`)).json();
+    showUnmatched(a.unmatched);
+  }
+
+  async function downloadCertificates() {
+    try {
+      const res = await api("GET", `/api/v1/admin/events/${slug()}/certificates`);
+      saveBlob(await res.blob(), `certificates-${slug()}.pdf`);
+    } catch (e) { say(T.error + e.message, "error"); }
+  }
+
   async function loadMail() {
     const { mail } = await (await api("GET", `/api/v1/admin/events/${slug()}/mail?state=failed`)).json();
     $("mail-failed").replaceChildren(...mail.slice(0, 50).map((m) =>
@@ -468,7 +521,8 @@
       ...["confirmed", "waitlisted", "cancelled"].map((s) => el("option", { value: s, text: T[s] })));
     for (const id of ["user-role", "new-token-role"])
       $(id).replaceChildren(...["editor", "viewer", "owner"].map((r) => el("option", { value: r, text: T.roles[r] })));
-    $("to").replaceChildren(...[["confirmed", T.confirmed], ["waitlisted", T.waitlisted], ["all", T.all]]
+    $("to").replaceChildren(...[["confirmed", T.confirmed], ["waitlisted", T.waitlisted], ["all", T.all],
+                                ["attended", T.attendedAudience], ["absent", T.absentAudience]]
       .map(([v, t]) => el("option", { value: v, text: t })));
   }
 
@@ -488,6 +542,8 @@
     $("export-cp932").addEventListener("click", () => download("csv", "cp932"));
     $("export-xlsx").addEventListener("click", () => download("xlsx", "utf-8"));
     $("announce-form").addEventListener("submit", announce);
+    $("attendance-form").addEventListener("submit", importAttendance);
+    $("certificates").addEventListener("click", downloadCertificates);
     // Back in a tab that has a token, or a browser that has a session cookie.
     try {
       if (token || (await fetch("/api/v1/admin/session", { credentials: "same-origin" })).ok) {
