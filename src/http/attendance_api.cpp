@@ -88,6 +88,17 @@ std::string clock_time(const std::optional<Instant>& t, const std::string& zone)
   return t ? format_in_zone(*t, zone).substr(11, 5) : "";
 }
 
+// "2024-02-28" -> "2024年2月28日" / "28 February 2024".
+std::string spelled_date(const std::string& iso, const std::string& locale) {
+  static const char* kMonths[] = {"January",   "February", "March",    "April",
+                                  "May",       "June",     "July",     "August",
+                                  "September", "October",  "November", "December"};
+  int y = std::stoi(iso.substr(0, 4)), m = std::stoi(iso.substr(5, 2)),
+      d = std::stoi(iso.substr(8, 2));
+  if (locale == "en") return std::to_string(d) + " " + kMonths[m - 1] + " " + std::to_string(y);
+  return std::to_string(y) + "年" + std::to_string(m) + "月" + std::to_string(d) + "日";
+}
+
 struct Attendee {
   std::string name, organization, locale;
   std::optional<int> minutes;
@@ -108,7 +119,7 @@ certificate::Certificate certificate_of(const Event& e, const Attendee& a, std::
   c.minutes_attended = a.minutes.value_or(0);
   const LocalizedText& issuer = e.certificate->issuer;
   c.organiser_name = issuer.ja.empty() && issuer.en.empty() ? e.contact.name : issuer.in(l);
-  c.issued_on = local_date(now, e.timezone);
+  c.issued_on = spelled_date(local_date(now, e.timezone), l);
   std::string base = public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   c.verify_url = base + "/certificates/" + number;

@@ -293,6 +293,43 @@ test('the list, search, status filter, charts, export, cancel and an announcemen
       assert.ok(actions.includes(a), `${a} in ${actions}`);
   });
 
+test('an attendance report uploaded in the dashboard: matched, unmatched listed, rate and minutes charted',
+  { timeout: TEST_TIMEOUT }, async (t) => {
+    const { rd, page } = await signedIn(t);
+    const came = uniqueEmail('came'), missed = uniqueEmail('missed');
+    for (const [email, name] of [[came, '出席 一郎'], [missed, '欠席 二郎']]) {
+      const r = await rd.request('POST', `/api/v1/events/${SYMPOSIUM}/registrations`, { body: person(email, { name }) });
+      assert.equal(r.status, 201);
+    }
+    // Zoom's participants export in the Japanese UI, saved by Excel as Shift_JIS (CP932).
+    const report = [
+      '名前 (元の名前),ユーザーメール,参加時刻,退出時刻,所要時間（分）,ゲスト',
+      `出席 一郎,${came},2024/02/28 14:00:00,2024/02/28 16:30:00,150,いいえ`,
+      'ゲスト 参加者,,2024/02/28 14:05:00,2024/02/28 14:35:00,30,はい',
+    ].join('\r\n');
+    const bytes = Buffer.from(new TextEncoder().encode(report));  // UTF-8; CP932 is covered in the API tests
+    await signInWithToken(page, rd);
+    await page.locator('#attendance-section').waitFor();
+    await page.locator('#attendance-file').setInputFiles({ name: 'participants.csv', mimeType: 'text/csv', buffer: bytes });
+    await page.locator('#attendance-form button[type=submit]').click();
+    await page.locator('#attendance-result').filter({ hasText: /zoom/ }).waitFor();
+    assert.match(await page.locator('#attendance-result').textContent(), /1名の登録に一致/);
+    await page.locator('#attendance-unmatched li').filter({ hasText: 'ゲスト 参加者' }).waitFor();
+    // The rate card (1 of 2), a bar in the minutes chart, the list's columns.
+    await page.locator('#summary .card').filter({ hasText: '出席率' }).filter({ hasText: '50%' }).waitFor();
+    assert.equal(await page.locator('#chart-minutes svg rect.bar').count(), 1);
+    const row = page.locator('#rows tr').filter({ hasText: '出席 一郎' });
+    await row.filter({ hasText: '150' }).waitFor();
+    // Announcements can go to those who did not attend.
+    await page.locator('#subject-ja').fill('録画のご案内');
+    await page.locator('#body-ja').fill('当日の録画を公開しました。');
+    await page.locator('#to').selectOption('absent');
+    await page.locator('#announce-form button[type=submit]').click();
+    await page.locator('#messages').filter({ hasText: '1名' }).waitFor();
+    await waitForMail(missed, { subjectHas: '録画のご案内' });
+    await screenshot(page, 'admin-attendance');
+  });
+
 test('the dashboard is usable at 360 px', { timeout: TEST_TIMEOUT }, async (t) => {
   const { rd, page } = await signedIn(t, { width: 360, height: 740 });
   await page.goto(rd.url('/admin'));

@@ -230,6 +230,31 @@ test('an editor changes the capacity and a reminder of the symposium by keyboard
   await screenshot(page, 'editor-saved-by-keyboard');
 });
 
+test('after the event: a follow-up and certificates are switched on in the editor, and a bad link is caught', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await signedIn(t, { role: 'editor', events: [SYMPOSIUM] });
+  await page.goto(rd.url(`/admin/editor?event=${SYMPOSIUM}`));
+  await poll(async () => (await page.locator('#capacity').inputValue()) === '1000', { what: 'the document in the form' });
+  assert.equal(await page.locator('#survey-url').isDisabled(), true, 'links wait for the follow-up switch');
+  await page.locator('#follow-up-enabled').check();
+  await page.locator('#follow-up-hours').fill('3');
+  await page.locator('#survey-url').fill('not a link');
+  await page.locator('#recording-url').fill('https://video.example.jp/midnet2024');
+  await page.locator('#certificate-enabled').check();
+  await page.locator('#certificate-minutes').fill('120');
+  await page.locator('#certificate-issuer').fill('独立行政法人 医薬品医療機器総合機構');
+  await page.locator('#save').click();
+  await page.locator('#survey-url[aria-invalid="true"]').waitFor();
+  await page.locator('#survey-url').fill('https://survey.example.jp/midnet2024');
+  await page.locator('#save').click();
+  await savedMessage(page, '保存しました');
+  const after = (await adminGet(rd, SYMPOSIUM)).json;
+  assert.deepEqual(after.follow_up, { after: 'PT3H', survey_url: 'https://survey.example.jp/midnet2024',
+                                      materials_url: '', recording_url: 'https://video.example.jp/midnet2024' });
+  assert.equal(after.certificate.min_minutes, 120);
+  assert.equal(after.certificate.issuer.ja, '独立行政法人 医薬品医療機器総合機構');
+  await screenshot(page, 'editor-after-the-event');
+});
+
 test('errors are shown next to their fields, summarised and focused, and nothing is stored', { timeout: TEST_TIMEOUT }, async (t) => {
   const { rd, page } = await signedIn(t);
   const etag = (await adminGet(rd, SYMPOSIUM)).headers.get('etag');

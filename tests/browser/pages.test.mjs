@@ -7,6 +7,7 @@
 //   cd tests/browser && node --test pages.test.mjs   (after exporting ops/test's variables)
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 
 import {
@@ -646,6 +647,58 @@ test('the join page while the meeting is open: a GET shows the button, the butto
   await poll(() => meetingOpened, { what: 'the meeting page' });
   const [[after]] = await dbQuery(rd.dbUrl, 'SELECT join_count FROM registrations');
   assert.equal(after, '1');
+});
+
+test('the unsubscribe page (a GET changes nothing; the button by keyboard stops announcements) and the certificate check page', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await setup(t);
+  const p = person();
+  assert.equal((await rd.signUp(SYMPOSIUM, p)).status, 201);
+  const sent = await rd.request('POST', `/api/v1/admin/events/${SYMPOSIUM}/announcements`, {
+    body: { subject: '資料公開', body: '資料を公開しました。', to: 'confirmed' },
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  assert.equal(sent.status, 202);
+  const [mail] = await waitForMail(p.email, { subjectHas: '資料公開' });
+  const link = /https?:\/\/\S+(\/unsubscribe\/[A-Za-z0-9_-]+)/.exec(mail.text);
+  assert.ok(link, mail.text);
+  await page.goto(rd.url(link[1]));
+  const button = page.getByRole('button', { name: 'お知らせを停止する' });
+  await button.waitFor();
+  await screenshot(page, 'unsubscribe-ja');
+  const [[before]] = await dbQuery(rd.dbUrl, 'SELECT unsubscribed_at IS NULL FROM registrations');
+  assert.equal(before, '1', 'opening the page changes nothing');
+  await button.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').filter({ hasText: 'お知らせの配信を停止しました' }).waitFor();
+  await screenshot(page, 'unsubscribe-done-ja');
+  const [[afterwards]] = await dbQuery(rd.dbUrl, 'SELECT unsubscribed_at IS NULL FROM registrations');
+  assert.equal(afterwards, '0');
+
+  // A valid certificate: an event that issues them, a report giving 60 minutes.
+  await rd.putEvent(smallEvent('with-certificates', { certificate: { min_minutes: 30 } }));
+  const q = person();
+  assert.equal((await rd.signUp('with-certificates', q)).status, 201);
+  const report = 'Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\r\n' +
+    `山田 太郎,${q.email},03/12/2024 10:00:00 AM,03/12/2024 11:00:00 AM,60,No\r\n`;
+  const imported = await fetch(rd.url('/api/v1/admin/events/with-certificates/attendance'), {
+    method: 'POST', body: report,
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'text/csv' },
+  });
+  assert.equal(imported.status, 200);
+  const [confirmation] = await waitForMail(q.email, { subjectHas: '受付完了' });
+  const pdf = await fetch(rd.url(`/certificate/${cancelToken(confirmation)}`));
+  assert.equal(pdf.status, 200);
+  const pdfText = execFileSync('pdftotext', ['-', '-'], { input: Buffer.from(await pdf.arrayBuffer()) }).toString();
+  const number = /with-certificates-\d{6}-[0-9A-Z]{8}/.exec(pdfText)[0];
+  await page.goto(rd.url(`/certificates/${number}`));
+  await page.getByRole('status').filter({ hasText: 'この参加証明書は有効です' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /60分/);
+  await screenshot(page, 'certificate-valid-ja');
+
+  await page.goto(rd.url('/certificates/midnet-symposium-2024-000001-ABCDEFGH'));
+  await page.locator('h1', { hasText: '参加証明書の確認' }).waitFor();
+  assert.match(await page.locator('main').innerText(), /この番号の参加証明書は見つかりません/);
+  await screenshot(page, 'certificate-unknown-ja');
 });
 
 test('the accessibility check itself fails on a page with violations', { timeout: TEST_TIMEOUT }, async (t) => {

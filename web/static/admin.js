@@ -55,6 +55,7 @@
       attendedCard: "出席", rate: "出席率", minutesChart: "参加時間の分布（15分ごと、レポートより）",
       minutesFrom: (m) => `${m}分〜`, certificates: "参加証明書をまとめてダウンロード（PDF）",
       attendedAudience: "出席した方", absentAudience: "欠席した方",
+      attendedCol: "出席", minutesCol: "参加時間（分）", yes: "出席",
     },
     en: {
       title: "Organiser dashboard", signIn: "Sign in", token: "Admin token", accessibility: "Accessibility",
@@ -99,6 +100,7 @@
       attendedCard: "Attended", rate: "Attendance rate", minutesChart: "Minutes attended (15-minute bands, from reports)",
       minutesFrom: (m) => `${m}+ min`, certificates: "Download all certificates (PDF)",
       attendedAudience: "Those who attended", absentAudience: "Those who did not",
+      attendedCol: "Attended", minutesCol: "Minutes", yes: "Yes",
     },
   }[lang];
 
@@ -423,7 +425,7 @@
     $("count").textContent = T.showing(shown.length, rows.length);
     const body = $("rows");
     if (!shown.length) {
-      body.replaceChildren(el("tr", {}, el("td", { colspan: "7", text: T.none })));
+      body.replaceChildren(el("tr", {}, el("td", { colspan: "9", text: T.none })));
       return;
     }
     body.replaceChildren(...shown.slice(0, 2000).map((r) => {
@@ -432,7 +434,10 @@
       return el("tr", {},
         el("td", { text: String(r.number) }), el("td", { text: T[r.status] || r.status }),
         el("td", { text: r.name }), el("td", { text: r.email }), el("td", { text: r.organization }),
-        el("td", { text: (r.registered_at || "").replace("T", " ").slice(0, 16) }), el("td", {}, action));
+        el("td", { text: (r.registered_at || "").replace("T", " ").slice(0, 16) }),
+        el("td", { text: r.attended ? T.yes : "" }),
+        el("td", { class: "number", text: r.minutes_attended == null ? "" : String(r.minutes_attended) }),
+        el("td", {}, action));
     }));
   }
 

@@ -68,6 +68,11 @@
       contact: "お問い合わせ先（申込ページとメールに載ります）", f_contact_name: "窓口の名前",
       f_contact_email: "メールアドレス", f_contact_phone: "電話番号",
       feeNote: "参加費：無料（有料のイベントには対応していません）。",
+      after: "開催後（出席・フォローアップ・参加証明書）", f_follow_up: "終了後にフォローアップメールを送る",
+      followUpHint: "出席した方と欠席した方に別々の文面で1回ずつ送ります。出席の記録（参加者レポートの読込み、または参加ボタン）がない間は送りません。",
+      f_follow_up_hours: "送る時期（終了の何時間後）", f_survey_url: "アンケートの URL", f_materials_url: "資料の URL",
+      f_recording_url: "録画の URL", f_certificate: "参加証明書（PDF）を発行する",
+      f_certificate_minutes: "発行に必要な参加時間（分）", f_certificate_issuer: "発行者（空欄ならお問い合わせ先の名前）",
       save: "保存", publish: "公開する", closeNow: "受付を締め切る", preview: "プレビュー", newTab: "（新しいタブで開きます）",
       saving: "保存しています…",
       copyHeading: "複製して新しい下書きを作る", copyText: "このイベントの設定をそのまま写した下書きを作ります。申込は写りません。",
@@ -153,6 +158,11 @@
       contact: "Contact (shown on the sign-up page and in mail)", f_contact_name: "Contact name",
       f_contact_email: "E-mail address", f_contact_phone: "Phone",
       feeNote: "Fee: free (paid events are not supported).",
+      after: "After the event (attendance, follow-up, certificates)", f_follow_up: "Send a follow-up mail after the end",
+      followUpHint: "One text for those who attended and one for those who did not, once each. Nothing is sent while there is no record of attendance (an imported report, or the join button).",
+      f_follow_up_hours: "When (hours after the end)", f_survey_url: "Survey URL", f_materials_url: "Materials URL",
+      f_recording_url: "Recording URL", f_certificate: "Issue certificates of attendance (PDF)",
+      f_certificate_minutes: "Minutes of attendance needed", f_certificate_issuer: "Issuer (empty: the contact's name)",
       save: "Save", publish: "Publish", closeNow: "Close registration now", preview: "Preview", newTab: " (opens in a new tab)",
       saving: "Saving…",
       copyHeading: "Copy as a new draft", copyText: "Makes a draft with all of this event's settings. Registrations are not copied.",
@@ -236,6 +246,10 @@
     contact: ["contact-name", "f_contact_name"],
     "contact.name": ["contact-name", "f_contact_name"], "contact.email": ["contact-email", "f_contact_email"],
     "contact.phone": ["contact-phone", "f_contact_phone"], fields: ["fields-group", "fields"],
+    follow_up: ["follow-up-enabled", "f_follow_up"], "follow_up.after": ["follow-up-hours", "f_follow_up_hours"],
+    "follow_up.survey_url": ["survey-url", "f_survey_url"], "follow_up.materials_url": ["materials-url", "f_materials_url"],
+    "follow_up.recording_url": ["recording-url", "f_recording_url"], certificate: ["certificate-enabled", "f_certificate"],
+    "certificate.min_minutes": ["certificate-minutes", "f_certificate_minutes"],
     visibility: ["visibility-group", "f_visibility"], fee: [null, "feeNote"], "": [null, "basics"],
   };
 
@@ -531,6 +545,15 @@
     $("contact-name").value = doc.contact?.name || "";
     $("contact-email").value = doc.contact?.email || "";
     $("contact-phone").value = doc.contact?.phone || "";
+    $("follow-up-enabled").checked = !!doc.follow_up;
+    $("follow-up-hours").value = String(Math.round((durationSeconds(doc.follow_up?.after) ?? 7200) / 3600));
+    $("survey-url").value = doc.follow_up?.survey_url || "";
+    $("materials-url").value = doc.follow_up?.materials_url || "";
+    $("recording-url").value = doc.follow_up?.recording_url || "";
+    $("certificate-enabled").checked = !!doc.certificate;
+    $("certificate-minutes").value = String(doc.certificate?.min_minutes ?? 60);
+    $("certificate-issuer").value = doc.certificate?.issuer?.ja || "";
+    syncAfter();
     updateZoneNotes();
     renderCounts();
     renderMode();
@@ -538,6 +561,12 @@
 
   function syncVenue() {
     $("venue-name").disabled = !$("venue-place").checked;
+  }
+
+  function syncAfter() {
+    for (const id of ["follow-up-hours", "survey-url", "materials-url", "recording-url"])
+      $(id).disabled = !$("follow-up-enabled").checked;
+    for (const id of ["certificate-minutes", "certificate-issuer"]) $(id).disabled = !$("certificate-enabled").checked;
   }
 
   function syncWaitlist() {
@@ -634,6 +663,23 @@
     const domains = $("domains").value.split(/\r?\n/).map((d) => d.trim()).filter(Boolean);
     if (domains.length) doc.eligibility = { ...(doc.eligibility || {}), email_domains: domains };
     else delete doc.eligibility;
+    if ($("follow-up-enabled").checked) {
+      doc.follow_up = { after: `PT${integer("follow-up-hours", "follow_up.after", { max: 720 })}H` };
+      for (const [id, key] of [["survey-url", "survey_url"], ["materials-url", "materials_url"], ["recording-url", "recording_url"]]) {
+        doc.follow_up[key] = $(id).value.trim();
+        if (doc.follow_up[key] && !isWebAddress(doc.follow_up[key])) fail(`follow_up.${key}`, "url");
+      }
+    } else {
+      delete doc.follow_up;
+    }
+    if ($("certificate-enabled").checked) {
+      const issuer = $("certificate-issuer").value.trim();
+      doc.certificate = { ...(doc.certificate || {}),
+                          min_minutes: integer("certificate-minutes", "certificate.min_minutes", { max: 1440 }),
+                          issuer: { ...(doc.certificate?.issuer || {}), ja: issuer } };
+    } else {
+      delete doc.certificate;
+    }
     return { doc, errors };
   }
 
@@ -1027,6 +1073,8 @@
     $("venue-online").addEventListener("change", syncVenue);
     $("venue-place").addEventListener("change", syncVenue);
     $("waitlist-enabled").addEventListener("change", syncWaitlist);
+    $("follow-up-enabled").addEventListener("change", syncAfter);
+    $("certificate-enabled").addEventListener("change", syncAfter);
     for (const id of ["timezone", ...DATE_INPUTS]) $(id).addEventListener("input", updateZoneNotes);
 
     let who = null;
