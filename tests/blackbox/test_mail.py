@@ -344,13 +344,16 @@ def test_messages_per_minute_paces_the_relay(db_url, regdesk_factory, private_re
     worker.start(ready=r"mail worker running")
     harness.poll(lambda: harness.db_query(db_url, "SELECT COUNT(*) FROM outbox WHERE state='sent'") == [("5",)],
                  deadline_s=30, what="5 mails sent")
-    # sent_at is the worker's clock after each send; the rehearsal clock runs in real time.
+    # sent_at is the worker's clock after each send; the rehearsal clock runs in real time. The
+    # pacing spaces the starts of sends 250 ms apart; a send that is slower than the next one
+    # (a loaded machine) shortens the gap after it, so each gap is only bounded loosely and the
+    # span of all five is what the pacing guarantees.
     sent = [dt.datetime.fromisoformat(r[0]) for r in harness.db_query(
         db_url, "SELECT DATE_FORMAT(sent_at, '%Y-%m-%dT%H:%i:%s.%f') FROM outbox"
                 " WHERE state = 'sent' ORDER BY sent_at")]
     gaps = [(b - a).total_seconds() for a, b in zip(sent, sent[1:])]
-    assert all(g >= 0.2 for g in gaps), gaps
-    assert (sent[-1] - sent[0]).total_seconds() >= 0.95, gaps
+    assert all(g >= 0.1 for g in gaps), gaps
+    assert (sent[-1] - sent[0]).total_seconds() >= 0.9, gaps
     for a in addresses:
         assert len(harness.maildir_messages(to=a, root=private_relay.maildir)) == 1
 
