@@ -194,7 +194,7 @@ int cmd_export(const Config& config, const std::string& slug, const std::string&
     ::close(fd);
     xlsx_path = path;
   }
-  auto writer = exporting::make_writer(f, e, event->event.timezone, &std::cout, xlsx_path);
+  auto writer = exporting::make_writer(f, e, event->event, &std::cout, xlsx_path);
   std::vector<std::string> statuses;
   if (!status.empty()) statuses.push_back(status);
   size_t rows = 0;

@@ -145,7 +145,73 @@ void read_fields(const json& arr, const std::string& path, std::vector<EventProb
   }
 }
 
+void read_questions(const json& arr, std::vector<EventProblem>& problems,
+                    std::vector<Question>& out) {
+  if (!arr.is_array()) return problems.push_back({"questions", "must be a list"});
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string path = "questions[" + std::to_string(i) + "]";
+    Reader r(arr[i], path, problems);
+    if (!r.is_object()) {
+      problems.push_back({path, "must be {\"id\", \"type\", \"label\", ...}"});
+      continue;
+    }
+    Question q;
+    r.string("id", q.id, true);
+    std::string type = "text";
+    r.string("type", type, true);
+    if (auto t = question_type_from_string(type))
+      q.type = *t;
+    else
+      r.fail("type", "must be text, textarea, select, multi or checkbox");
+    r.localized("label", q.label, true);
+    r.localized("help", q.help, false);
+    r.boolean("required", q.required);
+    r.integer("max_length", q.max_length);
+    if (const json* options = r.get("options", false)) {
+      if (!options->is_array()) {
+        r.fail("options", "must be a list of {\"value\", \"label\"}");
+      } else {
+        for (size_t k = 0; k < options->size(); ++k) {
+          Reader o((*options)[k], path + ".options[" + std::to_string(k) + "]", problems);
+          if (!o.is_object()) {
+            r.fail("options[" + std::to_string(k) + "]", "must be {\"value\", \"label\"}");
+            continue;
+          }
+          QuestionOption option;
+          o.string("value", option.value, true);
+          o.localized("label", option.label, true);
+          q.options.push_back(std::move(option));
+        }
+      }
+    }
+    out.push_back(std::move(q));
+  }
+}
+
+json localized_json(const LocalizedText& t) {
+  return {{"ja", t.ja}, {"en", t.en}};
+}
+
 }  // namespace
+
+json questions_document(const std::vector<Question>& questions) {
+  json out = json::array();
+  for (const auto& q : questions) {
+    json j = {{"id", q.id},
+              {"type", to_string(q.type)},
+              {"label", localized_json(q.label)},
+              {"required", q.required}};
+    if (!q.help.ja.empty() || !q.help.en.empty()) j["help"] = localized_json(q.help);
+    if (q.max_length) j["max_length"] = q.max_length;
+    if (!q.options.empty()) {
+      j["options"] = json::array();
+      for (const auto& o : q.options)
+        j["options"].push_back({{"value", o.value}, {"label", localized_json(o.label)}});
+    }
+    out.push_back(std::move(j));
+  }
+  return out;
+}
 
 EventParse parse_event_document(const json& doc) {
   EventParse result;
@@ -224,6 +290,7 @@ EventParse parse_event_document(const json& doc) {
       c.string("phone", e.contact.phone);
     }
     if (const json* v = r.get("fields", false)) read_fields(*v, "fields", problems, e.fields);
+    if (const json* v = r.get("questions", false)) read_questions(*v, problems, e.questions);
     if (const json* v = r.get("follow_up", false)) {
       Reader f(*v, "follow_up", problems);
       FollowUp follow_up;
@@ -288,6 +355,7 @@ json event_document(const Event& e) {
   };
   if (!e.eligible_email_domains.empty())
     doc["eligibility"] = {{"email_domains", e.eligible_email_domains}};
+  if (!e.questions.empty()) doc["questions"] = questions_document(e.questions);
   if (e.follow_up)
     doc["follow_up"] = {{"after", format_iso_duration(e.follow_up->after)},
                         {"survey_url", e.follow_up->survey_url},

@@ -19,5 +19,7 @@ EventParse parse_event_document(const nlohmann::json& doc);
 
 // The canonical document for an event (what is stored, and what `parse` reads back).
 nlohmann::json event_document(const Event& e);
+// The "questions" list as documents carry it (the public event JSON shows it too, for the form).
+nlohmann::json questions_document(const std::vector<Question>& questions);
 
 }  // namespace regdesk::codec

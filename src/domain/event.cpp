@@ -1,6 +1,8 @@
 #include "domain/event.hpp"
 
+#include <algorithm>
 #include <regex>
+#include <set>
 
 #include "domain/time.hpp"
 
@@ -104,6 +106,84 @@ const FieldRule* Event::rule_for(FormField f) const {
   return nullptr;
 }
 
+namespace {
+constexpr std::pair<QuestionType, const char*> kQuestionTypes[] = {
+    {QuestionType::kText, "text"},
+    {QuestionType::kTextarea, "textarea"},
+    {QuestionType::kSelect, "select"},
+    {QuestionType::kMulti, "multi"},
+    {QuestionType::kCheckbox, "checkbox"}};
+constexpr size_t kMaxQuestions = 30, kMaxOptions = 50, kMaxAnswerLength = 10000;
+
+bool valid_question_id(const std::string& id) {
+  if (id.empty() || id.size() > 32 || id[0] < 'a' || id[0] > 'z') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+void check_questions(const std::vector<Question>& questions, std::vector<EventProblem>& problems) {
+  if (questions.size() > kMaxQuestions)
+    problems.push_back({"questions", "at most " + std::to_string(kMaxQuestions) + " questions"});
+  std::set<std::string> ids;
+  for (size_t i = 0; i < questions.size(); ++i) {
+    const Question& q = questions[i];
+    const std::string key = "questions[" + std::to_string(i) + "]";
+    if (!valid_question_id(q.id))
+      problems.push_back(
+          {key + ".id", "must be 1-32 lower-case letters, digits or '_', starting with a letter"});
+    else if (!ids.insert(q.id).second)
+      problems.push_back({key + ".id", "is used by another question"});
+    if (q.label.ja.empty() && q.label.en.empty())
+      problems.push_back({key + ".label", "needs at least one of ja, en"});
+    const bool choice = q.type == QuestionType::kSelect || q.type == QuestionType::kMulti;
+    if (choice && q.options.empty())
+      problems.push_back({key + ".options", "a select or multi question needs options"});
+    if (!choice && !q.options.empty())
+      problems.push_back({key + ".options", "only select and multi questions have options"});
+    if (q.options.size() > kMaxOptions)
+      problems.push_back({key + ".options", "at most " + std::to_string(kMaxOptions) + " options"});
+    std::set<std::string> values;
+    for (size_t k = 0; k < q.options.size(); ++k) {
+      const auto& o = q.options[k];
+      const std::string okey = key + ".options[" + std::to_string(k) + "]";
+      if (o.value.empty() || o.value.size() > 64)
+        problems.push_back({okey + ".value", "must be 1-64 characters"});
+      else if (!values.insert(o.value).second)
+        problems.push_back({okey + ".value", "is used by another option"});
+      if (o.label.ja.empty() && o.label.en.empty())
+        problems.push_back({okey + ".label", "needs at least one of ja, en"});
+    }
+    if (q.max_length > kMaxAnswerLength)
+      problems.push_back(
+          {key + ".max_length", "must be at most " + std::to_string(kMaxAnswerLength)});
+  }
+}
+}  // namespace
+
+const char* to_string(QuestionType t) {
+  for (const auto& [type, name] : kQuestionTypes)
+    if (type == t) return name;
+  return "text";
+}
+
+std::optional<QuestionType> question_type_from_string(const std::string& s) {
+  for (const auto& [type, name] : kQuestionTypes)
+    if (s == name) return type;
+  return std::nullopt;
+}
+
+size_t Question::length_limit() const {
+  if (max_length) return max_length;
+  return type == QuestionType::kTextarea ? 2000 : 200;
+}
+
+const QuestionOption* Question::option(const std::string& value) const {
+  for (const auto& o : options)
+    if (o.value == value) return &o;
+  return nullptr;
+}
+
 std::vector<EventProblem> check_event(const Event& e) {
   std::vector<EventProblem> problems;
   static const std::regex kSlug("^[a-z0-9][a-z0-9-]{0,63}$");
@@ -136,6 +216,7 @@ std::vector<EventProblem> check_event(const Event& e) {
       if (!url->empty() && url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0)
         problems.push_back({key, "must be an http(s) URL"});
   }
+  check_questions(e.questions, problems);
   if (e.certificate && (e.certificate->min_minutes < 1 || e.certificate->min_minutes > 24 * 60))
     problems.push_back({"certificate.min_minutes", "must be 1 to 1440"});
   return problems;

@@ -51,6 +51,30 @@ struct Contact {
   std::string phone;
 };
 
+// The organiser's own questions on the form (PMDA's questions for the panel, a request for
+// reasonable accommodation). Answers are validated with every other field.
+enum class QuestionType { kText, kTextarea, kSelect, kMulti, kCheckbox };
+const char* to_string(QuestionType t);
+std::optional<QuestionType> question_type_from_string(const std::string& s);
+
+struct QuestionOption {
+  std::string value;  // what the API and the exports' JSON carry
+  LocalizedText label;
+};
+
+struct Question {
+  std::string id;  // [a-z][a-z0-9_]{0,31}: the key in "answers", "answers.<id>" in errors
+  QuestionType type = QuestionType::kText;
+  LocalizedText label;
+  LocalizedText help;
+  std::vector<QuestionOption> options;  // select and multi
+  bool required = false;
+  size_t max_length = 0;  // text and textarea; 0: 200 for text, 2000 for a textarea
+
+  size_t length_limit() const;
+  const QuestionOption* option(const std::string& value) const;
+};
+
 // After the event: a mail that long after the end, one text for those who attended and one for
 // confirmed people who did not, with these links where set.
 struct FollowUp {
@@ -89,6 +113,7 @@ struct Event {
   Contact contact;
   std::string program_url;
   std::vector<FieldRule> fields = default_field_rules();
+  std::vector<Question> questions;
   Visibility visibility = Visibility::kPublic;
   std::optional<FollowUp> follow_up;
   std::optional<CertificateRule> certificate;

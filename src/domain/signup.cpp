@@ -44,6 +44,104 @@ std::string check_text(const std::optional<std::string>& raw, const char* field,
   return value;
 }
 
+// The answers to the event's questions, each checked as its type asks; errors name
+// "answers.<id>". An answer to a question the event does not ask is refused (a stale form).
+void check_answers(const SignupForm& form, const Event& event, std::vector<Answer>& out,
+                   std::vector<FieldError>& errors) {
+  for (const auto& [id, value] : form.answers) {
+    bool known = std::any_of(event.questions.begin(), event.questions.end(),
+                             [&](const Question& q) { return q.id == id; });
+    if (!known) errors.push_back({"answers." + id, "unknown"});
+  }
+  for (const Question& q : event.questions) {
+    const std::string field = "answers." + q.id;
+    auto it = form.answers.find(q.id);
+    const std::optional<AnswerValue>* given = it == form.answers.end() ? nullptr : &it->second;
+    auto fail = [&](const char* code) {
+      FieldError e{field, code};
+      if (std::string(code) == "too_long") e.max_length = q.length_limit();
+      errors.push_back(std::move(e));
+    };
+    if (given && !*given) {
+      fail("invalid_type");
+      continue;
+    }
+    switch (q.type) {
+      case QuestionType::kText:
+      case QuestionType::kTextarea: {
+        const bool textarea = q.type == QuestionType::kTextarea;
+        if (given && !std::holds_alternative<std::string>(**given)) {
+          fail("invalid_type");
+          break;
+        }
+        std::optional<std::string> raw;
+        if (given) raw = std::get<std::string>(**given);
+        if (raw && textarea)
+          for (size_t pos; (pos = raw->find("\r\n")) != std::string::npos;)
+            raw->replace(pos, 2, "\n");
+        size_t before = errors.size();
+        std::string value =
+            check_text(raw, field.c_str(), q.required, q.length_limit(), textarea, errors);
+        if (errors.size() > before && errors.back().code == "too_long")
+          errors.back().max_length = q.length_limit();
+        if (!value.empty()) out.push_back({q.id, value});
+        break;
+      }
+      case QuestionType::kSelect: {
+        if (given && !std::holds_alternative<std::string>(**given)) {
+          fail("invalid_type");
+          break;
+        }
+        std::string value = given ? text::trim(std::get<std::string>(**given)) : "";
+        if (value.empty()) {
+          if (q.required) fail("required");
+        } else if (!q.option(value)) {
+          fail("invalid");
+        } else {
+          out.push_back({q.id, value});
+        }
+        break;
+      }
+      case QuestionType::kMulti: {
+        if (given && !std::holds_alternative<std::vector<std::string>>(**given)) {
+          fail("invalid_type");
+          break;
+        }
+        std::vector<std::string> chosen;
+        if (given) chosen = std::get<std::vector<std::string>>(**given);
+        bool bad = std::any_of(chosen.begin(), chosen.end(),
+                               [&](const std::string& v) { return !q.option(v); });
+        if (bad) {
+          fail("invalid");
+          break;
+        }
+        std::vector<std::string> ordered;  // the options' order, each once
+        for (const auto& o : q.options)
+          if (std::find(chosen.begin(), chosen.end(), o.value) != chosen.end())
+            ordered.push_back(o.value);
+        if (ordered.empty()) {
+          if (q.required) fail("required");
+        } else {
+          out.push_back({q.id, ordered});
+        }
+        break;
+      }
+      case QuestionType::kCheckbox: {
+        if (given && !std::holds_alternative<bool>(**given)) {
+          fail("invalid_type");
+          break;
+        }
+        bool ticked = given && std::get<bool>(**given);
+        if (!ticked && q.required)
+          fail("must_accept");
+        else if (ticked)
+          out.push_back({q.id, true});
+        break;
+      }
+    }
+  }
+}
+
 bool is_atext(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) ||
          std::string_view("!#$%&'*+/=?^_`{|}~-").find(c) != std::string_view::npos;
@@ -58,8 +156,7 @@ std::string normalize_email(const std::string& raw) {
   auto at = e.rfind('@');
   if (at == std::string::npos) return e;
   std::string_view domain(e.data() + at + 1, e.size() - at - 1);
-  bool ascii = std::all_of(domain.begin(), domain.end(),
-                           [](unsigned char c) { return c < 0x80; });
+  bool ascii = std::all_of(domain.begin(), domain.end(), [](unsigned char c) { return c < 0x80; });
   if (ascii) return e;
   if (auto a = text::domain_to_ascii(domain)) return e.substr(0, at + 1) + *a;
   return e;
@@ -205,6 +302,8 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
   wrong("waitlist");
   if (form.honeypot && !text::trim(*form.honeypot).empty())
     errors.push_back({"website", "must_be_empty"});
+
+  if (!wrong("answers")) check_answers(form, event, a.answers, errors);
 
   a.wants_waitlist = form.wants_waitlist;
   ValidatedSignup result;

@@ -2,8 +2,10 @@
 // A sign-up as typed into the form, and the normalised, validated applicant made from it.
 // Normalise first (NFKC, trim), then validate, and report every bad field at once.
 
+#include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "domain/event.hpp"
@@ -12,6 +14,10 @@ namespace regdesk {
 
 // What the client sent. A field absent from the request is nullopt; a field of the wrong JSON
 // type is listed in wrong_type (the wire layer sees types, the domain decides what they mean).
+// An answer to one of the event's questions: text (text, textarea, select), the chosen values
+// (multi), or ticked (checkbox).
+using AnswerValue = std::variant<std::string, std::vector<std::string>, bool>;
+
 struct SignupForm {
   std::optional<std::string> name, name_kana, email, email_confirmation, organization, department,
       category, phone, question, locale;
@@ -19,13 +25,24 @@ struct SignupForm {
   bool wants_waitlist = false;
   // The form's hidden "website" field: people never see it, bots fill it in.
   std::optional<std::string> honeypot;
-  std::vector<std::string> wrong_type;
+  // "answers": {"<id>": value}; nullopt for a value of a JSON type no question takes.
+  std::map<std::string, std::optional<AnswerValue>> answers;
+  std::vector<std::string> wrong_type;  // includes "answers" when it is not an object
 };
 
 struct FieldError {
   std::string field;
   std::string code;  // required, invalid, too_long, control_characters, invalid_type, ...
-  bool operator==(const FieldError&) const = default;
+  // For answers.<id>: the question's label in the request's language, set where it is known
+  // (the HTTP layer), so the message names the question as the form shows it.
+  std::string label = {};
+  size_t max_length = 0;  // for too_long on answers: the question's limit
+  bool operator==(const FieldError& o) const { return field == o.field && code == o.code; }
+};
+
+struct Answer {
+  std::string question_id;
+  AnswerValue value;  // normalised: trimmed text, CRLF as LF, choices in the options' order
 };
 
 struct Applicant {
@@ -37,6 +54,7 @@ struct Applicant {
   std::string phone, question;
   std::string locale = "ja";
   bool wants_waitlist = false;
+  std::vector<Answer> answers;  // in the event's question order; unanswered optional ones left out
 };
 
 struct ValidatedSignup {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "codec/answers.hpp"
 #include "domain/attendance.hpp"
 #include "domain/time.hpp"
 #include "export/cp932.hpp"
@@ -38,12 +39,29 @@ std::optional<Instant> first_join(const store::RegistrationRow& r) {
 }
 
 struct Column {
-  const char* header;
+  std::string header;
   double width;  // in characters, for .xlsx
   std::function<std::string(const store::RegistrationRow&, const std::string& zone)> value;
 };
 
-const std::vector<Column>& columns() {
+// A row's answers parsed once, whichever question's column asks first.
+class AnswersOfRow {
+ public:
+  const nlohmann::json& of(const store::RegistrationRow& r) {
+    if (r.public_id != public_id_) {
+      public_id_ = r.public_id;
+      parsed_ =
+          r.answers.empty() ? nlohmann::json() : nlohmann::json::parse(r.answers, nullptr, false);
+    }
+    return parsed_;
+  }
+
+ private:
+  std::string public_id_;
+  nlohmann::json parsed_;
+};
+
+const std::vector<Column>& fixed_columns() {
   using R = store::RegistrationRow;
   static const std::vector<Column> kColumns = {
       {"受付番号", 9, [](const R& r, auto&) { return std::to_string(r.number); }},
@@ -81,19 +99,35 @@ const std::vector<Column>& columns() {
   return kColumns;
 }
 
+// The fixed columns, then one per question headed by its label (exports are in Japanese, the
+// organiser's language; an English-only label is used as it is).
+std::vector<Column> columns(const std::vector<Question>& questions) {
+  std::vector<Column> out = fixed_columns();
+  auto answers = std::make_shared<AnswersOfRow>();
+  for (const Question& q : questions) {
+    double width = q.type == QuestionType::kTextarea   ? 40
+                   : q.type == QuestionType::kCheckbox ? 8
+                                                       : 24;
+    out.push_back({q.label.in("ja"), width, [q, answers](const store::RegistrationRow& r, auto&) {
+                     return codec::answer_text(q, answers->of(r), "ja");
+                   }});
+  }
+  return out;
+}
+
 class CsvWriter final : public ExportWriter {
  public:
-  CsvWriter(std::ostream& out, Encoding enc, std::string zone)
-      : out_(out), enc_(enc), zone_(std::move(zone)) {
+  CsvWriter(std::ostream& out, Encoding enc, std::string zone, std::vector<Column> columns)
+      : out_(out), enc_(enc), zone_(std::move(zone)), columns_(std::move(columns)) {
     if (enc_ == Encoding::kUtf8) out_ << "\xEF\xBB\xBF";  // the BOM Excel needs to read UTF-8
     std::string line;
-    for (const auto& c : columns()) line += (line.empty() ? "" : ",") + csv_field(c.header);
+    for (const auto& c : columns_) line += (line.empty() ? "" : ",") + csv_field(c.header);
     write_line(line);
   }
   void row(const store::RegistrationRow& r) override {
     std::string line;
     bool first = true;
-    for (const auto& c : columns()) {
+    for (const auto& c : columns_) {
       if (!first) line += ',';
       first = false;
       line += csv_field(neutralise_formula(c.value(r, zone_)));
@@ -116,6 +150,7 @@ class CsvWriter final : public ExportWriter {
   std::ostream& out_;
   Encoding enc_;
   std::string zone_;
+  std::vector<Column> columns_;
   std::unique_ptr<Cp932Encoder> cp932_;
 };
 
@@ -150,6 +185,9 @@ class JsonWriter final : public ExportWriter {
                                           : nlohmann::json()},
         {"join_count", r.join_count},
         {"unsubscribed", r.unsubscribed}};
+    nlohmann::json answers =
+        r.answers.empty() ? nlohmann::json() : nlohmann::json::parse(r.answers, nullptr, false);
+    j["answers"] = answers.is_object() ? answers : nlohmann::json::object();
     out_ << (first_ ? "" : ",") << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     first_ = false;
   }
@@ -166,7 +204,8 @@ class JsonWriter final : public ExportWriter {
 
 class XlsxWriter final : public ExportWriter {
  public:
-  XlsxWriter(const std::string& path, std::string zone) : zone_(std::move(zone)) {
+  XlsxWriter(const std::string& path, std::string zone, std::vector<Column> columns)
+      : zone_(std::move(zone)), columns_(std::move(columns)) {
     lxw_workbook_options options = {};
     options.constant_memory = LXW_TRUE;  // rows go to disk as they are written
     options.tmpdir = nullptr;
@@ -177,11 +216,11 @@ class XlsxWriter final : public ExportWriter {
     format_set_bold(bold);
     text_ = workbook_add_format(workbook_);
     format_set_num_format(text_, "@");  // text cells: Excel never reinterprets them
-    const auto& cols = columns();
+    const auto& cols = columns_;
     for (size_t i = 0; i < cols.size(); ++i) {
       worksheet_set_column(sheet_, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i),
                            cols[i].width, nullptr);
-      worksheet_write_string(sheet_, 0, static_cast<lxw_col_t>(i), cols[i].header, bold);
+      worksheet_write_string(sheet_, 0, static_cast<lxw_col_t>(i), cols[i].header.c_str(), bold);
     }
     worksheet_freeze_panes(sheet_, 1, 0);
     worksheet_autofilter(sheet_, 0, 0, 0, static_cast<lxw_col_t>(cols.size() - 1));
@@ -191,7 +230,7 @@ class XlsxWriter final : public ExportWriter {
   }
   void row(const store::RegistrationRow& r) override {
     ++row_;
-    const auto& cols = columns();
+    const auto& cols = columns_;
     for (size_t i = 0; i < cols.size(); ++i) {
       std::string v = neutralise_formula(cols[i].value(r, zone_));
       // Every cell a string, never a formula or a number Excel would reformat.
@@ -208,6 +247,7 @@ class XlsxWriter final : public ExportWriter {
 
  private:
   std::string zone_;
+  std::vector<Column> columns_;
   lxw_workbook* workbook_ = nullptr;
   lxw_worksheet* sheet_ = nullptr;
   lxw_format* text_ = nullptr;
@@ -248,15 +288,16 @@ const char* file_extension(Format f) {
   return f == Format::kCsv ? "csv" : f == Format::kXlsx ? "xlsx" : "json";
 }
 
-std::unique_ptr<ExportWriter> make_writer(Format format, Encoding encoding, const std::string& zone,
+std::unique_ptr<ExportWriter> make_writer(Format format, Encoding encoding, const Event& event,
                                           std::ostream* out, const std::string& xlsx_path) {
+  const std::string& zone = event.timezone;
   switch (format) {
     case Format::kCsv:
-      return std::make_unique<CsvWriter>(*out, encoding, zone);
+      return std::make_unique<CsvWriter>(*out, encoding, zone, columns(event.questions));
     case Format::kJson:
       return std::make_unique<JsonWriter>(*out, zone);
     case Format::kXlsx:
-      return std::make_unique<XlsxWriter>(xlsx_path, zone);
+      return std::make_unique<XlsxWriter>(xlsx_path, zone, columns(event.questions));
   }
   return nullptr;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // The attendee list as organisers open it: 受付番号, status, registered at (event's zone),
 // name, reading, e-mail, organisation, department, category (Japanese label), phone, question,
-// language, cancelled at, first join. Cells that a spreadsheet would run as a formula
+// language, cancelled at, attendance (attended, minutes, first join, last leave), then one
+// column per question of the event (its Japanese label; option labels as values). Cells that a
+// spreadsheet would run as a formula
 // (= + - @, tab, CR) are neutralised with a leading apostrophe. Not thread-safe.
 
 #include <memory>
@@ -26,8 +28,8 @@ class ExportWriter {
 };
 
 // CSV (RFC 4180, CRLF, header row; UTF-8 with BOM, or CP932) and JSON write to `out`;
-// xlsx writes to `xlsx_path` (the format is a zip file).
-std::unique_ptr<ExportWriter> make_writer(Format format, Encoding encoding, const std::string& zone,
+// xlsx writes to `xlsx_path` (the format is a zip file). Times in the event's zone.
+std::unique_ptr<ExportWriter> make_writer(Format format, Encoding encoding, const Event& event,
                                           std::ostream* out, const std::string& xlsx_path);
 
 std::string neutralise_formula(const std::string& cell);

@@ -1,5 +1,6 @@
 #include "http/event_json.hpp"
 
+#include "codec/event_document.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/time.hpp"
 
@@ -29,6 +30,7 @@ nlohmann::json public_event_json(const store::StoredEvent& s, Instant now) {
       {"contact",
        {{"name", e.contact.name}, {"email", e.contact.email}, {"phone", e.contact.phone}}},
       {"fields", fields},
+      {"questions", codec::questions_document(e.questions)},
       {"restricted", !e.eligible_email_domains.empty()},
       {"registration",
        {{"opens_at", format_in_zone(e.opens_at, e.timezone)},

@@ -71,7 +71,7 @@ void export_registrations(ApiContext& ctx, const Request& req, const Responder& 
       try {
         std::ofstream out;
         if (f != exporting::Format::kXlsx) out.open(path, std::ios::binary | std::ios::trunc);
-        auto writer = exporting::make_writer(f, e, event->event.timezone, &out, path);
+        auto writer = exporting::make_writer(f, e, event->event, &out, path);
         ctx.services.organiser.for_each_registration(
             event->id, statuses_from(status),
             [&](const store::RegistrationRow& row) { writer->row(row); });
@@ -129,17 +129,20 @@ void stats(ApiContext& ctx, const Request& req, const Responder& r) {
           {"certificate_min_minutes", event->event.certificate
                                           ? nlohmann::json(event->event.certificate->min_minutes)
                                           : nlohmann::json()}};
-      r.json(200, {{"event", slug},
-                   {"capacity", event->counts.capacity},
-                   {"seats_remaining", event->counts.seats_remaining()},
-                   {"registration_state", to_string(registration_state(event->event, event->counts,
-                                                                       ctx.services.clock.now()))},
-                   {"counts", by_status},
-                   {"by_category", by_category},
-                   {"signups_per_day", days},
-                   {"mail", mail},
-                   {"joins", s.joins},
-                   {"attendance", attendance}});
+      r.json(
+          200,
+          {{"event", slug},
+           {"capacity", event->counts.capacity},
+           {"seats_remaining", event->counts.seats_remaining()},
+           {"registration_state",
+            to_string(registration_state(event->event, event->counts, ctx.services.clock.now()))},
+           {"counts", by_status},
+           {"by_category", by_category},
+           {"signups_per_day", days},
+           {"mail", mail},
+           {"joins", s.joins},
+           {"attendance", attendance},
+           {"answers", ctx.services.organiser.answer_counts(event->id, event->event.questions)}});
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());
     }

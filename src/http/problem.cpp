@@ -103,16 +103,23 @@ Text field_label(const std::string& field) {
 
 std::string field_message(const FieldError& e, bool ja) {
   Text label = field_label(e.field);
-  std::string l = ja ? label.ja : label.en;
+  std::string l = !e.label.empty() ? (ja ? "「" + e.label + "」" : "\"" + e.label + "\"")
+                                   : (ja ? label.ja : label.en);
+  if (e.code == "required" && !e.label.empty())
+    return ja ? l + "に回答してください。" : "Please answer " + l + ".";
   if (e.code == "required")
     return ja ? (e.field == "consent_privacy" ? "個人情報の取扱いに同意してください。"
                                               : l + "を入力してください。")
               : l + " is required.";
+  if (e.code == "must_accept" && !e.label.empty())
+    return ja ? l + "にチェックを入れてください。" : "Please tick " + l + ".";
   if (e.code == "must_accept")
     return ja ? "個人情報の取扱いに同意してください。" : "Please agree to the privacy notice.";
   if (e.code == "too_long") {
     std::string max;
-    if (auto f = form_field_from_string(e.field))
+    if (e.max_length)
+      max = std::to_string(e.max_length);
+    else if (auto f = form_field_from_string(e.field))
       max = std::to_string(max_length(*f));
     else if (e.field == "email")
       max = "254";
@@ -132,6 +139,9 @@ std::string field_message(const FieldError& e, bool ja) {
     return ja ? l + "の値の型が正しくありません。" : l + " has the wrong type.";
   if (e.code == "must_be_empty")
     return ja ? "この項目は空欄のまま送信してください。" : "Leave this field empty.";
+  if (e.code == "unknown")
+    return ja ? "このイベントにない質問への回答です（ページを再読み込みしてください）。"
+              : "This answers a question the event does not ask (reload the page).";
   if (e.code == "mismatch")
     return ja ? "メールアドレスが一致しません。" : "The e-mail addresses do not match.";
   return ja ? l + "の形式が正しくありません。" : l + " is not valid.";

@@ -132,6 +132,7 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
       ctx.metrics->count_signup(bot ? "honeypot" : "validation_failed");
       Problem p = problem(422, "validation_failed");
       p.errors = std::move(v.errors);
+      label_answer_errors(p.errors, event, r.lang());
       return r.problem(p);
     }
     // Eligibility before the window and before any seat is touched: an outsider learns

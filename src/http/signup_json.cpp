@@ -1,5 +1,7 @@
 #include "http/signup_json.hpp"
 
+#include <algorithm>
+
 #include "domain/time.hpp"
 
 namespace regdesk::http {
@@ -37,6 +39,24 @@ SignupForm signup_form_from_json(const nlohmann::json& body) {
     else
       f.wrong_type.push_back("waitlist");
   }
+  if (auto it = body.find("answers"); it != body.end() && !it->is_null()) {
+    if (!it->is_object()) {
+      f.wrong_type.push_back("answers");
+    } else {
+      for (auto a = it->begin(); a != it->end(); ++a) {
+        std::optional<AnswerValue> value;
+        if (a->is_string()) {
+          value = a->get<std::string>();
+        } else if (a->is_boolean()) {
+          value = a->get<bool>();
+        } else if (a->is_array() &&
+                   std::all_of(a->begin(), a->end(), [](const auto& v) { return v.is_string(); })) {
+          value = a->get<std::vector<std::string>>();
+        }
+        f.answers[a.key()] = std::move(value);
+      }
+    }
+  }
   return f;
 }
 
@@ -47,6 +67,16 @@ nlohmann::json receipt_json(const store::RegistrationReceipt& r, const Event& e)
       {"email", r.email},   {"registered_at", format_in_zone(r.registered_at, e.timezone)}};
   if (r.status == "waitlisted") body["waitlist_position"] = r.waitlist_position;
   return body;
+}
+
+void label_answer_errors(std::vector<FieldError>& errors, const Event& event,
+                         const std::string& lang) {
+  for (auto& e : errors) {
+    if (e.field.rfind("answers.", 0) != 0) continue;
+    const std::string id = e.field.substr(8);
+    for (const auto& q : event.questions)
+      if (q.id == id) e.label = q.label.in(lang);
+  }
 }
 
 }  // namespace regdesk::http

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "codec/answers.hpp"
 #include "domain/time.hpp"
 #include "mail/ics.hpp"
 #include "mail/templates.hpp"
@@ -117,6 +118,19 @@ Message build_message(const store::OutboxItem& item, const WorkerSettings& setti
   if (*kind == MailKind::kAnnouncement && item.announcement)
     data["announcement"] = {{"subject", item.announcement->subject.in(locale)},
                             {"body", item.announcement->body.in(locale)}};
+  if ((*kind == MailKind::kConfirmation || *kind == MailKind::kWaitlisted) &&
+      !item.answers.empty() && !e.questions.empty()) {
+    // What the person answered, so a typo is noticed while it can still be fixed.
+    auto stored = nlohmann::json::parse(item.answers, nullptr, false);
+    nlohmann::json answers = nlohmann::json::array();
+    for (const auto& q : e.questions)
+      if (std::string text = codec::answer_text(q, stored, locale); !text.empty())
+        answers.push_back({{"question", q.label.in(locale)}, {"answer", text}});
+    if (!answers.empty()) {
+      data["answers"] = answers;
+      data["has_answers"] = true;
+    }
+  }
   const bool bulk = *kind == MailKind::kAnnouncement || *kind == MailKind::kFollowUpAttended ||
                     *kind == MailKind::kFollowUpAbsent;
   const std::string unsubscribe_url = base + "/unsubscribe/" + item.unsubscribe_token;

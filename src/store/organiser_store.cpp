@@ -5,6 +5,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "store/connection_pool.hpp"
@@ -18,7 +19,7 @@ namespace q {
 constexpr const char* kPage =
     "SELECT public_id, number, status, email, name, name_kana, organization, department,"
     " category, phone, question, locale, registered_at, cancelled_at, first_joined_at,"
-    " join_count, minutes_attended, attended_from, attended_until, unsubscribed_at"
+    " join_count, minutes_attended, attended_from, attended_until, unsubscribed_at, answers"
     " FROM registrations WHERE event_id = ? AND number > ? ";
 constexpr const char* kByStatus =
     "SELECT status, COUNT(*) FROM registrations WHERE event_id = ? GROUP BY status";
@@ -109,6 +110,7 @@ void OrganiserStore::for_each_registration(long long event_id,
         r.attended_from = optional_time(18);
         r.attended_until = optional_time(19);
         r.unsubscribed = !rs->isNull(20);
+        if (!rs->isNull(21)) r.answers = rs->getString(21);
         out.push_back(std::move(r));
       }
       return out;
@@ -168,6 +170,47 @@ std::optional<Audience> audience_from_string(const std::string& s) {
   for (const auto& [value, name] : kAudienceNames)
     if (s == name) return value;
   return std::nullopt;
+}
+
+namespace {
+// Question ids are checked by the domain ([a-z][a-z0-9_]*); checked again here, since they are
+// spelled into a JSON path.
+bool safe_id(const std::string& id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+}  // namespace
+
+std::map<std::string, std::map<std::string, int>> OrganiserStore::answer_counts(
+    long long event_id, const std::vector<Question>& questions) {
+  return with_connection(pool_, [&](sql::Connection& c) {
+    std::map<std::string, std::map<std::string, int>> out;
+    for (const auto& q : questions) {
+      if (!safe_id(q.id)) continue;
+      std::string sql;
+      if (q.type == QuestionType::kMulti)
+        sql = "SELECT jt.v, COUNT(*) FROM registrations r, JSON_TABLE(r.answers, '$." + q.id +
+              "[*]' COLUMNS (v VARCHAR(64) PATH '$')) jt";
+      else if (q.type == QuestionType::kSelect || q.type == QuestionType::kCheckbox)
+        sql = "SELECT JSON_UNQUOTE(JSON_EXTRACT(r.answers, '$." + q.id +
+              "')) AS v, COUNT(*) FROM registrations r";
+      else
+        continue;
+      sql +=
+          " WHERE r.event_id = ? AND r.status IN ('confirmed', 'waitlisted')"
+          " AND r.answers IS NOT NULL GROUP BY v";
+      auto& counts = out[q.id];
+      if (q.type == QuestionType::kCheckbox) counts["true"] = 0;
+      for (const auto& o : q.options) counts[o.value] = 0;
+      std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
+      st->setInt64(1, event_id);
+      std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+      while (rs->next())
+        if (!rs->isNull(1)) counts[rs->getString(1)] += rs->getInt(2);
+    }
+    return out;
+  });
 }
 
 std::pair<long long, int> OrganiserStore::announce(long long event_id, Audience to,

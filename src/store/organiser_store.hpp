@@ -30,6 +30,7 @@ struct RegistrationRow {
   std::optional<int> minutes_attended;  // imported reports
   std::optional<Instant> attended_from, attended_until;
   bool unsubscribed = false;
+  std::string answers;  // JSON object (codec/answers.hpp); "" for none
 };
 
 struct AttendanceStats {  // over confirmed registrations
@@ -65,6 +66,10 @@ class OrganiserStore {
                              const std::function<void(const RegistrationRow&)>& row,
                              size_t page_size = 2000);
   EventStats stats(long long event_id);
+  // For each select, multi and checkbox question: how many active (confirmed or waitlisted)
+  // registrations chose each option ("true" for a ticked checkbox); options nobody chose are 0.
+  std::map<std::string, std::map<std::string, int>> answer_counts(
+      long long event_id, const std::vector<Question>& questions);
   // Queues the announcement to everyone in the audience, in one transaction; returns its id
   // and how many it goes to; `audit` (its target and recipients filled in) in the same one.
   std::pair<long long, int> announce(long long event_id, Audience to, const LocalizedText& subject,

@@ -35,7 +35,8 @@ constexpr const char* kDetails =
     " CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w"
     "   WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.number <= r.number)"
     "   ELSE 0 END,"
-    " e.document, a.subject_ja, a.subject_en, a.body_ja, a.body_en, r.minutes_attended"
+    " e.document, a.subject_ja, a.subject_en, a.body_ja, a.body_en, r.minutes_attended,"
+    " r.answers"
     " FROM outbox o JOIN registrations r ON r.public_id = o.registration_public_id"
     " JOIN events e ON e.id = o.event_id LEFT JOIN announcements a ON a.id = o.announcement_id"
     " WHERE o.id IN ";
@@ -133,6 +134,7 @@ std::vector<OutboxItem> OutboxStore::claim(Instant now, size_t limit, std::chron
         it.announcement = AnnouncementText{{rs->getString(15), rs->getString(16)},
                                            {rs->getString(17), rs->getString(18)}};
       if (!rs->isNull(19)) it.minutes_attended = rs->getInt(19);
+      if (!rs->isNull(20)) it.answers = rs->getString(20);
       it.manage_token = derive_token(key, TokenKind::kManage, it.public_id);
       it.join_token = derive_token(key, TokenKind::kJoin, it.public_id);
       it.unsubscribe_token = derive_token(key, TokenKind::kUnsubscribe, it.public_id);

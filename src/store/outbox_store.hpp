@@ -39,6 +39,7 @@ struct OutboxItem {
   Event event;
   std::optional<AnnouncementText> announcement;
   std::optional<int> minutes_attended;  // from imported reports
+  std::string answers;                  // JSON object (codec/answers.hpp); "" for none
   std::string manage_token;             // derived again for links; never stored
   std::string join_token;
   std::string unsubscribe_token;

@@ -14,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "codec/answers.hpp"
 #include "store/connection_pool.hpp"
 #include "store/random_id.hpp"
 #include "store/sql_text.hpp"
@@ -36,7 +37,7 @@ constexpr const char* kTakenEmails = "SELECT email_key FROM registrations WHERE 
 constexpr const char* kInsertRegistrations =
     "INSERT INTO registrations (public_id, event_id, number, status, email, email_key, name,"
     " name_kana, organization, department, category, phone, question, locale, registered_at,"
-    " confirmed_at) VALUES ";
+    " confirmed_at, answers) VALUES ";
 constexpr const char* kInsertAnswers =
     "INSERT INTO idempotency_keys (event_id, key_hash, request_hash, registration_public_id,"
     " status, waitlist_position, created_at) VALUES ";
@@ -125,6 +126,11 @@ void insert_registrations(sql::Connection& c, long long event_id,
       insert.text(at);
     else
       insert.null();
+    insert.sql(",");
+    if (a.answers.empty())
+      insert.null();
+    else
+      insert.text(codec::answers_text(a.answers));
     insert.sql(")");
   }
   insert.execute_update();

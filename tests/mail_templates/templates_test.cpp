@@ -69,6 +69,10 @@ json full_data(const std::string& locale) {
         {"materials_url", "https://www.pmda.go.jp/files/midnet2024.pdf"},
         {"recording_url", "https://video.example.jp/midnet2024"}}},
       {"minutes_attended", "165"},
+      {"has_answers", true},
+      {"answers",
+       json::array({{{"question", en ? "Sessions you will attend" : "参加を予定するセッション"},
+                     {"answer", en ? "Keynote, Panel" : "基調講演、パネルディスカッション"}}})},
       {"certificate_url", "https://regdesk.example.jp/certificate/c3rT1f1cAtE"},
   };
 }

@@ -456,3 +456,48 @@ TEST(EventDocument, WritesInstantsInTheEventZone) {
 
 }  // namespace
 }  // namespace regdesk::codec
+
+namespace regdesk::codec {
+namespace {
+
+TEST(ParseEventDocument, QuestionsFollowUpAndCertificateRoundTrip) {
+  json doc = minimal_doc();
+  doc["questions"] = json::parse(R"([
+    {"id": "panel", "type": "textarea", "label": {"ja": "パネルへの質問", "en": "Question"},
+     "help": "事前に頂いた質問から選んで回答します", "required": false, "max_length": 400},
+    {"id": "sessions", "type": "multi", "label": "参加するセッション", "required": true,
+     "options": [{"value": "keynote", "label": {"ja": "基調講演", "en": "Keynote"}},
+                 {"value": "panel", "label": "パネル"}]},
+    {"id": "agree", "type": "checkbox", "label": "録画に同意する", "required": true}])");
+  doc["follow_up"] = {{"after", "PT3H"}, {"survey_url", "https://survey.example.jp/x"}};
+  doc["certificate"] = {{"min_minutes", 120}};
+  Event e = parsed(doc);
+  ASSERT_EQ(e.questions.size(), 3u);
+  EXPECT_EQ(e.questions[0].type, QuestionType::kTextarea);
+  EXPECT_EQ(e.questions[0].length_limit(), 400u);
+  EXPECT_EQ(e.questions[0].help.ja, "事前に頂いた質問から選んで回答します");
+  EXPECT_EQ(e.questions[1].options[0].label.en, "Keynote");
+  EXPECT_TRUE(e.questions[2].required);
+  ASSERT_TRUE(e.follow_up && e.certificate);
+  EXPECT_EQ(e.follow_up->after, std::chrono::seconds(3h));
+  EXPECT_EQ(e.certificate->min_minutes, 120);
+  // What is stored reads back as the same document.
+  json stored = event_document(e);
+  EXPECT_EQ(event_document(parsed(stored)), stored);
+}
+
+TEST(ParseEventDocument, BadQuestionsAreReportedWithTheirPaths) {
+  json doc = minimal_doc();
+  doc["questions"] = json::parse(R"([
+    {"id": "a", "type": "dropdown", "label": "x"},
+    {"id": "b", "type": "select", "label": "y", "options": [{"value": "v"}], "colour": 1}])");
+  EventParse r = parse_event_document(doc);
+  EXPECT_FALSE(r.event);
+  std::string all = describe(r.problems);
+  EXPECT_NE(all.find("questions[0].type"), std::string::npos) << all;
+  EXPECT_NE(all.find("questions[1].options[0].label"), std::string::npos) << all;
+  EXPECT_NE(all.find("questions[1].colour"), std::string::npos) << all;
+}
+
+}  // namespace
+}  // namespace regdesk::codec

@@ -121,11 +121,16 @@ TEST(ValidateSignup, FullWidthEmailIsFoldedToAscii) {
 // is stored is refused, field by field, with its own code.
 TEST(ValidateSignup, InvisibleAndUnassignedCharactersInNamesAreRefused) {
   const std::pair<const char*, const char*> hostile[] = {
-      {"\u202E", "right-to-left override"}, {"\u2066", "left-to-right isolate"},
-      {"\u200B", "zero-width space"},       {"\u200D", "zero-width joiner"},
-      {"\u00AD", "soft hyphen"},            {"\uFEFF", "byte-order mark"},
-      {"\uE000", "private use"},            {"\U000F0000", "supplementary private use"},
-      {"\U000E0001", "language tag"},       {"\u0378", "unassigned"}};
+      {"\u202E", "right-to-left override"},
+      {"\u2066", "left-to-right isolate"},
+      {"\u200B", "zero-width space"},
+      {"\u200D", "zero-width joiner"},
+      {"\u00AD", "soft hyphen"},
+      {"\uFEFF", "byte-order mark"},
+      {"\uE000", "private use"},
+      {"\U000F0000", "supplementary private use"},
+      {"\U000E0001", "language tag"},
+      {"\u0378", "unassigned"}};
   for (const auto& [ch, what] : hostile) {
     for (auto field : {&SignupForm::name, &SignupForm::name_kana, &SignupForm::organization,
                        &SignupForm::department}) {
@@ -698,6 +703,125 @@ TEST(ValidateSignup, FilledHoneypotIsRefused) {
   expect_only_error(validate_signup(f, kDefaultEvent), "website", "must_be_empty");
   f.honeypot = "";
   EXPECT_TRUE(validate_signup(f, kDefaultEvent).applicant);
+}
+
+}  // namespace
+}  // namespace regdesk
+
+// --- the event's own questions ------------------------------------------------------------------
+
+namespace regdesk {
+namespace {
+
+Event event_with_questions() {
+  Event e;
+  auto option = [](std::string v, std::string ja) { return QuestionOption{v, {ja, v}}; };
+  e.questions = {
+      {"panel",
+       QuestionType::kTextarea,
+       {"パネルへの質問", "Question for the panel"},
+       {},
+       {},
+       false,
+       400},
+      {"sessions",
+       QuestionType::kMulti,
+       {"参加するセッション", "Sessions"},
+       {},
+       {option("keynote", "基調講演"), option("panel", "パネル"), option("qa", "質疑")},
+       true,
+       0},
+      {"role",
+       QuestionType::kSelect,
+       {"お立場", "Role"},
+       {},
+       {option("pv", "安全性"), option("epi", "疫学")},
+       false,
+       0},
+      {"accommodation", QuestionType::kText, {"配慮のご希望", "Accommodation"}, {}, {}, false, 0},
+      {"agree",
+       QuestionType::kCheckbox,
+       {"録画に同意する", "I agree to the recording"},
+       {},
+       {},
+       true,
+       0},
+  };
+  return e;
+}
+
+SignupForm answered() {
+  SignupForm f = valid_form();
+  f.answers["panel"] = AnswerValue(std::string("データの範囲は？\r\n二行目"));
+  f.answers["sessions"] = AnswerValue(std::vector<std::string>{"qa", "keynote", "qa"});
+  f.answers["role"] = AnswerValue(std::string(" epi "));
+  f.answers["agree"] = AnswerValue(true);
+  return f;
+}
+
+TEST(ValidateAnswers, EachTypeIsNormalisedAndKeptInQuestionOrder) {
+  Applicant a = accepted(validate_signup(answered(), event_with_questions()));
+  ASSERT_EQ(a.answers.size(), 4u);  // the optional text left empty is not stored
+  EXPECT_EQ(a.answers[0].question_id, "panel");
+  EXPECT_EQ(std::get<std::string>(a.answers[0].value), "データの範囲は？\n二行目");
+  EXPECT_EQ(std::get<std::vector<std::string>>(a.answers[1].value),
+            (std::vector<std::string>{"keynote", "qa"}));  // the options' order, once each
+  EXPECT_EQ(std::get<std::string>(a.answers[2].value), "epi");
+  EXPECT_TRUE(std::get<bool>(a.answers[3].value));
+}
+
+TEST(ValidateAnswers, EveryBadAnswerIsReportedWithTheOtherFields) {
+  SignupForm f = answered();
+  f.name.reset();
+  f.answers["panel"] = AnswerValue(repeat("あ", 401));
+  f.answers["sessions"] = AnswerValue(std::vector<std::string>{"keynote", "lunch"});
+  f.answers["role"] = AnswerValue(std::vector<std::string>{"pv"});
+  f.answers["accommodation"] = AnswerValue(std::string("車椅子\n席"));
+  f.answers["agree"] = AnswerValue(false);
+  f.answers["stale"] = AnswerValue(std::string("x"));
+  auto r = validate_signup(f, event_with_questions());
+  EXPECT_EQ(codes_for(r, "name"), std::vector<std::string>{"required"});
+  EXPECT_EQ(codes_for(r, "answers.panel"), std::vector<std::string>{"too_long"});
+  EXPECT_EQ(codes_for(r, "answers.sessions"), std::vector<std::string>{"invalid"});
+  EXPECT_EQ(codes_for(r, "answers.role"), std::vector<std::string>{"invalid_type"});
+  EXPECT_EQ(codes_for(r, "answers.accommodation"), std::vector<std::string>{"control_characters"});
+  EXPECT_EQ(codes_for(r, "answers.agree"), std::vector<std::string>{"must_accept"});
+  EXPECT_EQ(codes_for(r, "answers.stale"), std::vector<std::string>{"unknown"});
+  EXPECT_FALSE(r.applicant);
+  for (const auto& e : r.errors)
+    if (e.field == "answers.panel") EXPECT_EQ(e.max_length, 400u);
+}
+
+TEST(ValidateAnswers, RequiredQuestionsLeftUnansweredAndWrongJsonTypes) {
+  SignupForm f = valid_form();
+  f.answers["role"] = std::nullopt;  // a number in the JSON
+  auto r = validate_signup(f, event_with_questions());
+  EXPECT_EQ(codes_for(r, "answers.sessions"), std::vector<std::string>{"required"});
+  EXPECT_EQ(codes_for(r, "answers.agree"), std::vector<std::string>{"must_accept"});
+  EXPECT_EQ(codes_for(r, "answers.role"), std::vector<std::string>{"invalid_type"});
+  EXPECT_TRUE(codes_for(r, "answers.panel").empty());
+  f = valid_form();
+  f.wrong_type.push_back("answers");  // "answers": "x"
+  expect_only_error(validate_signup(f, kDefaultEvent), "answers", "invalid_type");
+  // Without questions, answers to nothing are refused too (a form from a stale page).
+  f = valid_form();
+  f.answers["x"] = AnswerValue(true);
+  expect_only_error(validate_signup(f, kDefaultEvent), "answers.x", "unknown");
+}
+
+TEST(CheckEvent, QuestionsNeedUniqueIdsLabelsAndOptionsWhereTheyChoose) {
+  Event e = event_with_questions();
+  for (const auto& p : check_event(e)) EXPECT_NE(p.key.rfind("questions", 0), 0u) << p.key;
+  e.questions[1].id = "panel";
+  e.questions[2].options.clear();
+  e.questions[3].options = {{"a", {"A", "A"}}};
+  e.questions[4].label = {};
+  e.questions.push_back({"9bad", QuestionType::kText, {"x", ""}, {}, {}, false, 0});
+  std::vector<std::string> keys;
+  for (const auto& p : check_event(e)) keys.push_back(p.key);
+  for (const char* k : {"questions[1].id", "questions[2].options", "questions[3].options",
+                        "questions[4].label", "questions[5].id"})
+    EXPECT_NE(std::find(keys.begin(), keys.end(), k), keys.end()) << k;
 }
 
 }  // namespace
