@@ -701,6 +701,48 @@ test('the unsubscribe page (a GET changes nothing; the button by keyboard stops 
   await screenshot(page, 'certificate-unknown-ja');
 });
 
+test('a form with the organiser\'s questions, in Japanese at 360 px: errors beside each question, then the answers on the result', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await setup(t, { viewport: { width: 360, height: 740 } });
+  const questions = [
+    { id: 'panel', type: 'textarea', label: { ja: 'パネルディスカッションへの質問', en: 'Question for the panel' },
+      help: { ja: '頂いた質問から選んで当日お答えします。', en: 'We answer a selection on the day.' }, required: false, max_length: 400 },
+    { id: 'sessions', type: 'multi', label: { ja: '参加するセッション', en: 'Sessions' }, required: true,
+      options: [{ value: 'keynote', label: { ja: '基調講演', en: 'Keynote' } },
+                { value: 'qa', label: { ja: '質疑応答', en: 'Q&A' } }] },
+    { id: 'role', type: 'select', label: { ja: 'ご担当', en: 'Role' }, required: true,
+      options: [{ value: 'pv', label: { ja: '安全性', en: 'Safety' } }, { value: 'epi', label: { ja: '疫学', en: 'Epidemiology' } }] },
+    { id: 'accommodation', type: 'text', label: { ja: '合理的配慮のご希望', en: 'Accommodation' }, required: false },
+    { id: 'recording', type: 'checkbox', label: { ja: '録画の公開に同意する', en: 'I agree to the recording' }, required: true },
+  ];
+  await rd.putEvent(smallEvent('asks', { capacity: 5, questions }));
+  await openEvent(page, rd, 'asks');
+  await page.getByText('頂いた質問から選んで当日お答えします。').waitFor();
+  const p = person();
+  await fillForm(page, p);
+  await page.locator('#signup-form button[type=submit]').click();
+  // The required questions left unanswered: each says so beside itself.
+  await page.locator('[id="f-answers.sessions-error"]').filter({ hasText: '参加するセッション' }).waitFor();
+  assert.match(await text(page, '[id="f-answers.role-error"]'), /ご担当/);
+  assert.match(await text(page, '[id="f-answers.recording-error"]'), /録画の公開に同意する/);
+  await noHorizontalScroll(page, 360);
+  await screenshot(page, 'phone-questions-errors-ja');
+  await page.locator('[id="f-answers.panel"]').fill('データの対象期間を教えてください。');
+  await page.getByLabel('基調講演').check();
+  await page.getByLabel('質疑応答').check();
+  await page.locator('[id="f-answers.role"]').selectOption('epi');
+  await page.getByLabel('録画の公開に同意する').check();
+  await page.locator('#signup-form button[type=submit]').click();
+  await page.locator('#result-heading').waitFor();
+  const result = await text(page, '#result');
+  assert.match(result, /ご回答内容/);
+  assert.match(result, /基調講演、質疑応答/);
+  assert.match(result, /疫学/);
+  await noHorizontalScroll(page, 360);
+  await screenshot(page, 'phone-questions-result-ja');
+  const [mail] = await waitForMail(p.email, { subjectHas: '受付完了' });
+  assert.match(mail.text, /参加するセッション：基調講演、質疑応答/);
+});
+
 test('the accessibility check itself fails on a page with violations', { timeout: TEST_TIMEOUT }, async (t) => {
   const { context, page } = await newPage(browser);
   t.after(() => context.close());

@@ -127,6 +127,8 @@ const TEXTS = {
     result_waitlist_note:
       'お席が空いた場合は、登録順に繰り上げてメールでお知らせします。繰り上がるまでは参加確定ではありません。',
     result_keep_number: '受付番号はお問い合わせの際に必要です。控えておいてください。',
+    result_answers: 'ご回答内容',
+    answer_yes: 'はい',
     result_no_mail_heading: 'メールが届かない場合',
     result_no_mail_spam: '迷惑メールフォルダに振り分けられていないかご確認ください。',
     result_no_mail_address: 'メールアドレスに誤りがないかご確認ください（上に表示しています）。',
@@ -258,6 +260,8 @@ const TEXTS = {
     result_waitlist_note:
       'If a seat becomes free, people on the waitlist move up in order and are told by mail. Until then your place is not confirmed.',
     result_keep_number: 'Please keep your registration number: you will need it if you contact us.',
+    result_answers: 'Your answers',
+    answer_yes: 'Yes',
     result_no_mail_heading: 'If the mail does not arrive',
     result_no_mail_spam: 'Look in your spam or junk folder.',
     result_no_mail_address: 'Check that the address shown above is right.',

@@ -178,6 +178,8 @@ function buildForm(e) {
   for (const f of e.fields) {
     if (!FIELD_SPECS[f.name]) continue;
     if (f.name === 'consent_privacy') {
+      // The organiser's own questions come after the standard fields, before the consent.
+      for (const q of e.questions || []) dom.fields.append(questionField(q));
       dom.fields.append(privacyNotice(), checkboxField(f));
       continue;
     }
@@ -244,6 +246,95 @@ function checkboxField(f) {
       el('a', { href: '#privacy', 'data-i18n': 'privacy_link' }, t('privacy_link'))));
 }
 
+// ---------------------------------------------------------------- the event's own questions
+
+// A question's words in the page's language (Japanese when it has no English).
+function localized(text) {
+  if (!text) return '';
+  return (currentLang() === 'en' && text.en) || text.ja || text.en || '';
+}
+
+function questionLabel(q) {
+  return el('span', { 'data-question': q.id, 'data-part': 'label' }, localized(q.label));
+}
+
+// Each question is one .field: its label (a legend for the checkbox group of a multi), the
+// organiser's help as its hint, the error line, the control. Controls are named answers.<id>,
+// as the server's field errors name them.
+function questionField(q) {
+  const name = `answers.${q.id}`;
+  const id = `f-${name}`;
+  const hint = el('p', { class: 'hint', id: `${id}-hint`, 'data-question': q.id, 'data-part': 'help' }, localized(q.help));
+  const common = {
+    id, name, required: q.required || null, 'aria-required': q.required ? 'true' : null,
+    'aria-describedby': `${id}-hint`,
+  };
+  const max = q.max_length || (q.type === 'textarea' ? 2000 : 200);
+  if (q.type === 'multi') {
+    // The group itself takes the focus and the error state; each option is a checkbox.
+    // A group takes neither aria-required nor aria-invalid: its checkboxes carry the error state.
+    const group = el('fieldset', { id, class: 'choices', tabindex: '-1', 'aria-describedby': `${id}-hint` },
+      el('legend', {}, questionLabel(q), ' ', requiredMark(q.required)),
+      hint, errorFor(name),
+      el('div', { class: 'checkbox-grid' }, q.options.map((o, i) => el('div', { class: 'checkbox' },
+        el('input', { type: 'checkbox', id: `${id}-${i}`, name, value: o.value }),
+        el('label', { for: `${id}-${i}` }, el('span', { 'data-question': q.id, 'data-option': o.value }, localized(o.label)))))));
+    return el('div', { class: 'field field-question', id: `field-${name}` }, group);
+  }
+  if (q.type === 'checkbox') {
+    return el('div', { class: 'field field-checkbox field-question', id: `field-${name}` },
+      errorFor(name),
+      el('div', { class: 'checkbox' },
+        el('input', { ...common, type: 'checkbox' }),
+        el('label', { for: id }, questionLabel(q), ' ', requiredMark(q.required))),
+      hint);
+  }
+  let control;
+  if (q.type === 'select') {
+    control = el('select', common,
+      el('option', { value: '', 'data-i18n': 'category_placeholder' }, t('category_placeholder')),
+      q.options.map((o) => el('option', { value: o.value, 'data-question': q.id, 'data-option': o.value }, localized(o.label))));
+  } else if (q.type === 'textarea') {
+    control = el('textarea', { ...common, rows: 4, maxlength: String(max) });
+  } else {
+    control = el('input', { ...common, type: 'text', maxlength: String(max) });
+  }
+  return el('div', { class: 'field field-question', id: `field-${name}` },
+    el('label', { for: id }, questionLabel(q), ' ', requiredMark(q.required)),
+    hint, errorFor(name), control);
+}
+
+// After a language switch: the questions' own words (the rest follows data-i18n).
+function relabelQuestions() {
+  const byId = new Map((state.event?.questions || []).map((q) => [q.id, q]));
+  for (const node of dom.fields.querySelectorAll('[data-question]')) {
+    const q = byId.get(node.dataset.question);
+    if (!q) continue;
+    if (node.dataset.option !== undefined) {
+      node.textContent = localized(q.options.find((o) => o.value === node.dataset.option)?.label);
+    } else {
+      node.textContent = localized(node.dataset.part === 'help' ? q.help : q.label);
+    }
+  }
+}
+
+function answersBody() {
+  const answers = {};
+  for (const q of state.event.questions || []) {
+    const name = `answers.${q.id}`;
+    if (q.type === 'multi') {
+      const chosen = [...dom.fields.querySelectorAll(`input[type=checkbox][name="${name}"]:checked`)].map((c) => c.value);
+      if (chosen.length) answers[q.id] = chosen;
+    } else if (q.type === 'checkbox') {
+      answers[q.id] = control(name).checked;
+    } else {
+      const v = control(name).value;
+      if (v.trim() !== '') answers[q.id] = v;
+    }
+  }
+  return answers;
+}
+
 function privacyNotice() {
   const body = el('div', { id: 'privacy-body' });
   const section = el('section', { id: 'privacy', class: 'privacy', 'aria-labelledby': 'privacy-heading', tabindex: '-1' },
@@ -273,6 +364,7 @@ function formBody() {
     if (v.trim() !== '' || f.required) body[f.name] = v;
     if (f.name === 'email') body.email_confirmation = control('email_confirmation').value;
   }
+  if ((state.event.questions || []).length) body.answers = answersBody();
   if (state.waitlistMode) body.waitlist = true;
   return body;
 }
@@ -280,6 +372,10 @@ function formBody() {
 // ---------------------------------------------------------------- errors and outcomes
 
 function fieldLabel(name) {
+  if (name.startsWith('answers.')) {
+    const q = (state.event?.questions || []).find((x) => `answers.${x.id}` === name);
+    return q ? localized(q.label) : name;
+  }
   return t(`label_${name}`);
 }
 
@@ -297,9 +393,10 @@ function clearFieldErrors() {
   }
   for (const c of dom.fields.querySelectorAll('[aria-invalid]')) {
     c.removeAttribute('aria-invalid');
-    c.setAttribute('aria-describedby', `${c.id}-hint`);
+    if (!c.closest('fieldset.choices')) c.setAttribute('aria-describedby', `${c.id}-hint`);
     c.closest('.field')?.classList.remove('has-error');
   }
+  for (const g of dom.fields.querySelectorAll('fieldset.choices[id]')) g.setAttribute('aria-describedby', `${g.id}-hint`);
 }
 
 function renderFieldErrors() {
@@ -315,7 +412,8 @@ function renderFieldErrors() {
       p.append(el('br'));
     }
     p.append(el('span', { class: 'visually-hidden' }, currentLang() === 'ja' ? 'エラー：' : 'Error: '), fieldMessage(err));
-    c.setAttribute('aria-invalid', 'true');
+    const group = c.tagName === 'FIELDSET';
+    for (const x of group ? c.querySelectorAll('input') : [c]) x.setAttribute('aria-invalid', 'true');
     c.setAttribute('aria-describedby', `${c.id}-error ${c.id}-hint`);
     c.closest('.field')?.classList.add('has-error');
   }
@@ -545,6 +643,30 @@ function showResult(receipt) {
   dom.result.scrollIntoView({ block: 'start' });
 }
 
+// What the person answered, as they chose it (labels, not values).
+function answersSummary() {
+  const questions = state.event.questions || [];
+  let sent = {};
+  try {
+    sent = JSON.parse(state.keyBody || '{}').answers || {};
+  } catch {
+    sent = {};
+  }
+  const rows = [];
+  for (const q of questions) {
+    const v = sent[q.id];
+    if (v === undefined || v === false || v === '') continue;
+    const label = (value) => localized(q.options?.find((o) => o.value === value)?.label) || value;
+    const text = q.type === 'checkbox' ? t('answer_yes')
+      : q.type === 'multi' ? v.map(label).join(currentLang() === 'en' ? ', ' : '、')
+      : q.type === 'select' ? label(v) : v;
+    rows.push(el('div', {}, el('dt', {}, localized(q.label)), el('dd', {}, text)));
+  }
+  if (!rows.length) return null;
+  return el('section', { class: 'answers', 'aria-labelledby': 'answers-heading' },
+    el('h3', { id: 'answers-heading' }, t('result_answers')), el('dl', { class: 'receipt' }, rows));
+}
+
 function renderResult() {
   const r = state.receipt;
   if (!r) return;
@@ -563,6 +685,7 @@ function renderResult() {
     append(el('p', { class: 'mail-sent', id: 'mail-sent' }), t('result_mail_sent', r.email)),
     waitlisted ? el('p', {}, t('result_waitlist_note')) : null,
     el('p', {}, t('result_keep_number')),
+    answersSummary(),
     el('h3', {}, t('result_no_mail_heading')),
     el('ul', { class: 'no-mail' },
       el('li', {}, t('result_no_mail_spam')),
@@ -581,6 +704,7 @@ function renderAll() {
   renderContact();
   if (!state.event) return;
   renderAvailability();
+  relabelQuestions();
   renderFieldErrors();
   renderStatus();
   const body = document.getElementById('privacy-body');
