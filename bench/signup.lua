@@ -36,12 +36,19 @@ end
 
 local body_format = '{"name":"ベンチ 太郎","name_kana":"ベンチ タロウ","email":"%s",'
   .. '"organization":"ベンチマーク株式会社","department":"性能評価部",'
-  .. '"category":"industry","locale":"ja","consent_privacy":true}'
+  .. '"category":"industry","locale":"ja","consent_privacy":true%s}'
+-- BENCH_ANSWERS=1: answers to the five questions of bench/questions.sh's event.
+local answers = ''
+if os.getenv("BENCH_ANSWERS") == "1" then
+  answers = ',"answers":{"panel":"データの対象期間と、利用申請の手順を教えてください。",'
+    .. '"sessions":["keynote","qa"],"role":"epi","accommodation":"字幕があると助かります",'
+    .. '"recording":true}'
+end
 
 function request()
   n = n + 1
   local email = string.format("%s-t%d-%d@bench.example.jp", tag, tid, n)
-  return wrk.format("POST", path, nil, string.format(body_format, email))
+  return wrk.format("POST", path, nil, string.format(body_format, email, answers))
 end
 
 function done(summary, latency, requests)
