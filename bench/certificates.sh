@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=ops/lib/stack.sh
 source ops/lib/stack.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 BUILD=${BENCH_BUILD_DIR:-build-bench}
 ATTENDEES=${ATTENDEES:-1000}
@@ -120,16 +122,4 @@ page with pdftotext):
 Peak RSS is dominated by the Noto CJK fonts mapped by fontconfig (about 70 MiB, shared with other
 processes) and pango's per-thread font caches; it does not grow with the number of certificates.
 <!-- /certificates -->"
-/usr/bin/python3 - "$section" <<'PY'
-import re, sys
-path = "bench/RESULTS.md"
-text = open(path, encoding="utf-8").read()
-section = sys.argv[1]
-if "<!-- certificates -->" in text:
-    text = re.sub(r"<!-- certificates -->.*?<!-- /certificates -->", lambda _: section, text, flags=re.S)
-elif "<!-- /notes -->" in text:
-    text = text.replace("<!-- /notes -->", section + "\n\n<!-- /notes -->", 1)
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
+write_results_section certificates "$section"

@@ -7,6 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=ops/lib/stack.sh
 source ops/lib/stack.sh
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 ROWS=${ROWS:-100000}
 BUILD=${BENCH_BUILD_DIR:-build-bench}
@@ -83,18 +85,6 @@ temporary file and sent from disk, so memory does not grow with the number of ro
 
 $(printf '%b' "$table")
 <!-- /export -->"
-/usr/bin/python3 - "$section" <<'PY'
-import re, sys
-path = "bench/RESULTS.md"
-text = open(path, encoding="utf-8").read()
-section = sys.argv[1]
-if "<!-- export -->" in text:
-    text = re.sub(r"<!-- export -->.*?<!-- /export -->", lambda _: section, text, flags=re.S)
-elif "<!-- /notes -->" in text:  # bench/run.sh keeps only the notes block: stay inside it
-    text = text.replace("<!-- /notes -->", section + "\n\n<!-- /notes -->", 1)
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
+write_results_section export "$section"
 printf '%b' "$table"
 echo "peak RSS before: $base_rss MiB"

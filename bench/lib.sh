@@ -82,3 +82,23 @@ write_event() {
 }
 EOF
 }
+
+# NAME SECTION: SECTION (from "<!-- NAME -->" to "<!-- /NAME -->") replaces the block of that
+# name in bench/RESULTS.md; a new block goes inside the notes (which bench/run.sh keeps across
+# runs), or at the end.
+write_results_section() {
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import re, sys
+name, section = sys.argv[1], sys.argv[2]
+path = "bench/RESULTS.md"
+text = open(path, encoding="utf-8").read()
+start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+if start in text:
+    text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: section, text, flags=re.S)
+elif "<!-- /notes -->" in text:
+    text = text.replace("<!-- /notes -->", section + "\n\n<!-- /notes -->", 1)
+else:
+    text = text.rstrip("\n") + "\n\n" + section + "\n"
+open(path, "w", encoding="utf-8").write(text)
+PY
+}

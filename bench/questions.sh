@@ -84,16 +84,4 @@ $CONNECTIONS connections, $DURATION per run, $ROUNDS alternating rounds, medians
 
 - $line
 <!-- /questions -->"
-/usr/bin/python3 - "$section" <<'PY'
-import re, sys
-path = "bench/RESULTS.md"
-text = open(path, encoding="utf-8").read()
-section = sys.argv[1]
-if "<!-- questions -->" in text:
-    text = re.sub(r"<!-- questions -->.*?<!-- /questions -->", lambda _: section, text, flags=re.S)
-elif "<!-- /notes -->" in text:
-    text = text.replace("<!-- /notes -->", section + "\n\n<!-- /notes -->", 1)
-else:
-    text = text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w", encoding="utf-8").write(text)
-PY
+write_results_section questions "$section"
