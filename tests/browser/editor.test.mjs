@@ -2,8 +2,9 @@
 // through the page alone, saved as a draft, published and signed up for; an edit by keyboard
 // only; errors next to their fields with a focused summary; a concurrent change (409) and
 // loading the newer version; a copy as next year's draft; closing registration early; a DST
-// zone; what a viewer is told; a 360 px phone. Against the real binary, MariaDB and aiosmtpd;
-// every screenshot passes axe-core (WCAG 2.1 AA).
+// zone; what a viewer is told; a 360 px phone; the event's own questions (added by mouse and
+// keyboard, asked on the sign-up page, their errors beside each control, moved and removed).
+// Against the real binary, MariaDB and aiosmtpd; every screenshot passes axe-core (WCAG 2.1 AA).
 //
 //   ops/test -L browser
 
@@ -555,4 +556,215 @@ test('an ended session keeps what was typed; signed in again in another tab, the
     await page.locator('#save').click();
     await savedMessage(page, '保存しました');
     assert.equal((await adminGet(rd, SYMPOSIUM)).json.capacity, 1300);
+  });
+
+async function activeId(page) {
+  return page.evaluate(() => document.activeElement?.id);
+}
+
+test('an editor adds its own questions (choices with two options by mouse, a required agreement by keyboard), saves them, and the sign-up page asks them',
+  { timeout: TEST_TIMEOUT }, async (t) => {
+    const { rd, page } = await signedIn(t, { role: 'editor', events: [SYMPOSIUM] });
+    const before = (await adminGet(rd, SYMPOSIUM)).json;
+    assert.equal(before.questions, undefined, 'the seed asks none of its own');
+    await openEditor(page, rd, SYMPOSIUM);
+    assert.equal(await page.locator('#questions-empty').isVisible(), true);
+
+    // By mouse: a question answered by any of two options.
+    await page.locator('#add-question').click();
+    assert.equal(await activeId(page), 'q-0-id', 'the new question takes the focus');
+    assert.equal(await page.locator('#q-0-id').inputValue(), 'q1', 'a short name is suggested');
+    assert.equal(await page.locator('#q-0-options').isVisible(), false, 'a line of text has no options');
+    await page.locator('#q-0-id').fill('sessions');
+    await page.locator('#q-0-type').selectOption('multi');
+    assert.equal(await page.locator('#q-0-max-length').isVisible(), false, 'choices have no length');
+    await page.locator('#q-0-options-empty').waitFor();
+    await page.locator('#q-0-label-ja').fill('参加するセッション');
+    await page.locator('#q-0-label-en').fill('Sessions');
+    await page.locator('#q-0-help-ja').fill('いくつでも選べます。');
+    await page.locator('#q-0-add-option').click();
+    assert.equal(await activeId(page), 'q-0-opt-0-value');
+    await page.locator('#q-0-opt-0-value').fill('keynote');
+    await page.locator('#q-0-opt-0-label-ja').fill('基調講演');
+    await page.locator('#q-0-opt-0-label-en').fill('Keynote');
+    await page.locator('#q-0-add-option').click();
+    assert.equal(await activeId(page), 'q-0-opt-1-value');
+    await page.locator('#q-0-opt-1-value').fill('qa');
+    await page.locator('#q-0-opt-1-label-ja').fill('質疑応答');
+    await page.locator('#q-0-opt-1-label-en').fill('Q&A');
+    assert.equal(await page.locator('#q-0-options-empty').isVisible(), false);
+
+    // By keyboard: a required agreement.
+    await tabTo(page, 'add-question');
+    await page.keyboard.press('Enter');
+    assert.equal(await activeId(page), 'q-1-id');
+    assert.equal(await page.locator('#q-1-id').inputValue(), 'q2');
+    await page.keyboard.type('recording');  // the suggestion is selected: typing replaces it
+    await page.keyboard.press('Tab');
+    assert.equal(await activeId(page), 'q-1-type');
+    await page.keyboard.press('End');  // the last type
+    await poll(async () => (await page.locator('#q-1-type').inputValue()) === 'checkbox', { what: 'the type chosen by keyboard' });
+    await page.keyboard.press('Tab');
+    assert.equal(await activeId(page), 'q-1-label-ja', 'nothing hidden is in the way');
+    await page.keyboard.type('録画の公開に同意する');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('I agree to the recording being published');
+    await tabTo(page, 'q-1-required');
+    await page.keyboard.press('Space');
+    assert.equal(await page.locator('#q-1-required').isChecked(), true);
+    assert.equal(await page.locator('#q-1-options').isVisible(), false);
+    assert.equal(await page.locator('#q-1-max-length').isVisible(), false);
+    assert.equal(await page.locator('#q-0-up').isDisabled(), true, 'the first cannot go up');
+    assert.equal(await page.locator('#q-1-down').isDisabled(), true, 'the last cannot go down');
+    assert.equal(await page.locator('#q-1-up').getAttribute('aria-label'), null);
+    assert.equal((await page.locator('#q-1-up').textContent()).trim(), '質問 2：上へ', 'each button says which question');
+    await screenshot(page, 'editor-questions');
+    await tabTo(page, 'save');
+    await page.keyboard.press('Enter');
+    await savedMessage(page, '保存しました');
+
+    const expected = [
+      { id: 'sessions', type: 'multi', label: { ja: '参加するセッション', en: 'Sessions' },
+        help: { ja: 'いくつでも選べます。', en: '' }, required: false,
+        options: [{ value: 'keynote', label: { ja: '基調講演', en: 'Keynote' } },
+                  { value: 'qa', label: { ja: '質疑応答', en: 'Q&A' } }] },
+      { id: 'recording', type: 'checkbox', label: { ja: '録画の公開に同意する', en: 'I agree to the recording being published' },
+        required: true },
+    ];
+    const after = (await adminGet(rd, SYMPOSIUM)).json;
+    assert.deepEqual(after.questions, expected);
+    const { questions, ...rest } = after;
+    assert.deepEqual(rest, before, 'nothing else changed');
+
+    // Read back into the blocks.
+    await openEditor(page, rd, SYMPOSIUM);
+    assert.equal(await page.locator('#questions > fieldset.question').count(), 2);
+    assert.equal(await page.locator('#q-0-type').inputValue(), 'multi');
+    assert.equal(await page.locator('#q-0-opt-1-label-en').inputValue(), 'Q&A');
+    assert.equal(await page.locator('#q-1-id').inputValue(), 'recording');
+    assert.equal(await page.locator('#q-1-required').isChecked(), true);
+
+    // The sign-up page asks them, after the standard fields.
+    await page.goto(rd.url(`/events/${SYMPOSIUM}`));
+    const sessions = page.locator('[id="f-answers.sessions"]');
+    await sessions.waitFor();
+    assert.match(await sessions.locator('legend').textContent(), /参加するセッション/);
+    assert.equal(await page.locator('[id="f-answers.sessions-hint"]').textContent(), 'いくつでも選べます。');
+    await page.getByLabel('基調講演').waitFor();
+    await page.getByLabel('質疑応答').waitFor();
+    const agree = page.getByLabel('録画の公開に同意する');
+    assert.equal(await agree.getAttribute('type'), 'checkbox');
+    assert.equal(await agree.getAttribute('aria-required'), 'true');
+    await screenshot(page, 'editor-questions-on-the-form');
+  });
+
+test('question errors are shown next to their controls and nothing is saved; a question is moved up and removed',
+  { timeout: TEST_TIMEOUT }, async (t) => {
+    const { rd, page } = await signedIn(t);
+    const etag = (await adminGet(rd, SYMPOSIUM)).headers.get('etag');
+    await openEditor(page, rd, SYMPOSIUM);
+    await page.locator('#add-question').click();
+    await page.locator('#q-0-id').fill('1st-comment');
+    await page.locator('#q-0-type').selectOption('textarea');
+    await page.locator('#q-0-label-ja').fill('ご意見');
+    await page.locator('#add-question').click();
+    await page.locator('#q-1-id').fill('role');
+    await page.locator('#q-1-type').selectOption('select');
+    await page.locator('#q-1-label-ja').fill('ご担当');
+    await page.locator('#save').click();
+
+    // Found before sending: the short name, and choices without options.
+    await page.locator('#error-summary').waitFor();
+    await poll(async () => (await activeId(page)) === 'form-status', { what: 'the focus on the error summary' });
+    assert.deepEqual(await page.locator('#error-summary a').allTextContents(), [
+      '質問 1・質問の識別名：英小文字で始まる、半角英小文字・数字・アンダースコア（_）の32文字以内にしてください。',
+      '質問 2・選択肢：この種類の質問には、選択肢を1つ以上追加してください。',
+    ]);
+    assert.equal(await page.locator('#q-0-id').getAttribute('aria-invalid'), 'true');
+    assert.match(await describedText(page, '#q-0-id'), /32文字以内にしてください.*回答の出力/, 'the error, then the hint');
+    assert.equal(await page.locator('#q-1-options > #q-1-options-error').count(), 1, 'the error is in the options group');
+    assert.match(await page.locator('#q-1-options-error').textContent(), /選択肢を1つ以上追加してください/);
+    assert.match(await page.locator('#q-1-options').getAttribute('class'), /has-error/);
+    assert.equal((await adminGet(rd, SYMPOSIUM)).headers.get('etag'), etag, 'nothing was stored');
+    await screenshot(page, 'editor-questions-errors');
+    // The summary's link leads to the button that adds an option.
+    await page.locator('#error-summary a').nth(1).click();
+    assert.equal(await activeId(page), 'q-1-add-option');
+
+    // Found by the server: its keys lead to the controls (or the block, or the group).
+    await page.locator('#q-0-id').fill('comments');
+    await page.locator('#q-1-add-option').click();
+    await page.locator('#q-1-opt-0-value').fill('pv');
+    await page.locator('#q-1-opt-0-label-ja').fill('安全性');
+    const refuse = (route) => (route.request().method() !== 'PUT' ? route.continue() : route.fulfill({
+      status: 422, contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title: '入力内容をご確認ください。', status: 422, code: 'validation_failed', errors: [
+        { field: 'questions[1].options[0].label', code: 'invalid', message: 'needs at least one of ja, en' },
+        { field: 'questions[0].options', code: 'invalid', message: 'only select and multi questions have options' },
+        { field: 'questions[1].colour', code: 'invalid', message: 'is not a known key' },
+        { field: 'questions[7].id', code: 'invalid', message: 'is used by another question' },
+      ] }),
+    }));
+    await page.route(`**/api/v1/admin/events/${SYMPOSIUM}`, refuse);
+    await page.locator('#save').click();
+    await page.locator('#error-summary a').filter({ hasText: '表示名' }).waitFor();
+    assert.deepEqual(await page.locator('#error-summary a').allTextContents(), [
+      '申込フォームの独自の質問：ほかの質問と同じ識別名です。別の識別名にしてください。',
+      '質問 1・種類：この種類の質問には選択肢を付けられません。',
+      '質問 2：is not a known key',
+      '質問 2・選択肢 1・表示名（日本語）：日本語か英語のどちらかの表示名を入力してください。',
+    ]);
+    assert.equal(await page.locator('#q-0-id').getAttribute('aria-invalid'), null, 'fixed fields are clear again');
+    assert.equal(await page.locator('#q-1-opt-0-label-ja').getAttribute('aria-invalid'), 'true');
+    assert.match(await describedText(page, '#q-1-opt-0-label-ja'), /日本語か英語のどちらかの表示名/);
+    assert.equal(await page.locator('#q-0-type').getAttribute('aria-invalid'), 'true', 'hidden options: the type');
+    assert.equal(await page.locator('#q-1 > #q-1-error').count(), 1, 'an unknown part: the block');
+    assert.equal(await page.locator('#questions-group > #questions-group-error').count(), 1, 'no such question: the group');
+    await screenshot(page, 'editor-questions-server-errors');
+    await page.unroute(`**/api/v1/admin/events/${SYMPOSIUM}`, refuse);
+
+    // Moved up: the focus stays with the question (on "down", as it cannot go further up).
+    await page.locator('#q-1-up').click();
+    assert.equal(await activeId(page), 'q-0-down');
+    assert.equal(await page.locator('#q-0-id').inputValue(), 'role');
+    assert.equal(await page.locator('#q-0-type').inputValue(), 'select');
+    assert.equal(await page.locator('#q-0-opt-0-label-ja').inputValue(), '安全性');
+    assert.equal(await page.locator('#q-1-id').inputValue(), 'comments');
+    assert.equal(await page.locator('#q-1-type').inputValue(), 'textarea');
+    assert.equal(await page.locator('#questions-status').textContent(), '質問「role」を1番目に移動しました。');
+    await page.locator('#q-1-max-length').fill('400');
+    await screenshot(page, 'editor-questions-moved');
+    await page.setViewportSize({ width: 360, height: 740 });
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `with questions, the editor is ${width}px wide`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('#save').click();
+    await savedMessage(page, '保存しました');
+    assert.deepEqual((await adminGet(rd, SYMPOSIUM)).json.questions, [
+      { id: 'role', type: 'select', label: { ja: 'ご担当', en: '' }, required: false,
+        options: [{ value: 'pv', label: { ja: '安全性', en: '' } }] },
+      { id: 'comments', type: 'textarea', label: { ja: 'ご意見', en: '' }, required: false, max_length: 400 },
+    ]);
+
+    // Removed, though answered: the hint says the answers stay.
+    const signUp = await rd.signUp(SYMPOSIUM, person(uniqueEmail('answered')), { answers: { role: 'pv', comments: 'よろしくお願いします。' } });
+    assert.equal(signUp.status, 201, signUp.text);
+    assert.match(await describedText(page, '#q-0-remove'), /削除しても、受け付けた回答は残ります/);
+    await page.locator('#q-0-remove').click();
+    assert.equal(await activeId(page), 'q-0-id', 'the focus goes to the question now in its place');
+    assert.equal(await page.locator('#q-0-id').inputValue(), 'comments');
+    assert.equal(await page.locator('#questions > fieldset.question').count(), 1);
+    await page.locator('#save').click();
+    await savedMessage(page, '保存しました');
+    assert.deepEqual((await adminGet(rd, SYMPOSIUM)).json.questions.map((q) => q.id), ['comments']);
+
+    // In English.
+    await page.goto(rd.url(`/admin/editor?event=${SYMPOSIUM}&lang=en`));
+    await page.locator('#page-title').filter({ hasText: 'Edit event:' }).waitFor();
+    assert.equal(await page.locator('#questions-group > legend').textContent(), 'Your own questions');
+    assert.equal(await page.locator('label[for="q-0-id"]').textContent(), 'Question short name');
+    assert.deepEqual(await page.locator('#q-0-type option').allTextContents(), ['One line of text', 'Several lines of text',
+      'Choose one (drop-down list)', 'Choose any (checkboxes)', 'Agreement (one checkbox)']);
+    await page.locator('#add-question').click();
+    assert.equal(await page.locator('#q-1-id').inputValue(), 'q2');
   });

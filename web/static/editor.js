@@ -63,6 +63,29 @@
       fieldNames: { name: "氏名", name_kana: "ふりがな", organization: "所属", department: "部署",
                     category: "所属区分", phone: "電話番号", question: "質問・要望", email: "メールアドレス" },
       alwaysAsked: "常に尋ねます（必須）",
+      questions: "申込フォームの独自の質問",
+      questionsHint: "上の項目のあとに、ここで作った質問を順に尋ねます（30問まで）。",
+      questionsRemoveHint: "削除しても、受け付けた回答は残ります（出力には出なくなります）。",
+      questionsEmpty: "独自の質問はまだありません。", addQuestion: "質問を追加",
+      question: (n) => `質問 ${n}`, option: (n) => `選択肢 ${n}`, within: "・",
+      q_id: "質問の識別名",
+      q_id_hint: "英小文字で始まる、半角英小文字・数字・アンダースコア（_）の32文字以内。回答の出力（CSV など）で、この質問を表します。",
+      q_type: "種類",
+      types: { text: "1行の文章", textarea: "複数行の文章", select: "1つ選ぶ（プルダウン）",
+               multi: "複数選べる（チェックボックス）", checkbox: "同意・確認（チェック1つ）" },
+      q_label_ja: "質問文（日本語）", q_label_en: "質問文（英語）",
+      q_help_ja: "説明（日本語・任意）", q_help_en: "説明（英語・任意）", q_help_hint: "質問文の下に表示します。",
+      q_required: "必須にする", q_required_hint: "「同意・確認」の質問では、チェックしないと申し込めなくなります。",
+      q_max_length: "文字数の上限", q_max_length_hint: "1〜10000。空欄なら、1行の文章は200文字、複数行の文章は2000文字まで。",
+      q_options: "選択肢", q_options_hint: "1〜50個。値は回答の出力に入ります（半角英数字がおすすめです）。",
+      q_options_empty: "選択肢はまだありません。「選択肢を追加」で追加してください。",
+      o_value: "値", o_label_ja: "表示名（日本語）", o_label_en: "表示名（英語）",
+      addOption: "選択肢を追加", removeOption: "この選択肢を削除",
+      moveUp: "上へ", moveDown: "下へ", removeQuestion: "この質問を削除",
+      moved: (q, n) => `${q}を${n}番目に移動しました。`,
+      removedQuestion: (q) => `${q}を削除しました（保存するまで反映されません）。`,
+      removedOption: (o) => `${o}を削除しました。`,
+      questionName: (id, n) => (id ? `質問「${id}」` : `質問 ${n}`),
       eligibility: "申し込める人", f_domains: "申込を受け付けるメールアドレスのドメイン（1行に1つ）",
       domainsHint: "例：example.co.jp（@ は付けません。サブドメインも含みます）。空欄ならだれでも申し込めます。",
       contact: "お問い合わせ先（申込ページとメールに載ります）", f_contact_name: "窓口の名前",
@@ -109,6 +132,15 @@
         url: "http:// か https:// から始まるアドレスを入力してください。",
         endsAfter: "開始日時より後にしてください。", closesAfter: "受付開始日時より後にしてください。",
         closesBeforeEnd: "開催の終了日時より後にはできません。", venue: "会場名・所在地を入力してください。",
+        questionId: "英小文字で始まる、半角英小文字・数字・アンダースコア（_）の32文字以内にしてください。",
+        questionIdTaken: "ほかの質問と同じ識別名です。別の識別名にしてください。",
+        questionLabel: "日本語か英語のどちらかの質問文を入力してください。",
+        optionsNeeded: "この種類の質問には、選択肢を1つ以上追加してください。",
+        optionsNone: "この種類の質問には選択肢を付けられません。", optionsMax: "選択肢は50個までです。",
+        optionValueLong: "値は、半角なら64文字、全角なら21文字までで入力してください。",
+        optionValueTaken: "ほかの選択肢と同じ値です。別の値にしてください。",
+        optionLabel: "日本語か英語のどちらかの表示名を入力してください。",
+        maxLength: "1〜10000 の整数で入力してください。", questionsMax: "質問は30問までです。",
       },
     },
     en: {
@@ -153,6 +185,30 @@
                     department: "Department", category: "Category", phone: "Phone",
                     question: "Questions and requests", email: "E-mail address" },
       alwaysAsked: "Always asked (required)",
+      questions: "Your own questions",
+      questionsHint: "Asked in this order after the items above (up to 30 questions).",
+      questionsRemoveHint: "Answers already received are kept when a question is removed (they no longer appear in exports).",
+      questionsEmpty: "No questions of your own yet.", addQuestion: "Add a question",
+      question: (n) => `Question ${n}`, option: (n) => `Option ${n}`, within: ", ",
+      q_id: "Question short name",
+      q_id_hint: "Up to 32 lower-case letters, digits and underscores (_), starting with a letter. It names the question in exports (CSV and others).",
+      q_type: "Type",
+      types: { text: "One line of text", textarea: "Several lines of text", select: "Choose one (drop-down list)",
+               multi: "Choose any (checkboxes)", checkbox: "Agreement (one checkbox)" },
+      q_label_ja: "Question (Japanese)", q_label_en: "Question (English)",
+      q_help_ja: "Explanation (Japanese, optional)", q_help_en: "Explanation (English, optional)",
+      q_help_hint: "Shown under the question.",
+      q_required: "Required", q_required_hint: "For an agreement, people cannot sign up without ticking it.",
+      q_max_length: "Longest answer (characters)", q_max_length_hint: "1 to 10000. Empty: 200 for one line, 2000 for several lines.",
+      q_options: "Options", q_options_hint: "1 to 50. The value goes into exports (letters and digits are best).",
+      q_options_empty: "No options yet: add them with the button below.",
+      o_value: "Value", o_label_ja: "Label (Japanese)", o_label_en: "Label (English)",
+      addOption: "Add an option", removeOption: "Remove this option",
+      moveUp: "Move up", moveDown: "Move down", removeQuestion: "Remove this question",
+      moved: (q, n) => `${q} moved to place ${n}.`,
+      removedQuestion: (q) => `${q} removed (nothing changes until you save).`,
+      removedOption: (o) => `${o} removed.`,
+      questionName: (id, n) => (id ? `Question "${id}"` : `Question ${n}`),
       eligibility: "Who may sign up", f_domains: "E-mail domains that may sign up (one per line)",
       domainsHint: "For example example.co.jp (no @; subdomains count too). Empty: anyone may sign up.",
       contact: "Contact (shown on the sign-up page and in mail)", f_contact_name: "Contact name",
@@ -198,6 +254,15 @@
         url: "Enter an address starting with http:// or https://.",
         endsAfter: "Must be after the start.", closesAfter: "Must be after registration opens.",
         closesBeforeEnd: "Cannot be after the event ends.", venue: "Enter the venue name and address.",
+        questionId: "Use up to 32 lower-case letters, digits and underscores (_), starting with a letter.",
+        questionIdTaken: "Another question has this short name. Choose another.",
+        questionLabel: "Enter the question in Japanese or English.",
+        optionsNeeded: "A question of this type needs at least one option.",
+        optionsNone: "A question of this type has no options.", optionsMax: "At most 50 options.",
+        optionValueLong: "Use at most 64 characters (21 for Japanese characters).",
+        optionValueTaken: "Another option has this value. Choose another.",
+        optionLabel: "Enter the label in Japanese or English.",
+        maxLength: "Enter a whole number from 1 to 10000.", questionsMax: "At most 30 questions.",
       },
     },
   }[lang];
@@ -215,6 +280,15 @@
     required: "required",
     "must be an integer": "integer",
     "must be an RFC 3339 instant with offset, e.g. 2024-02-28T14:00:00+09:00": "datetime",
+    "must be 1-32 lower-case letters, digits or '_', starting with a letter": "questionId",
+    "is used by another question": "questionIdTaken",
+    "a select or multi question needs options": "optionsNeeded",
+    "only select and multi questions have options": "optionsNone",
+    "at most 50 options": "optionsMax",
+    "must be 1-64 characters": "optionValueLong",
+    "is used by another option": "optionValueTaken",
+    "must be at most 10000": "maxLength",
+    "at most 30 questions": "questionsMax",
   };
   const SERVER_MESSAGES_JA = {
     "paid events are not supported; must be 0": "有料のイベントには対応していません（参加費は 0 円のみ）。",
@@ -250,7 +324,21 @@
     "follow_up.survey_url": ["survey-url", "f_survey_url"], "follow_up.materials_url": ["materials-url", "f_materials_url"],
     "follow_up.recording_url": ["recording-url", "f_recording_url"], certificate: ["certificate-enabled", "f_certificate"],
     "certificate.min_minutes": ["certificate-minutes", "f_certificate_minutes"],
-    visibility: ["visibility-group", "f_visibility"], fee: [null, "feeNote"], "": [null, "basics"],
+    visibility: ["visibility-group", "f_visibility"], questions: ["questions-group", "questions"],
+    fee: [null, "feeNote"], "": [null, "basics"],
+  };
+  // Within one question (questions[i]...): the key's rest → the suffix of its control's id
+  // (q-i-SUFFIX) and the label the summary shows. Options (options[k]...) are read apart.
+  const QUESTION_PARTS = {
+    ".id": ["id", "q_id"], ".type": ["type", "q_type"], ".label": ["label-ja", "q_label_ja"],
+    ".label.ja": ["label-ja", "q_label_ja"], ".label.en": ["label-en", "q_label_en"],
+    ".help": ["help-ja", "q_help_ja"], ".help.ja": ["help-ja", "q_help_ja"], ".help.en": ["help-en", "q_help_en"],
+    ".required": ["required", "q_required"], ".max_length": ["max-length", "q_max_length"],
+    ".options": ["options", "q_options"],
+  };
+  const OPTION_PARTS = {
+    ".value": ["value", "o_value"], ".label": ["label-ja", "o_label_ja"], ".label.ja": ["label-ja", "o_label_ja"],
+    ".label.en": ["label-en", "o_label_en"],
   };
 
   const $ = (id) => document.getElementById(id);
@@ -486,6 +574,253 @@
     return `P${date}${time ? `T${time}` : ""}`;
   }
 
+  // ---------------------------------------------------------------- the event's own questions
+
+  // The server's rules (domain/event.cpp), checked here too so errors show before a save.
+  const QUESTION_TYPES = ["text", "textarea", "select", "multi", "checkbox"];
+  const QUESTION_ID = /^[a-z][a-z0-9_]{0,31}$/;
+  const MAX_QUESTIONS = 30, MAX_OPTIONS = 50, MAX_ANSWER_LENGTH = 10000, MAX_VALUE_BYTES = 64;
+  const hasOptions = (type) => type === "select" || type === "multi";
+  const hasLength = (type) => type === "text" || type === "textarea";
+  const utf8Length = (text) => new TextEncoder().encode(text).length;
+
+  // A question as the blocks hold it: every text as typed, max_length a string.
+  function rawQuestion(q) {
+    const words = (t) => ({ ja: t?.ja || "", en: t?.en || "" });
+    return {
+      id: q.id || "", type: QUESTION_TYPES.includes(q.type) ? q.type : "text",
+      label: words(q.label), help: words(q.help), required: !!q.required,
+      max_length: q.max_length ? String(q.max_length) : "",
+      options: (q.options || []).map((o) => ({ value: o.value || "", label: words(o.label) })),
+    };
+  }
+
+  // The blocks, read back in their order. Ids follow the position (q-0-id, q-0-opt-1-value),
+  // as the server's keys do (questions[0].options[1].value): every change of order or number
+  // reads the blocks, changes the list and draws them again.
+  function readQuestionBlocks() {
+    return [...$("questions").children].map((_, i) => {
+      const v = (suffix) => $(`q-${i}-${suffix}`).value;
+      const rows = $(`q-${i}-option-rows`).children.length;
+      return {
+        id: v("id"), type: v("type"), label: { ja: v("label-ja"), en: v("label-en") },
+        help: { ja: v("help-ja"), en: v("help-en") }, required: $(`q-${i}-required`).checked,
+        max_length: v("max-length"),
+        options: Array.from({ length: rows }, (_, k) => ({
+          value: v(`opt-${k}-value`), label: { ja: v(`opt-${k}-label-ja`), en: v(`opt-${k}-label-en`) },
+        })),
+      };
+    });
+  }
+
+  function renderQuestions(list) {
+    $("questions").replaceChildren(...list.map((q, i) => questionBlock(q, i, list.length)));
+    $("questions-empty").hidden = list.length > 0;
+    $("add-question").disabled = list.length >= MAX_QUESTIONS;
+  }
+
+  // Words only a screen reader needs to tell one question's buttons from another's.
+  const spoken = (text) => el("span", { class: "visually-hidden", text: `${text}${T.sep}` });
+
+  function textField(id, label, value, { hint = null, ...attrs } = {}) {
+    return el("div", { class: "field" },
+      el("label", { for: id, text: label }),
+      hint ? el("p", { class: "hint", id: `${id}-hint`, text: hint }) : null,
+      el("input", { type: "text", id, value, "aria-describedby": hint ? `${id}-hint` : null, ...attrs }));
+  }
+
+  function questionBlock(q, i, count) {
+    const p = `q-${i}`;
+    const name = T.question(i + 1);
+    const type = el("select", { id: `${p}-type`, onchange: () => syncQuestionType(i) },
+      ...QUESTION_TYPES.map((t) => el("option", { value: t, text: T.types[t] })));
+    type.value = q.type;
+    const length = el("div", { class: "field", id: `${p}-max-length-field`, hidden: !hasLength(q.type) },
+      el("label", { for: `${p}-max-length`, text: T.q_max_length }),
+      el("p", { class: "hint", id: `${p}-max-length-hint`, text: T.q_max_length_hint }),
+      el("input", { type: "number", id: `${p}-max-length`, min: "1", max: String(MAX_ANSWER_LENGTH), step: "1",
+                    inputmode: "numeric", value: q.max_length, "aria-describedby": `${p}-max-length-hint` }));
+    const options = el("fieldset", { id: `${p}-options`, class: "question-options", hidden: !hasOptions(q.type) },
+      el("legend", { text: T.q_options }),
+      el("p", { class: "hint", id: `${p}-options-hint`, text: T.q_options_hint }),
+      el("p", { class: "note", id: `${p}-options-empty`, text: T.q_options_empty, hidden: q.options.length > 0 }),
+      el("div", { id: `${p}-option-rows` }, ...q.options.map((o, k) => optionRow(i, k, o))),
+      el("p", { class: "option-add" },
+        el("button", { type: "button", id: `${p}-add-option`, class: "button-secondary small",
+                       disabled: q.options.length >= MAX_OPTIONS, onclick: () => addOption(i) },
+          spoken(name), T.addOption)));
+    return el("fieldset", { id: p, class: "question" },
+      el("legend", { text: name }),
+      textField(`${p}-id`, T.q_id, q.id, { hint: T.q_id_hint, maxlength: "32", autocomplete: "off",
+                                           spellcheck: "false", autocapitalize: "off" }),
+      el("div", { class: "field" }, el("label", { for: `${p}-type`, text: T.q_type }), type),
+      textField(`${p}-label-ja`, T.q_label_ja, q.label.ja),
+      textField(`${p}-label-en`, T.q_label_en, q.label.en, { lang: "en" }),
+      textField(`${p}-help-ja`, T.q_help_ja, q.help.ja, { hint: T.q_help_hint }),
+      textField(`${p}-help-en`, T.q_help_en, q.help.en, { lang: "en" }),
+      el("div", { class: "field" },
+        el("div", { class: "checkbox" },
+          el("input", { type: "checkbox", id: `${p}-required`, checked: q.required, "aria-describedby": `${p}-required-hint` }),
+          el("label", { for: `${p}-required`, text: T.q_required })),
+        el("p", { class: "hint choice-hint", id: `${p}-required-hint`, text: T.q_required_hint })),
+      length,
+      options,
+      el("div", { class: "question-actions" },
+        el("button", { type: "button", id: `${p}-up`, class: "button-secondary small", disabled: i === 0,
+                       onclick: () => moveQuestion(i, -1) }, spoken(name), T.moveUp),
+        el("button", { type: "button", id: `${p}-down`, class: "button-secondary small", disabled: i === count - 1,
+                       onclick: () => moveQuestion(i, 1) }, spoken(name), T.moveDown),
+        el("button", { type: "button", id: `${p}-remove`, class: "button-secondary danger-outline small",
+                       "aria-describedby": "questions-remove-hint", onclick: () => removeQuestion(i) },
+          spoken(name), T.removeQuestion)));
+  }
+
+  function optionRow(i, k, o) {
+    const r = `q-${i}-opt-${k}`;
+    const name = `${T.question(i + 1)}${T.within}${T.option(k + 1)}`;
+    return el("fieldset", { id: r, class: "option-row" },
+      el("legend", { text: T.option(k + 1) }),
+      el("div", { class: "option-fields" },
+        textField(`${r}-value`, T.o_value, o.value, { maxlength: String(MAX_VALUE_BYTES), autocomplete: "off",
+                                                      spellcheck: "false", autocapitalize: "off" }),
+        textField(`${r}-label-ja`, T.o_label_ja, o.label.ja),
+        textField(`${r}-label-en`, T.o_label_en, o.label.en, { lang: "en" })),
+      el("p", { class: "option-remove" },
+        el("button", { type: "button", id: `${r}-remove`, class: "button-secondary danger-outline small",
+                       onclick: () => removeOption(i, k) }, spoken(name), T.removeOption)));
+  }
+
+  // The type decides what the block shows; hidden options are kept (a type changed back
+  // finds them again) but not saved.
+  function syncQuestionType(i) {
+    const type = $(`q-${i}-type`).value;
+    $(`q-${i}-options`).hidden = !hasOptions(type);
+    $(`q-${i}-max-length-field`).hidden = !hasLength(type);
+  }
+
+  function announce(text) {
+    $("questions-status").textContent = text;
+  }
+
+  // A new question's short name: q1, q2, ... after its place, one no other question has.
+  function suggestedId(list) {
+    const used = new Set(list.map((q) => q.id.trim()));
+    let n = list.length + 1;
+    while (used.has(`q${n}`)) n++;
+    return `q${n}`;
+  }
+
+  function addQuestion() {
+    const list = readQuestionBlocks();
+    if (list.length >= MAX_QUESTIONS) return;
+    list.push(rawQuestion({ id: suggestedId(list), type: "text" }));
+    renderQuestions(list);
+    const input = $(`q-${list.length - 1}-id`);
+    input.focus();
+    input.select();
+  }
+
+  // The focus stays on the button pressed, in the question's new place (on the other one when
+  // that end is reached).
+  function moveQuestion(i, step) {
+    const list = readQuestionBlocks();
+    const j = i + step;
+    if (j < 0 || j >= list.length) return;
+    [list[i], list[j]] = [list[j], list[i]];
+    renderQuestions(list);
+    const [same, other] = step < 0 ? ["up", "down"] : ["down", "up"];
+    ($(`q-${j}-${same}`).disabled ? $(`q-${j}-${other}`) : $(`q-${j}-${same}`)).focus();
+    announce(T.moved(T.questionName(list[j].id.trim(), j + 1), j + 1));
+  }
+
+  function removeQuestion(i) {
+    const list = readQuestionBlocks();
+    const [gone] = list.splice(i, 1);
+    renderQuestions(list);
+    (list.length ? $(`q-${Math.min(i, list.length - 1)}-id`) : $("add-question")).focus();
+    announce(T.removedQuestion(T.questionName(gone.id.trim(), i + 1)));
+  }
+
+  function addOption(i) {
+    const list = readQuestionBlocks();
+    if (list[i].options.length >= MAX_OPTIONS) return;
+    list[i].options.push({ value: "", label: { ja: "", en: "" } });
+    renderQuestions(list);
+    $(`q-${i}-opt-${list[i].options.length - 1}-value`).focus();
+  }
+
+  function removeOption(i, k) {
+    const list = readQuestionBlocks();
+    list[i].options.splice(k, 1);
+    renderQuestions(list);
+    const left = list[i].options.length;
+    (left ? $(`q-${i}-opt-${Math.min(k, left - 1)}-value`) : $(`q-${i}-add-option`)).focus();
+    announce(T.removedOption(`${T.question(i + 1)}${T.within}${T.option(k + 1)}`));
+  }
+
+  // The blocks as the document's questions; FAIL(key, message) for each rule broken, keyed as
+  // the server keys its errors.
+  function collectQuestions(fail) {
+    const list = readQuestionBlocks();
+    if (list.length > MAX_QUESTIONS) fail("questions", "questionsMax");
+    const trimmed = (t) => ({ ja: t.ja.trim(), en: t.en.trim() });
+    const ids = new Set();
+    return list.map((raw, i) => {
+      const key = `questions[${i}]`;
+      const q = { id: raw.id.trim(), type: raw.type, label: trimmed(raw.label), required: raw.required };
+      if (!QUESTION_ID.test(q.id)) fail(`${key}.id`, q.id ? "questionId" : "required");
+      else if (ids.has(q.id)) fail(`${key}.id`, "questionIdTaken");
+      ids.add(q.id);
+      if (!q.label.ja && !q.label.en) fail(`${key}.label`, "questionLabel");
+      const help = trimmed(raw.help);
+      if (help.ja || help.en) q.help = help;
+      const max = raw.max_length.trim();
+      if (hasLength(q.type) && max !== "") {
+        if (!/^\d+$/.test(max) || Number(max) < 1 || Number(max) > MAX_ANSWER_LENGTH) fail(`${key}.max_length`, "maxLength");
+        else q.max_length = Number(max);
+      }
+      if (hasOptions(q.type)) {
+        if (!raw.options.length) fail(`${key}.options`, "optionsNeeded");
+        if (raw.options.length > MAX_OPTIONS) fail(`${key}.options`, "optionsMax");
+        const values = new Set();
+        q.options = raw.options.map((o, k) => {
+          const okey = `${key}.options[${k}]`;
+          const option = { value: o.value.trim(), label: trimmed(o.label) };
+          if (!option.value) fail(`${okey}.value`, "required");
+          else if (utf8Length(option.value) > MAX_VALUE_BYTES) fail(`${okey}.value`, "optionValueLong");
+          else if (values.has(option.value)) fail(`${okey}.value`, "optionValueTaken");
+          values.add(option.value);
+          if (!option.label.ja && !option.label.en) fail(`${okey}.label`, "optionLabel");
+          return option;
+        });
+      }
+      return q;
+    });
+  }
+
+  // The control an error about questions[I]REST is shown at, and its name in the summary. A
+  // key this page cannot place falls back to the question's block, then to the whole group;
+  // a part the block hides for its type (options of a text question) to the type.
+  function questionTarget(i, rest) {
+    const p = `q-${i}`;
+    if (!$(p)) return { id: "questions-group", label: T.questions };
+    const name = T.question(i + 1);
+    let target = { id: p, label: name };
+    const om = /^\.options\[(\d+)\](.*)$/.exec(rest);
+    if (om) {
+      const k = Number(om[1]), row = `${p}-opt-${k}`;
+      const part = OPTION_PARTS[om[2]];
+      if (!$(row)) target = { id: `${p}-options`, label: `${name}${T.within}${T.q_options}` };
+      else if (part) target = { id: `${row}-${part[0]}`, label: `${name}${T.within}${T.option(k + 1)}${T.within}${T[part[1]]}` };
+      else target = { id: row, label: `${name}${T.within}${T.option(k + 1)}` };
+    } else if (QUESTION_PARTS[rest]) {
+      const [suffix, labelKey] = QUESTION_PARTS[rest];
+      target = { id: `${p}-${suffix}`, label: `${name}${T.within}${T[labelKey]}` };
+    }
+    if ($(target.id)?.closest("[hidden]")) target = { id: `${p}-type`, label: `${name}${T.within}${T.q_type}` };
+    return target;
+  }
+
   // ---------------------------------------------------------------- the form: filling and reading
 
   function newDocument() {
@@ -541,6 +876,7 @@
       $(`req-${f}`).checked = asked.get(f) === true;
       syncRequired(f);
     }
+    renderQuestions((doc.questions || []).map(rawQuestion));
     $("domains").value = (doc.eligibility?.email_domains || []).join("\n");
     $("contact-name").value = doc.contact?.name || "";
     $("contact-email").value = doc.contact?.email || "";
@@ -660,6 +996,7 @@
                     phone: $("contact-phone").value.trim() };
     if (doc.contact.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(doc.contact.email)) fail("contact.email", "email");
     doc.fields = FIELDS.filter((f) => $(`ask-${f}`).checked).map((f) => ({ name: f, required: $(`req-${f}`).checked }));
+    doc.questions = collectQuestions(fail);
     const domains = $("domains").value.split(/\r?\n/).map((d) => d.trim()).filter(Boolean);
     if (domains.length) doc.eligibility = { ...(doc.eligibility || {}), email_domains: domains };
     else delete doc.eligibility;
@@ -718,6 +1055,15 @@
     for (const w of form.querySelectorAll(".has-error")) w.classList.remove("has-error");
   }
 
+  // The control an error's key is about, and the words the summary names it by.
+  function targetOf(field) {
+    const key = String(field || "");
+    const q = /^questions\[(\d+)\](.*)$/.exec(key);
+    if (q) return questionTarget(Number(q[1]), q[2]);
+    const [id, labelKey] = TARGETS[baseKey(key)];
+    return { id, label: T[labelKey] };
+  }
+
   function baseKey(field) {
     const key = String(field || "").replace(/\[\d+\].*$/, "");
     if (key in TARGETS) return key;
@@ -727,23 +1073,40 @@
 
   function messageOf(err) {
     if (err.local) return err.message;
-    const own = SERVER_MESSAGES[err.message];
+    const own = ownLabelMessage(err) || SERVER_MESSAGES[err.message];
     if (own) return T.m[own];
     if (lang === "ja" && SERVER_MESSAGES_JA[err.message]) return SERVER_MESSAGES_JA[err.message];
     return err.message || err.code || "";
   }
 
+  // "needs at least one of ja, en" is said of titles, questions and options alike.
+  function ownLabelMessage(err) {
+    if (err.message !== "needs at least one of ja, en") return null;
+    const field = String(err.field || "");
+    if (/^questions\[\d+\]\.options\[\d+\]\.label/.test(field)) return "optionLabel";
+    if (/^questions\[\d+\]\.label/.test(field)) return "questionLabel";
+    return null;
+  }
+
   // The inputs an error marks: the control, or every input of a group (radios, checkboxes).
+  // The questions' group and a question's block hold many unrelated controls: an error about
+  // one of them as a whole marks none.
   function controlsOf(target) {
-    if (!target) return [];
+    if (!target || target.matches("#questions-group, fieldset.question")) return [];
     return target.tagName === "FIELDSET" ? [...target.querySelectorAll("input, select, textarea")] : [target];
   }
 
+  // A control marked twice (an option inside a question block with its own error) is
+  // described by both errors, then by what described it before.
   function markInvalid(control, errorId) {
-    if (!control.hasAttribute("aria-invalid")) {
-      if (control.hasAttribute("aria-describedby")) control.dataset.describedby = control.getAttribute("aria-describedby");
-      control.setAttribute("aria-describedby", [errorId, control.dataset.describedby].filter(Boolean).join(" "));
-    }
+    if (!control.hasAttribute("aria-invalid") && control.hasAttribute("aria-describedby"))
+      control.dataset.describedby = control.getAttribute("aria-describedby");
+    const words = (v) => (v || "").split(/\s+/).filter(Boolean);
+    const original = words(control.dataset.describedby);
+    const errorIds = control.hasAttribute("aria-invalid")
+      ? words(control.getAttribute("aria-describedby")).filter((id) => !original.includes(id)) : [];
+    if (!errorIds.includes(errorId)) errorIds.push(errorId);
+    control.setAttribute("aria-describedby", [...errorIds, ...original].join(" "));
     control.setAttribute("aria-invalid", "true");
   }
 
@@ -755,15 +1118,14 @@
     const order = [...document.querySelectorAll("#editor-form input, #editor-form select, #editor-form textarea, #editor-form fieldset")]
       .map((n) => n.id);
     const rank = (e) => {
-      const id = TARGETS[baseKey(e.field)][0];
+      const { id } = targetOf(e.field);
       const i = order.indexOf(id);
       return i < 0 ? order.length : i;
     };
     const sorted = [...errors].sort((a, b) => rank(a) - rank(b));
     for (const err of sorted) {
-      const [targetId, labelKey] = TARGETS[baseKey(err.field)];
+      const { id: targetId, label } = targetOf(err.field);
       const text = messageOf(err);
-      const label = T[labelKey];
       const target = targetId ? $(targetId) : null;
       if (target) {
         const wrapper = target.tagName === "FIELDSET" ? target : target.closest(".field") || target.parentElement;
@@ -784,7 +1146,7 @@
       }
       const line = `${label}${T.sep}${text}`;
       items.push(el("li", {}, target
-        ? el("a", { href: `#${targetId}`, onclick: (ev) => { ev.preventDefault(); focusTarget(target); }, text: line })
+        ? el("a", { href: `#${targetId}`, onclick: (ev) => { ev.preventDefault(); focusTarget($(targetId) || target); }, text: line })
         : line));
     }
     const box = $("form-status");
@@ -796,7 +1158,12 @@
   }
 
   function focusTarget(target) {
-    const c = controlsOf(target).find((n) => !n.disabled) || target;
+    // A group whose inputs are not marked (a question's block), or without inputs (no options
+    // yet): its first control that can take the focus.
+    const c = controlsOf(target).find((n) => !n.disabled)
+      || (target.tagName === "FIELDSET" && [...target.querySelectorAll("input, select, textarea, button")]
+        .find((n) => !n.disabled && !n.closest("[hidden]")))
+      || target;
     c.focus();
     (c.closest(".field") || c).scrollIntoView({ block: "center" });
   }
@@ -1068,6 +1435,7 @@
       save();
     });
     $("publish").addEventListener("click", publish);
+    $("add-question").addEventListener("click", addQuestion);
     $("close-now").addEventListener("click", closeNow);
     $("copy-form").addEventListener("submit", copyEvent);
     $("venue-online").addEventListener("change", syncVenue);
