@@ -24,6 +24,9 @@ PACKAGES=(
 	# tests: the SMTP server, pytest, the xlsx reader; openssl makes the STARTTLS
 	# test's self-signed certificate
 	libgtest-dev libgmock-dev googletest
+	# fuzzing (ops/fuzz, tests/fuzz): clang 14 with its compiler-rt, which holds libFuzzer and
+	# the AddressSanitizer/UndefinedBehaviorSanitizer runtimes for -fsanitize=fuzzer,address,undefined
+	clang libclang-rt-14-dev
 	python3-aiosmtpd python3-pytest python3-openpyxl openssl
 	# benchmarks (bench/*.sh): load generator, HTTP client, JSON, arithmetic, ps
 	wrk curl jq bc procps

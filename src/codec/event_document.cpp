@@ -77,8 +77,10 @@ class Reader {
     const json* v = get(k, true);
     if (!v) return;
     if (!v->is_string()) return fail(k, "must be a string");
+    // Whole seconds, as event_document() writes them: a fraction would be lost on the way to
+    // the store, and with it the order of two times within one second.
     if (auto t = parse_rfc3339(v->get<std::string>()))
-      out = *t;
+      out = std::chrono::floor<std::chrono::seconds>(*t);
     else
       fail(k, "must be an RFC 3339 instant with offset, e.g. 2024-02-28T14:00:00+09:00");
   }

@@ -233,10 +233,12 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
   };
 
   text_field(FormField::kName, form.name, a.name);
-  text_field(FormField::kNameKana, form.name_kana, a.name_kana);
   // Half-width katakana (ﾔﾏﾀﾞ) from older systems become full-width (ヤマダ), as a reading
-  // is compared and sorted.
-  if (!a.name_kana.empty()) a.name_kana = text::nfkc(a.name_kana);
+  // is compared and sorted. Normalised before the checks: NFKC can lengthen it (㍿ is 株式会社)
+  // or turn a space it keeps (U+2003) into one that trimming removes.
+  std::optional<std::string> kana = form.name_kana;
+  if (kana && text::is_valid_utf8(*kana)) kana = text::nfkc(*kana);
+  text_field(FormField::kNameKana, kana, a.name_kana);
   text_field(FormField::kOrganization, form.organization, a.organization);
   text_field(FormField::kDepartment, form.department, a.department);
   // A question for the panel is free text from a textarea: line breaks are kept (it never

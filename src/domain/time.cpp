@@ -70,11 +70,13 @@ std::optional<Instant> parse_rfc3339(std::string_view s) {
 
 std::string format_in_zone(Instant t, const std::string& zone) {
   const auto* tz = date::locate_zone(zone);
-  auto zoned = date::make_zoned(tz, std::chrono::time_point_cast<std::chrono::seconds>(t));
-  auto info = zoned.get_info();
-  auto local = zoned.get_local_time();
-  std::string out = date::format("%Y-%m-%dT%H:%M:%S", local);
-  auto off = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
+  const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
+  // RFC 3339 offsets are whole minutes, a zone's local mean time is not (Africa/Monrovia until
+  // 1972: -00:44:30): the clock time is written for the offset cut to minutes, so the text
+  // still names the instant.
+  const auto offset = std::chrono::duration_cast<std::chrono::minutes>(tz->get_info(secs).offset);
+  std::string out = date::format("%Y-%m-%dT%H:%M:%S", secs + offset);
+  auto off = offset.count();
   char buf[8];
   std::snprintf(buf, sizeof buf, "%c%02lld:%02lld", off < 0 ? '-' : '+', std::llabs(off) / 60,
                 std::llabs(off) % 60);

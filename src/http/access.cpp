@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "auth/secrets.hpp"
+#include "http/request_fields.hpp"
 #include "store/account_store.hpp"
 #include "store/connection_pool.hpp"
 
@@ -43,17 +44,11 @@ bool is_safe_method(const std::string& m) {
   return m == "GET" || m == "HEAD";
 }
 
-std::string bearer_of(const std::string& header) {
-  const std::string prefix = "Bearer ";
-  if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0) return "";
-  return header.substr(prefix.size());
-}
-
 }  // namespace
 
 std::optional<Actor> identify(ApiContext& ctx, const Request& req, bool& csrf_failed) {
   const Instant now = ctx.services.clock.now();
-  if (std::string token = bearer_of(req.header("authorization")); !token.empty()) {
+  if (std::string token = bearer_token(req.header("authorization")); !token.empty()) {
     if (ctx.admin.accepts(req.header("authorization")))
       return Actor{"config-token", Role::kOwner, {}, 0, false};
     auto t = ctx.services.accounts.token_by_hash(auth::sha256_hex(token));

@@ -11,9 +11,9 @@
 #include "certificate/certificate_pdf.hpp"
 #include "codec/attendance_report.hpp"
 #include "domain/attendance.hpp"
-#include "domain/text.hpp"
 #include "domain/time.hpp"
 #include "http/access.hpp"
+#include "http/request_fields.hpp"
 #include "mail/templates.hpp"
 #include "store/attendance_store.hpp"
 #include "store/connection_pool.hpp"
@@ -29,13 +29,6 @@ namespace {
 // writes UTF-16); Pistache's own limit for a whole request is 1 MiB.
 constexpr size_t kMaxReportBytes = 1000 * 1024;
 
-bool is_report_type(const std::string& content_type) {
-  std::string t = text::ascii_lower(content_type.substr(0, content_type.find(';')));
-  t = text::trim(t);
-  return t == "text/csv" || t == "text/plain" || t == "text/tab-separated-values" ||
-         t == "application/octet-stream" || t == "application/vnd.ms-excel";
-}
-
 nlohmann::json unmatched_json(const std::vector<store::UnmatchedAttendee>& list) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& u : list) out.push_back({{"email", u.email}, {"name", u.name}});
@@ -46,7 +39,7 @@ void import_attendance(ApiContext& ctx, const Request& req, const Responder& r) 
   if (req.body.size() > kMaxReportBytes)
     return r.problem(
         problem(413, "payload_too_large", "limit: " + std::to_string(kMaxReportBytes) + " bytes"));
-  if (!is_report_type(req.header("content-type")))
+  if (!is_report_media_type(req.header("content-type")))
     return r.problem(problem(415, "unsupported_media_type",
                              "Send the report as text/csv (the file as the tool exported it)."));
   std::string slug = req.params.at("slug");

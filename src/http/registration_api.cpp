@@ -5,6 +5,7 @@
 #include "domain/time.hpp"
 #include "http/api.hpp"
 #include "http/page_templates.hpp"
+#include "http/request_fields.hpp"
 #include "mail/templates.hpp"
 #include "store/connection_pool.hpp"
 #include "store/group_admission.hpp"
@@ -92,9 +93,7 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
                  bool confirmed_by_button) {
   std::string token = req.query_param("token");
   if (confirmed_by_button) {  // the form posts token=... (application/x-www-form-urlencoded)
-    const std::string& b = req.body;
-    auto pos = b.find("token=");
-    if (pos != std::string::npos) token = b.substr(pos + 6, b.find('&', pos) - pos - 6);
+    if (auto posted = cancel_form_token(req.body)) token = *posted;
   }
   std::string lang = req.lang;
   ctx.offload(r, [&ctx, r, token, lang, confirmed_by_button] {

@@ -8,12 +8,12 @@
 #include <atomic>
 #include <cstdio>
 #include <random>
-#include <sstream>
 #include <thread>
 #include <unordered_map>
 
 #include "domain/text.hpp"
 #include "http/api.hpp"
+#include "http/request_fields.hpp"
 #include "store/connection_pool.hpp"
 
 namespace regdesk::http {
@@ -22,43 +22,11 @@ using namespace Pistache;
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string new_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
   return buf;
-}
-
-bool acceptable_request_id(const std::string& id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (unsigned char c : id)
-    if (c < 0x21 || c > 0x7E) return false;
-  return true;
-}
-
-// The client is the peer, unless the peer is a trusted proxy: then the right-most address in
-// X-Forwarded-For that is not itself a trusted proxy.
-std::string client_address(const std::string& peer, const std::string& forwarded_for,
-                           const std::vector<std::string>& trusted) {
-  auto is_trusted = [&](const std::string& a) {
-    return std::find(trusted.begin(), trusted.end(), a) != trusted.end();
-  };
-  if (forwarded_for.empty() || !is_trusted(peer)) return peer;
-  std::vector<std::string> hops;
-  std::stringstream ss(forwarded_for);
-  for (std::string hop; std::getline(ss, hop, ',');) {
-    hop.erase(0, hop.find_first_not_of(' '));
-    hop.erase(hop.find_last_not_of(' ') + 1);
-    if (!hop.empty()) hops.push_back(hop);
-  }
-  for (auto it = hops.rbegin(); it != hops.rend(); ++it)
-    if (!is_trusted(*it)) return *it;
-  return peer;
 }
 
 // Lower-case, as Request::header() is asked for them.
@@ -118,32 +86,7 @@ class PistacheHandler : public Http::Handler {
       : ctx_(std::move(ctx)), routes_(std::move(routes)) {}
 
   void onRequest(const Http::Request& in, Http::ResponseWriter response) override {
-    Request req;
-    req.started = std::chrono::steady_clock::now();
-    req.method = Http::methodString(in.method());
-    req.path = in.resource();
-    for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it)
-      req.query[it->first] = text::percent_decode(it->second, true);
-    // Only the headers some handler reads are copied (every request pays for this copy): one
-    // pass over what arrived, instead of a lookup per name (each lower-cases and allocates).
-    for (const auto& [name, raw] : in.headers().rawList())
-      for (const char* wanted : kHeadersHandlersRead)
-        if (strcasecmp(name.c_str(), wanted) == 0) req.headers[wanted] = raw.value();
-    // Pistache parses these two itself, so they are never among the raw headers.
-    if (auto type = in.headers().tryGet<Http::Header::ContentType>())
-      req.headers["content-type"] = type->mime().toString();
-    if (auto auth = in.headers().tryGet<Http::Header::Authorization>())
-      req.headers["authorization"] = auth->value();
-    // Pistache takes Cookie apart itself, into the jar.
-    if (in.cookies().has("regdesk_session"))
-      req.session_cookie = in.cookies().get("regdesk_session").value;
-    req.body = in.body();
-    req.client = client_address(in.address().host(), req.header("x-forwarded-for"),
-                                ctx_->settings.trusted_proxies);
-    std::string given_id = req.header("x-request-id");
-    req.request_id = acceptable_request_id(given_id) ? given_id : new_request_id();
-    req.lang = pick_language(req.header("accept-language"));
-
+    Request req = copy_request(in, ctx_->settings.trusted_proxies);
     auto match = routes_->match(req.method, req.path);
     ctx_->in_flight->begin();
     Responder responder(std::make_shared<Http::ResponseWriter>(std::move(response)), req.request_id,
@@ -182,6 +125,34 @@ class PistacheHandler : public Http::Handler {
 };
 
 }  // namespace
+
+Request copy_request(const Http::Request& in, const std::vector<std::string>& trusted_proxies) {
+  Request req;
+  req.started = std::chrono::steady_clock::now();
+  req.method = Http::methodString(in.method());
+  req.path = in.resource();
+  for (auto it = in.query().parameters_begin(); it != in.query().parameters_end(); ++it)
+    req.query[it->first] = text::percent_decode(it->second, true);
+  // Only the headers some handler reads are copied (every request pays for this copy): one
+  // pass over what arrived, instead of a lookup per name (each lower-cases and allocates).
+  for (const auto& [name, raw] : in.headers().rawList())
+    for (const char* wanted : kHeadersHandlersRead)
+      if (strcasecmp(name.c_str(), wanted) == 0) req.headers[wanted] = raw.value();
+  // Pistache parses these two itself, so they are never among the raw headers.
+  if (auto type = in.headers().tryGet<Http::Header::ContentType>())
+    req.headers["content-type"] = type->mime().toString();
+  if (auto auth = in.headers().tryGet<Http::Header::Authorization>())
+    req.headers["authorization"] = auth->value();
+  // Pistache takes Cookie apart itself, into the jar.
+  if (in.cookies().has("regdesk_session"))
+    req.session_cookie = in.cookies().get("regdesk_session").value;
+  req.body = in.body();
+  req.client = client_address(in.address().host(), req.header("x-forwarded-for"), trusted_proxies);
+  std::string given_id = req.header("x-request-id");
+  req.request_id = acceptable_request_id(given_id) ? given_id : new_request_id();
+  req.lang = pick_language(req.header("accept-language"));
+  return req;
+}
 
 Responder::Responder(std::shared_ptr<Http::ResponseWriter> writer, std::string request_id,
                      std::string lang, std::string route,
@@ -267,9 +238,7 @@ bool parse_json_body(const Request& req, const Responder& r, const ApiContext& c
                       "limit: " + std::to_string(ctx.settings.max_body_bytes) + " bytes"));
     return false;
   }
-  std::string type = lower(req.header("content-type"));
-  if (type.compare(0, 16, "application/json") != 0 ||
-      (type.size() > 16 && type[16] != ';' && type[16] != ' ')) {
+  if (!is_json_media_type(req.header("content-type"))) {
     r.problem(problem(415, "unsupported_media_type"));
     return false;
   }

@@ -18,8 +18,9 @@
 #include "http/router.hpp"
 
 namespace Pistache::Http {
+class Request;
 class ResponseWriter;
-}
+}  // namespace Pistache::Http
 namespace regdesk::store {
 class ConnectionPool;
 class EventStore;
@@ -86,6 +87,13 @@ struct Request {
     return it == query.end() ? std::string() : it->second;
   }
 };
+
+// The parts of Pistache's request the handlers read: query values percent-decoded, the headers
+// some handler reads, the session cookie, the body, the client's address (X-Forwarded-For from
+// `trusted_proxies` only), the request id and the language. tests/fuzz/http_request_fuzz.cpp
+// feeds it what Pistache's own parser makes of raw bytes.
+Request copy_request(const Pistache::Http::Request& in,
+                     const std::vector<std::string>& trusted_proxies);
 
 class Metrics;
 class InFlight;

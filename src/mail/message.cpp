@@ -51,6 +51,9 @@ CodePoint decode_at(std::string_view s, size_t i) {
     if ((cc & 0xC0) != 0x80) return {0xFFFD, 1};
     cp = (cp << 6) | (cc & 0x3F);
   }
+  // Overlong forms (C0 A0 is no space), surrogates and values past U+10FFFF are ill-formed too.
+  constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return {0xFFFD, 1};
   return {cp, n};
 }
 

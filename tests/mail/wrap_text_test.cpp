@@ -184,5 +184,16 @@ TEST(WrapText, NarrowerColumnsAndFullWidthSpace) {
   }
 }
 
+// Found by tests/fuzz/wrap_text_fuzz: an overlong encoding (C0 A0 for a space, C0 89 for a tab)
+// was read as that character, so ill-formed bytes became a break opportunity and were dropped.
+// Ill-formed bytes are characters of their own (one column each) and are never lost.
+TEST(WrapText, OverlongEncodedSpacesAreNoSpacesAndAreKept) {
+  for (const std::string overlong : {"\xC0\xA0", "\xC0\x89", "\xE0\x80\xA0"}) {
+    const std::string text = "aaaa" + overlong + "bbbb";
+    const std::string wrapped = wrap_text(text, 5);
+    EXPECT_EQ(without_newlines(wrapped), text) << wrapped;
+  }
+}
+
 }  // namespace
 }  // namespace regdesk::mail

@@ -162,6 +162,18 @@ TEST(ValidateSignup, HalfWidthKatakanaReadingBecomesFullWidth) {
   EXPECT_EQ(accepted(validate_signup(f, kDefaultEvent)).name_kana, "ヤマダ タロウ");
 }
 
+// Found with the property of tests/fuzz/signup_fuzz (what passes fits its VARCHAR column): NFKC
+// can lengthen a reading (㍿ is 株式会社), so the limit applies to the stored, normalised form.
+TEST(ValidateSignup, ReadingIsCheckedAfterNfkcWhichCanLengthenIt) {
+  auto f = valid_form();
+  f.name_kana = repeat("㍿", 26);  // 26 characters as typed, 104 once normalised
+  expect_only_error(validate_signup(f, kDefaultEvent), "name_kana", "too_long");
+  f.name_kana = repeat("㍿", 25);
+  EXPECT_EQ(accepted(validate_signup(f, kDefaultEvent)).name_kana, repeat("株式会社", 25));
+  f.name_kana = "ﾔﾏﾀﾞ\u2003";  // EM SPACE: NFKC makes it a space, which is then trimmed
+  EXPECT_EQ(accepted(validate_signup(f, kDefaultEvent)).name_kana, "ヤマダ");
+}
+
 TEST(ValidateSignup, InternationalisedDomainsAreKeptAsPunycode) {
   auto f = valid_form();
   f.email = f.email_confirmation = "taro@例え.jp";

@@ -166,6 +166,21 @@ TEST(FormatInZone, OutputParsesBackToTheSameInstant) {
   EXPECT_EQ(micros(*back), micros(t));
 }
 
+// Found by tests/fuzz/event_document_fuzz: a zone's local mean time has an offset in seconds
+// (Africa/Monrovia until 1972: -00:44:30; Asia/Tokyo before 1888: +09:18:59), which RFC 3339
+// cannot write; the text must still name the instant (the event document is read back).
+TEST(FormatInZone, OffsetOfSecondsIsCutToMinutesAndStillNamesTheInstant) {
+  const Instant t = utc(1971, 6, 1, 12, 0, 0);
+  EXPECT_EQ(format_in_zone(t, "Africa/Monrovia"), "1971-06-01T11:16:00-00:44");
+  for (const char* zone : {"Africa/Monrovia", "Asia/Tokyo"}) {
+    for (const Instant at : {t, utc(1012, 4, 16, 5, 0, 0)}) {
+      auto back = parse_rfc3339(format_in_zone(at, zone));
+      ASSERT_TRUE(back.has_value()) << zone;
+      EXPECT_EQ(micros(*back), micros(at)) << zone << " " << format_in_zone(at, zone);
+    }
+  }
+}
+
 TEST(FormatUtc, ShowsZuluForm) {
   EXPECT_EQ(format_utc(utc(2024, 2, 28, 5, 0, 0)), "2024-02-28T05:00:00Z");
 }
