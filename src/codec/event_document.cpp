@@ -37,6 +37,16 @@ class Reader {
     return &*it;
   }
 
+  // A nested section ("waitlist": {...}); anything but an object is reported, not ignored.
+  const json* section(const std::string& k, bool required) {
+    const json* v = get(k, required);
+    if (v && !v->is_object()) {
+      fail(k, "must be an object");
+      return nullptr;
+    }
+    return v;
+  }
+
   void string(const std::string& k, std::string& out, bool required = false) {
     if (const json* v = get(k, required)) {
       if (v->is_string())
@@ -235,25 +245,25 @@ EventParse parse_event_document(const json& doc) {
     r.integer("fee", e.fee);
     r.integer("capacity", e.capacity, true);
     r.string("program_url", e.program_url);
-    if (const json* v = r.get("registration", true)) {
+    if (const json* v = r.section("registration", true)) {
       Reader reg(*v, "registration", problems);
       reg.instant("opens_at", e.opens_at);
       reg.instant("closes_at", e.closes_at);
       // Read-only keys of the public view; accepted so a GET body can be PUT back.
       for (const char* k : {"state", "seats_remaining", "waitlist_available"}) reg.get(k, false);
     }
-    if (const json* v = r.get("waitlist", false)) {
+    if (const json* v = r.section("waitlist", false)) {
       Reader w(*v, "waitlist", problems);
       w.boolean("enabled", e.waitlist_enabled);
       w.integer("capacity", e.waitlist_capacity);
     }
-    if (const json* v = r.get("meeting", false)) {
+    if (const json* v = r.section("meeting", false)) {
       Reader m(*v, "meeting", problems);
       m.string("url", e.meeting_url);
       m.string("passcode", e.meeting_passcode);
       m.integer("join_opens_minutes_before", e.join_opens_minutes_before);
     }
-    if (const json* v = r.get("mail", false)) {
+    if (const json* v = r.section("mail", false)) {
       Reader m(*v, "mail", problems);
       m.duration("meeting_link_before", e.meeting_link_before);
       if (const json* list = m.get("reminders_before", false)) {
@@ -271,7 +281,7 @@ EventParse parse_event_document(const json& doc) {
         }
       }
     }
-    if (const json* v = r.get("eligibility", false)) {
+    if (const json* v = r.section("eligibility", false)) {
       Reader el(*v, "eligibility", problems);
       if (const json* list = el.get("email_domains", false)) {
         if (!list->is_array())
@@ -285,7 +295,7 @@ EventParse parse_event_document(const json& doc) {
           }
       }
     }
-    if (const json* v = r.get("contact", false)) {
+    if (const json* v = r.section("contact", false)) {
       Reader c(*v, "contact", problems);
       c.string("name", e.contact.name);
       c.string("email", e.contact.email);
@@ -293,7 +303,7 @@ EventParse parse_event_document(const json& doc) {
     }
     if (const json* v = r.get("fields", false)) read_fields(*v, "fields", problems, e.fields);
     if (const json* v = r.get("questions", false)) read_questions(*v, problems, e.questions);
-    if (const json* v = r.get("follow_up", false)) {
+    if (const json* v = r.section("follow_up", false)) {
       Reader f(*v, "follow_up", problems);
       FollowUp follow_up;
       f.duration("after", follow_up.after);
@@ -302,7 +312,7 @@ EventParse parse_event_document(const json& doc) {
       f.string("recording_url", follow_up.recording_url);
       e.follow_up = follow_up;
     }
-    if (const json* v = r.get("certificate", false)) {
+    if (const json* v = r.section("certificate", false)) {
       Reader c(*v, "certificate", problems);
       CertificateRule rule;
       c.integer("min_minutes", rule.min_minutes, true);

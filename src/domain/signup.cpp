@@ -48,7 +48,8 @@ std::string check_text(const std::optional<std::string>& raw, const char* field,
 // "answers.<id>". An answer to a question the event does not ask is refused (a stale form).
 void check_answers(const SignupForm& form, const Event& event, std::vector<Answer>& out,
                    std::vector<FieldError>& errors) {
-  for (const auto& [id, value] : form.answers) {
+  for (const auto& answer : form.answers) {
+    const std::string& id = answer.first;  // not a structured binding: lambdas capture it
     bool known = std::any_of(event.questions.begin(), event.questions.end(),
                              [&](const Question& q) { return q.id == id; });
     if (!known) errors.push_back({"answers." + id, "unknown"});

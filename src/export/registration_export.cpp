@@ -4,6 +4,7 @@
 
 #include <array>
 #include <functional>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -48,7 +49,7 @@ struct Column {
 class AnswersOfRow {
  public:
   const nlohmann::json& of(const store::RegistrationRow& r) {
-    if (r.public_id != public_id_) {
+    if (public_id_ != r.public_id) {  // nullopt before the first row
       public_id_ = r.public_id;
       parsed_ =
           r.answers.empty() ? nlohmann::json() : nlohmann::json::parse(r.answers, nullptr, false);
@@ -57,7 +58,7 @@ class AnswersOfRow {
   }
 
  private:
-  std::string public_id_;
+  std::optional<std::string> public_id_;
   nlohmann::json parsed_;
 };
 

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "codec/attendance_report.hpp"
 #include "export/cp932.hpp"
 #include "export/registration_export.hpp"
@@ -24,7 +26,19 @@ using namespace regdesk;
 
 namespace {
 
-constexpr size_t kColumns = 17;
+// 17 fixed columns, then one per question: the harness's event asks one, a free-text "note",
+// whose answer is the fuzzed question field too.
+constexpr size_t kColumns = 18;
+
+const Event& event() {
+  static const Event e = [] {
+    Event x;
+    x.timezone = "Asia/Tokyo";
+    x.questions = {{"note", QuestionType::kText, {"備考", "Note"}, {}, {}, false, 0}};
+    return x;
+  }();
+  return e;
+}
 
 // Visible ASCII, space, tab and line breaks: what CP932 holds unchanged (IBM's table swaps some
 // other C0 controls, which validated text never holds).
@@ -79,6 +93,8 @@ store::RegistrationRow row_of(const std::vector<std::string>& f) {
   r.question = f[6];
   r.locale = f[7];
   r.category = Category::kAcademia;
+  r.answers = nlohmann::json{{"note", f[6]}}.dump(-1, ' ', false,
+                                                  nlohmann::json::error_handler_t::replace);
   return r;
 }
 
@@ -93,7 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {  // UTF-8 with BOM: header, row, each CRLF; read back cell by cell.
     std::ostringstream out;
     auto writer = exporting::make_writer(exporting::Format::kCsv, exporting::Encoding::kUtf8,
-                                         "Asia/Tokyo", &out, "");
+                                         event(), &out, "");
     writer->row(row);
     writer->finish();
     const std::string csv = out.str();
@@ -108,12 +124,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& [column, value] : text_columns)
       FUZZ_CHECK(records[1][column] == exporting::neutralise_formula(*value),
                  "column " + std::to_string(column) + ": " + std::string(records[1][column]));
+    // The question's column holds the answer as stored (invalid UTF-8 was replaced on the way).
+    const std::string stored = nlohmann::json::parse(row.answers)["note"].get<std::string>();
+    FUZZ_CHECK(records[1][kColumns - 1] == exporting::neutralise_formula(stored),
+               "the question's column: " + std::string(records[1][kColumns - 1]));
   }
 
   {  // CP932: valid Windows-31J throughout, the same columns; ASCII comes back unchanged.
     std::ostringstream out;
     auto writer = exporting::make_writer(exporting::Format::kCsv, exporting::Encoding::kCp932,
-                                         "Asia/Tokyo", &out, "");
+                                         event(), &out, "");
     writer->row(row);
     writer->finish();
     const std::string bytes = out.str();

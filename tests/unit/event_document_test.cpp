@@ -519,3 +519,21 @@ TEST(ParseEventDocument, BadQuestionsAreReportedWithTheirPaths) {
 
 }  // namespace
 }  // namespace regdesk::codec
+
+namespace regdesk::codec {
+namespace {
+
+TEST(ParseEventDocument, ASectionOfTheWrongTypeIsReportedNotIgnored) {
+  for (const char* key : {"waitlist", "meeting", "mail", "eligibility", "contact", "follow_up",
+                          "certificate", "registration"}) {
+    json doc = minimal_doc();
+    doc[key] = key == std::string("follow_up") ? json(true) : json(5);
+    EventParse r = parse_event_document(doc);
+    EXPECT_FALSE(r.event) << key;
+    EXPECT_NE(describe(r.problems).find(std::string(key) + ": must be an object"), std::string::npos)
+        << key << describe(r.problems);
+  }
+}
+
+}  // namespace
+}  // namespace regdesk::codec
