@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
 import {
-  ADMIN_TOKEN, PASSWORD, SYMPOSIUM, addUser, dbQuery, launchBrowser, newPage, screenshot, startService,
+  ADMIN_TOKEN, PASSWORD, SYMPOSIUM, addUser, dbQuery, launchBrowser, newPage, screenshot, smallEvent, startService,
   totpCode, uniqueEmail, waitForMail,
 } from './lib/harness.mjs';
 
@@ -329,6 +329,31 @@ test('an attendance report uploaded in the dashboard: matched, unmatched listed,
     await waitForMail(missed, { subjectHas: '録画のご案内' });
     await screenshot(page, 'admin-attendance');
   });
+
+test('the answers to the event\'s own questions are charted per option', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await signedIn(t);
+  await rd.putEvent(smallEvent('asks', {
+    capacity: 10,
+    questions: [
+      { id: 'role', type: 'select', label: { ja: 'ご担当', en: 'Role' }, required: true,
+        options: [{ value: 'pv', label: { ja: '安全性', en: 'Safety' } }, { value: 'epi', label: { ja: '疫学', en: 'Epidemiology' } }] },
+      { id: 'recording', type: 'checkbox', label: { ja: '録画の公開に同意する', en: 'Recording' }, required: false },
+    ],
+  }));
+  for (const [role, recording] of [['pv', true], ['epi', false], ['epi', true]]) {
+    const r = await rd.request('POST', '/api/v1/events/asks/registrations',
+      { body: person(uniqueEmail('asks'), { answers: { role, recording } }) });
+    assert.equal(r.status, 201);
+  }
+  await signInWithToken(page, rd);
+  await page.locator('#event').selectOption('asks');
+  await page.locator('#answers-section').waitFor();
+  const role = page.locator('#chart-answers-role svg');
+  await role.locator('rect.bar').nth(1).waitFor();
+  assert.match(await role.textContent(), /安全性1疫学2/);
+  assert.match(await page.locator('#chart-answers-recording svg').textContent(), /はい2/);
+  await screenshot(page, 'admin-answers');
+});
 
 test('the dashboard is usable at 360 px', { timeout: TEST_TIMEOUT }, async (t) => {
   const { rd, page } = await signedIn(t, { width: 360, height: 740 });

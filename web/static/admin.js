@@ -56,6 +56,7 @@
       minutesFrom: (m) => `${m}分〜`, certificates: "参加証明書をまとめてダウンロード（PDF）",
       attendedAudience: "出席した方", absentAudience: "欠席した方",
       attendedCol: "出席", minutesCol: "参加時間（分）", yes: "出席",
+      answersHeading: "質問への回答（確定・キャンセル待ち）", ticked: "はい",
     },
     en: {
       title: "Organiser dashboard", signIn: "Sign in", token: "Admin token", accessibility: "Accessibility",
@@ -101,6 +102,7 @@
       minutesFrom: (m) => `${m}+ min`, certificates: "Download all certificates (PDF)",
       attendedAudience: "Those who attended", absentAudience: "Those who did not",
       attendedCol: "Attended", minutesCol: "Minutes", yes: "Yes",
+      answersHeading: "Answers to your questions (confirmed and waitlisted)", ticked: "Yes",
     },
   }[lang];
 
@@ -375,10 +377,31 @@
     drawBars($("chart-categories"), categories.map(([k, v]) => [T.categories[k] || k, v]), T.byCategory, true);
     $("certificates").hidden = s.attendance.certificate_min_minutes == null;
     drawBars($("chart-minutes"), s.attendance.minutes.map((m) => [T.minutesFrom(m.from), m.count]), T.minutesChart, true);
+    await drawAnswers(s.answers || {});
     const mail = s.mail;
     $("mail-counts").replaceChildren(...[["queued", T.queued], ["sending", T.sending], ["sent", T.sentState],
                                          ["failed", T.failed], ["cancelled", T.mailCancelled]]
       .map(([k, label]) => el("li", { class: `mail-${k}` }, el("span", { text: label }), el("strong", { text: String(mail[k] || 0) }))));
+  }
+
+  // One horizontal bar chart per choice question, labelled as the event document words it.
+  async function drawAnswers(counts) {
+    const ids = Object.keys(counts);
+    $("answers-section").hidden = !ids.length;
+    if (!ids.length) return $("answers-charts").replaceChildren();
+    const doc = await (await api("GET", `/api/v1/admin/events/${slug()}`)).json();
+    const words = (text) => (text && (text[lang] || text.ja || text.en)) || "";
+    const figures = [];
+    for (const q of doc.questions || []) {
+      if (!counts[q.id]) continue;
+      const bars = q.type === "checkbox"
+        ? [[T.ticked, counts[q.id].true || 0]]
+        : (q.options || []).map((o) => [words(o.label) || o.value, counts[q.id][o.value] || 0]);
+      const figure = el("figure", {}, el("figcaption", { text: words(q.label) }), el("div", { id: `chart-answers-${q.id}` }));
+      drawBars(figure.lastChild, bars, words(q.label), true);
+      figures.push(figure);
+    }
+    $("answers-charts").replaceChildren(...figures);
   }
 
   // A bar chart in plain SVG: vertical bars for days, horizontal for categories.
