@@ -340,8 +340,8 @@ json event_document(const Event& e) {
   for (auto d : e.reminders_before) reminders.push_back(format_iso_duration(d));
   json doc = {
       {"slug", e.slug},
-      {"title", {{"ja", e.title.ja}, {"en", e.title.en}}},
-      {"description", {{"ja", e.description.ja}, {"en", e.description.en}}},
+      {"title", localized_json(e.title)},
+      {"description", localized_json(e.description)},
       {"starts_at", format_in_zone(e.starts_at, e.timezone)},
       {"ends_at", format_in_zone(e.ends_at, e.timezone)},
       {"timezone", e.timezone},
@@ -374,9 +374,8 @@ json event_document(const Event& e) {
                         {"materials_url", e.follow_up->materials_url},
                         {"recording_url", e.follow_up->recording_url}};
   if (e.certificate)
-    doc["certificate"] = {
-        {"min_minutes", e.certificate->min_minutes},
-        {"issuer", {{"ja", e.certificate->issuer.ja}, {"en", e.certificate->issuer.en}}}};
+    doc["certificate"] = {{"min_minutes", e.certificate->min_minutes},
+                          {"issuer", localized_json(e.certificate->issuer)}};
   return doc;
 }
 

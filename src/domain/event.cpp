@@ -115,12 +115,16 @@ constexpr std::pair<QuestionType, const char*> kQuestionTypes[] = {
     {QuestionType::kCheckbox, "checkbox"}};
 constexpr size_t kMaxQuestions = 30, kMaxOptions = 50, kMaxAnswerLength = 10000;
 
+}  // namespace
+
 bool valid_question_id(const std::string& id) {
   if (id.empty() || id.size() > 32 || id[0] < 'a' || id[0] > 'z') return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
 }
+
+namespace {
 
 void check_questions(const std::vector<Question>& questions, std::vector<EventProblem>& problems) {
   if (questions.size() > kMaxQuestions)

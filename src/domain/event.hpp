@@ -62,6 +62,9 @@ struct QuestionOption {
   LocalizedText label;
 };
 
+// [a-z][a-z0-9_]{0,31}: what a question id may be (it is spelled into JSON paths).
+bool valid_question_id(const std::string& id);
+
 struct Question {
   std::string id;  // [a-z][a-z0-9_]{0,31}: the key in "answers", "answers.<id>" in errors
   QuestionType type = QuestionType::kText;

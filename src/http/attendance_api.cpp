@@ -120,12 +120,6 @@ certificate::Certificate certificate_of(const Event& e, const Attendee& a, std::
   return c;
 }
 
-void send_page(const Responder& r, int status, const std::string& html) {
-  r.send(status, "text/html; charset=utf-8", html,
-         {{"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"},
-          {"Referrer-Policy", "no-referrer"}});
-}
-
 // The person's own certificate, from the manage token of their mails.
 void my_certificate(ApiContext& ctx, const Request& req, const Responder& r) {
   std::string token = req.params.at("token");

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "http/server.hpp"
+
 namespace regdesk::http {
 
 namespace {
@@ -80,6 +82,12 @@ std::string PageTemplates::render(const std::string& page, const std::string& la
   data["body"] = body.render(to_mustache(data));
   Mustache layout{sources_.at("layout")};
   return layout.render(to_mustache(data));
+}
+
+void send_page(const Responder& r, int status, const std::string& html) {
+  r.send(status, "text/html; charset=utf-8", html,
+         {{"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"},
+          {"Referrer-Policy", "no-referrer"}});
 }
 
 }  // namespace regdesk::http

@@ -9,6 +9,8 @@
 
 namespace regdesk::http {
 
+class Responder;
+
 // Thread-safe (immutable after construction).
 class PageTemplates {
  public:
@@ -26,5 +28,9 @@ class PageTemplates {
   std::map<std::string, std::string> sources_;  // page name -> template text
   nlohmann::json strings_;
 };
+
+// Sends a rendered page with the headers every server page carries (a CSP that allows only our
+// own resources and no framing; no Referer, since the URLs hold tokens).
+void send_page(const Responder& r, int status, const std::string& html);
 
 }  // namespace regdesk::http

@@ -83,12 +83,6 @@ void cancel_api(ApiContext& ctx, const Request& req, const Responder& r) {
   });
 }
 
-void send_page(const Responder& r, int status, const std::string& html) {
-  r.send(status, "text/html; charset=utf-8", html,
-         {{"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"},
-          {"Referrer-Policy", "no-referrer"}});
-}
-
 void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
                  bool confirmed_by_button) {
   std::string token = req.query_param("token");
@@ -193,8 +187,8 @@ void unsubscribe(ApiContext& ctx, const Request& req, const Responder& r, bool p
             r, 404,
             pages.render("message", l, title, {{"message", pages.text(l, "unsubscribe_invalid")}}));
       if (pressed && !v->unsubscribed_at) {
-        ctx.services.registrations.unsubscribe(v->id, ctx.services.clock.now());
         v->unsubscribed_at = ctx.services.clock.now();
+        ctx.services.registrations.unsubscribe(v->id, *v->unsubscribed_at);
       }
       with_event(ctx, v->event_slug, r,
                  [r, v, l, title, token, &pages](const Event* e, EventCache::Entry) {

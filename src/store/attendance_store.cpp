@@ -92,8 +92,8 @@ void recompute(sql::Connection& c, long long registration_id) {
     std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
     while (rs->next()) {
       AttendanceSpan span;
-      if (!rs->isNull(1)) span.from = from_sql_time(rs->getString(1));
-      if (!rs->isNull(2)) span.until = from_sql_time(rs->getString(2));
+      span.from = optional_sql_time(*rs, 1);
+      span.until = optional_sql_time(*rs, 2);
       span.duration = std::chrono::seconds(rs->getInt(3));
       if (span.from && (!from || *span.from < *from)) from = span.from;
       if (span.until && (!until || *span.until > *until)) until = span.until;

@@ -17,6 +17,10 @@ namespace regdesk::store {
 
 class ConnectionPool;
 
+// counts_as_attended (domain/attendance.hpp) as a condition on a registrations row, for the
+// statements that select or count by it (announcements, follow-ups, statistics).
+inline constexpr const char* kAttendedSql = "(COALESCE(minutes_attended, 0) > 0 OR join_count > 0)";
+
 // One session of one person, as the report gave it; email_key is the matching key (the
 // normalised address lower-cased, as registrations.email_key).
 struct ReportedSession {

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "domain/time.hpp"
+#include "store/attendance_store.hpp"
 #include "store/sql_text.hpp"
 #include "store/sql_time.hpp"
 
@@ -37,9 +38,10 @@ constexpr const char* kEndedEvents =
     " WHERE e.ends_at <= ? AND e.ends_at > ? AND e.mail_schedule LIKE '%follow_up=%'"
     " AND (EXISTS (SELECT 1 FROM attendance_imports i WHERE i.event_id = e.id)"
     "   OR EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = e.id AND r.join_count > 0))";
-constexpr const char* kQueueFollowUps =
+const std::string kQueueFollowUps =
     "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, due_at, created_at)"
-    " SELECT event_id, public_id, CASE WHEN COALESCE(minutes_attended, 0) > 0 OR join_count > 0"
+    " SELECT event_id, public_id, CASE WHEN " +
+    std::string(kAttendedSql) +
     "   THEN 'follow_up_attended' ELSE 'follow_up_absent' END, 'follow_up', ?, ?"
     " FROM registrations WHERE event_id = ? AND status = 'confirmed' AND unsubscribed_at IS NULL"
     " ON DUPLICATE KEY UPDATE outbox.id = outbox.id";

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "store/attendance_store.hpp"
 #include "store/connection_pool.hpp"
 #include "store/sql_text.hpp"
 #include "store/sql_time.hpp"
@@ -34,10 +35,12 @@ constexpr const char* kJoins =
     "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND first_joined_at IS NOT NULL";
 // Attendance of confirmed registrations: by the join button, by a report, either; and the
 // reports' minutes in 15-minute bands for the dashboard's chart.
-constexpr const char* kAttendance =
+const std::string kAttendance =
     "SELECT COUNT(*), COALESCE(SUM(join_count > 0), 0),"
     " COALESCE(SUM(minutes_attended IS NOT NULL AND minutes_attended > 0), 0),"
-    " COALESCE(SUM(join_count > 0 OR COALESCE(minutes_attended, 0) > 0), 0),"
+    " COALESCE(SUM(" +
+    std::string(kAttendedSql) +
+    "), 0),"
     " COALESCE(SUM(unsubscribed_at IS NOT NULL), 0)"
     " FROM registrations WHERE event_id = ? AND status = 'confirmed'";
 constexpr const char* kMinutesBands =
@@ -100,15 +103,11 @@ void OrganiserStore::for_each_registration(long long event_id,
         r.locale = rs->getString(12);
         r.registered_at = from_sql_time(rs->getString(13));
         if (!rs->isNull(14)) r.cancelled_at = from_sql_time(rs->getString(14));
-        auto optional_time = [&rs](int column) {
-          return rs->isNull(column) ? std::nullopt
-                                    : std::optional(from_sql_time(rs->getString(column)));
-        };
-        r.first_joined_at = optional_time(15);
+        r.first_joined_at = optional_sql_time(*rs, 15);
         r.join_count = rs->getInt(16);
         if (!rs->isNull(17)) r.minutes_attended = rs->getInt(17);
-        r.attended_from = optional_time(18);
-        r.attended_until = optional_time(19);
+        r.attended_from = optional_sql_time(*rs, 18);
+        r.attended_until = optional_sql_time(*rs, 19);
         r.unsubscribed = !rs->isNull(20);
         if (!rs->isNull(21)) r.answers = rs->getString(21);
         out.push_back(std::move(r));
@@ -138,7 +137,7 @@ EventStats OrganiserStore::stats(long long event_id) {
       s.signups_per_quarter_hour.emplace_back(Instant(std::chrono::seconds(rs->getInt64(1))),
                                               rs->getInt(2));
     if (auto rs = run(q::kJoins); rs->next()) s.joins = rs->getInt(1);
-    if (auto rs = run(q::kAttendance); rs->next()) {
+    if (auto rs = run(q::kAttendance.c_str()); rs->next()) {
       s.attendance.confirmed = rs->getInt(1);
       s.attendance.joined_by_button = rs->getInt(2);
       s.attendance.in_reports = rs->getInt(3);
@@ -172,22 +171,13 @@ std::optional<Audience> audience_from_string(const std::string& s) {
   return std::nullopt;
 }
 
-namespace {
-// Question ids are checked by the domain ([a-z][a-z0-9_]*); checked again here, since they are
-// spelled into a JSON path.
-bool safe_id(const std::string& id) {
-  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-}  // namespace
-
 std::map<std::string, std::map<std::string, int>> OrganiserStore::answer_counts(
     long long event_id, const std::vector<Question>& questions) {
   return with_connection(pool_, [&](sql::Connection& c) {
     std::map<std::string, std::map<std::string, int>> out;
     for (const auto& q : questions) {
-      if (!safe_id(q.id)) continue;
+      // Checked again here, not only by check_event: the id is spelled into a JSON path.
+      if (!valid_question_id(q.id)) continue;
       std::string sql;
       if (q.type == QuestionType::kMulti)
         sql = "SELECT jt.v, COUNT(*) FROM registrations r, JSON_TABLE(r.answers, '$." + q.id +
@@ -218,7 +208,7 @@ std::pair<long long, int> OrganiserStore::announce(long long event_id, Audience 
                                                    const LocalizedText& body, Instant now,
                                                    const AuditEntry& audit) {
   const char* audience = to_string(to);
-  const char* attended = "(COALESCE(minutes_attended, 0) > 0 OR join_count > 0)";
+  const std::string attended = kAttendedSql;  // domain/attendance.hpp's rule
   std::string statuses = to == Audience::kConfirmed    ? "status = 'confirmed'"
                          : to == Audience::kWaitlisted ? "status = 'waitlisted'"
                          : to == Audience::kAll        ? "status IN ('confirmed', 'waitlisted')"

@@ -66,17 +66,14 @@ RegistrationView read_view(sql::ResultSet& rs) {
   v.locale = rs.getString(9);
   v.registered_at = from_sql_time(rs.getString(10));
   if (!rs.isNull(11)) v.cancelled_at = from_sql_time(rs.getString(11));
-  if (!rs.isNull(12)) v.first_joined_at = from_sql_time(rs.getString(12));
-  auto optional_time = [&rs](int column) {
-    return rs.isNull(column) ? std::nullopt : std::optional(from_sql_time(rs.getString(column)));
-  };
+  v.first_joined_at = optional_sql_time(rs, 12);
   v.organization = rs.getString(13);
-  v.last_joined_at = optional_time(14);
+  v.last_joined_at = optional_sql_time(rs, 14);
   v.join_count = rs.getInt(15);
   if (!rs.isNull(16)) v.minutes_attended = rs.getInt(16);
-  v.attended_from = optional_time(17);
-  v.attended_until = optional_time(18);
-  v.unsubscribed_at = optional_time(19);
+  v.attended_from = optional_sql_time(rs, 17);
+  v.attended_until = optional_sql_time(rs, 18);
+  v.unsubscribed_at = optional_sql_time(rs, 19);
   if (v.status == "waitlisted") v.waitlist_position = rs.getInt(20);
   return v;
 }
