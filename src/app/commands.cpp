@@ -13,6 +13,7 @@
 
 #include "app/config.hpp"
 #include "auth/password.hpp"
+#include "domain/admission.hpp"
 #include "auth/secrets.hpp"
 #include "auth/totp.hpp"
 #include "codec/attendance_report.hpp"
@@ -24,6 +25,7 @@
 #include "http/server.hpp"
 #include "mail/outbox_worker.hpp"
 #include "store/account_store.hpp"
+#include "store/approval_store.hpp"
 #include "store/attendance_store.hpp"
 #include "store/audit_log.hpp"
 #include "store/connection_pool.hpp"
@@ -358,9 +360,10 @@ int cmd_serve(const Config& config) {
   store::AccountStore accounts(pool);
   store::AuditLog audit(pool);
   store::AttendanceStore attendance(pool);
+  store::ApprovalStore approvals(pool);
   http::HttpServer server(
       config.http, http::Services{*clock, pool, events, admission, registrations, outbox, organiser,
-                                  accounts, audit, attendance});
+                                  accounts, audit, attendance, approvals});
   server.start();
   std::unique_ptr<mail::OutboxWorker> worker;
   std::thread worker_thread;
@@ -414,8 +417,10 @@ int run_cli(int argc, char** argv) {
   exp->add_option("--encoding", export_encoding, "CSV encoding: utf-8 (with BOM) or cp932")
       ->check(CLI::IsMember({"utf-8", "cp932"}))
       ->capture_default_str();
-  exp->add_option("--status", export_status, "only confirmed, waitlisted or cancelled")
-      ->check(CLI::IsMember({"confirmed", "waitlisted", "cancelled"}));
+  exp->add_option("--status", export_status,
+                  "only confirmed, waitlisted, pending, declined or cancelled")
+      ->check(CLI::IsMember(std::vector<std::string>(kRegistrationStatuses.begin(),
+                                                      kRegistrationStatuses.end())));
   std::string attendance_event, attendance_file;
   auto* attendance = app.add_subcommand("attendance", "attendance after the event");
   attendance->require_subcommand(1);

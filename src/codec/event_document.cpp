@@ -249,6 +249,13 @@ EventParse parse_event_document(const json& doc) {
       Reader reg(*v, "registration", problems);
       reg.instant("opens_at", e.opens_at);
       reg.instant("closes_at", e.closes_at);
+      std::string approval = "none";
+      reg.string("approval", approval);
+      if (approval == "required")
+        e.approval_required = true;
+      else if (approval != "none")
+        reg.fail("approval", "must be \"none\" or \"required\"");
+      reg.localized("decline_message", e.decline_message, false);
       // Read-only keys of the public view; accepted so a GET body can be PUT back.
       for (const char* k : {"state", "seats_remaining", "waitlist_available"}) reg.get(k, false);
     }
@@ -350,7 +357,8 @@ json event_document(const Event& e) {
       {"capacity", e.capacity},
       {"registration",
        {{"opens_at", format_in_zone(e.opens_at, e.timezone)},
-        {"closes_at", format_in_zone(e.closes_at, e.timezone)}}},
+        {"closes_at", format_in_zone(e.closes_at, e.timezone)},
+        {"approval", e.approval_required ? "required" : "none"}}},
       {"waitlist", {{"enabled", e.waitlist_enabled}, {"capacity", e.waitlist_capacity}}},
       {"meeting",
        {{"url", e.meeting_url},
@@ -365,6 +373,8 @@ json event_document(const Event& e) {
       {"fields", fields},
       {"visibility", to_string(e.visibility)},
   };
+  if (!e.decline_message.ja.empty() || !e.decline_message.en.empty())
+    doc["registration"]["decline_message"] = localized_json(e.decline_message);
   if (!e.eligible_email_domains.empty())
     doc["eligibility"] = {{"email_domains", e.eligible_email_domains}};
   if (!e.questions.empty()) doc["questions"] = questions_document(e.questions);

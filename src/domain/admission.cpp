@@ -4,12 +4,19 @@
 
 namespace regdesk {
 
+bool valid_registration_status(const std::string& s) {
+  return std::any_of(kRegistrationStatuses.begin(), kRegistrationStatuses.end(),
+                     [&](const char* known) { return s == known; });
+}
+
 const char* to_string(AdmissionOutcome o) {
   switch (o) {
     case AdmissionOutcome::kConfirmed:
       return "confirmed";
     case AdmissionOutcome::kWaitlisted:
       return "waitlisted";
+    case AdmissionOutcome::kPending:
+      return "pending";
     case AdmissionOutcome::kSoldOut:
       return "sold_out";
     case AdmissionOutcome::kAlreadyRegistered:
@@ -20,7 +27,8 @@ const char* to_string(AdmissionOutcome o) {
 
 std::vector<AdmissionDecision> decide_admissions(const std::vector<AdmissionCandidate>& batch,
                                                  const std::unordered_set<std::string>& taken,
-                                                 SeatCounts& counts, int& next_number) {
+                                                 SeatCounts& counts, int& next_number,
+                                                 bool approval_required) {
   std::vector<AdmissionDecision> decisions;
   decisions.reserve(batch.size());
   std::unordered_set<std::string> admitted_now;
@@ -28,6 +36,12 @@ std::vector<AdmissionDecision> decide_admissions(const std::vector<AdmissionCand
     AdmissionDecision d;
     if (taken.count(c.email_key) || admitted_now.count(c.email_key)) {
       d.outcome = AdmissionOutcome::kAlreadyRegistered;
+    } else if (approval_required) {
+      if (!counts.full() || (c.wants_waitlist && counts.waitlist_has_room())) {
+        d.outcome = AdmissionOutcome::kPending;
+        d.number = next_number++;
+        admitted_now.insert(c.email_key);
+      }
     } else if (!counts.full()) {
       d.outcome = AdmissionOutcome::kConfirmed;
       d.number = next_number++;
@@ -44,6 +58,18 @@ std::vector<AdmissionDecision> decide_admissions(const std::vector<AdmissionCand
     decisions.push_back(d);
   }
   return decisions;
+}
+
+ApprovalDecision approve_pending(SeatCounts& counts) {
+  ApprovalDecision d;
+  if (!counts.full()) {
+    d.outcome = AdmissionOutcome::kConfirmed;
+    ++counts.confirmed;
+  } else if (counts.waitlist_has_room()) {
+    d.outcome = AdmissionOutcome::kWaitlisted;
+    d.waitlist_position = ++counts.waitlisted;
+  }
+  return d;
 }
 
 int promotions_due(const SeatCounts& counts) {

@@ -3,6 +3,7 @@
 // nothing. The store runs this inside the one transaction that holds the event's seat ledger,
 // so the decision and the write are atomic; the rule itself is pure.
 
+#include <array>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -11,7 +12,13 @@
 
 namespace regdesk {
 
-enum class AdmissionOutcome { kConfirmed, kWaitlisted, kSoldOut, kAlreadyRegistered };
+// Every status a registration can have, in the order lists and filters show them. pending and
+// declined occur only on events with approval.
+inline constexpr std::array<const char*, 5> kRegistrationStatuses = {
+    "confirmed", "waitlisted", "pending", "declined", "cancelled"};
+bool valid_registration_status(const std::string& s);
+
+enum class AdmissionOutcome { kConfirmed, kWaitlisted, kPending, kSoldOut, kAlreadyRegistered };
 const char* to_string(AdmissionOutcome o);
 
 struct AdmissionCandidate {
@@ -27,9 +34,21 @@ struct AdmissionDecision {
 
 // Decides a batch in arrival order. `taken` holds the duplicate keys already registered for
 // the event; `counts` and `next_number` are advanced as seats and numbers are given out.
+// With `approval_required`, whoever would have had a seat or a waitlist place is `pending`
+// instead: a number, no seat (approve_pending gives it later). Nobody is taken for review once
+// there is neither a seat nor a waitlist place left to give them.
 std::vector<AdmissionDecision> decide_admissions(const std::vector<AdmissionCandidate>& batch,
                                                  const std::unordered_set<std::string>& taken,
-                                                 SeatCounts& counts, int& next_number);
+                                                 SeatCounts& counts, int& next_number,
+                                                 bool approval_required = false);
+
+// An organiser approves a pending registration: a seat if one is free, else a waitlist place
+// if the event has room there, else nothing (kSoldOut; it stays pending). Advances `counts`.
+struct ApprovalDecision {
+  AdmissionOutcome outcome = AdmissionOutcome::kSoldOut;  // kConfirmed | kWaitlisted | kSoldOut
+  int waitlist_position = 0;
+};
+ApprovalDecision approve_pending(SeatCounts& counts);
 
 // How many waitlisted people move up when seats free (cancellation, capacity grown).
 int promotions_due(const SeatCounts& counts);

@@ -120,6 +120,9 @@ struct Event {
   Visibility visibility = Visibility::kPublic;
   std::optional<FollowUp> follow_up;
   std::optional<CertificateRule> certificate;
+  // Sign-ups wait as `pending` (no seat held) until an organiser approves or declines them.
+  bool approval_required = false;
+  LocalizedText decline_message;  // what declined people are told when the organiser adds nothing
 
   const FieldRule* rule_for(FormField f) const;
 };

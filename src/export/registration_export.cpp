@@ -29,6 +29,8 @@ std::string local_time(Instant t, const std::string& zone) {
 const char* status_label(const std::string& s) {
   if (s == "confirmed") return "確定";
   if (s == "waitlisted") return "キャンセル待ち";
+  if (s == "pending") return "承認待ち";
+  if (s == "declined") return "不承認";
   if (s == "cancelled") return "キャンセル";
   return "";
 }

@@ -36,6 +36,7 @@ nlohmann::json public_event_json(const store::StoredEvent& s, Instant now) {
        {{"opens_at", format_in_zone(e.opens_at, e.timezone)},
         {"closes_at", format_in_zone(e.closes_at, e.timezone)},
         {"state", to_string(state)},
+        {"approval", e.approval_required ? "required" : "none"},
         {"seats_remaining", s.counts.seats_remaining()},
         {"waitlist_available", waitlist_available}}},
   };

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "domain/admission.hpp"
 #include "domain/event_rules.hpp"
 #include "domain/signup.hpp"
 #include "domain/text.hpp"
@@ -34,7 +35,7 @@ void export_registrations(ApiContext& ctx, const Request& req, const Responder& 
   std::string slug = req.params.at("slug");
   std::string status = req.query_param("status"), format = req.query_param("format"),
               encoding = req.query_param("encoding");
-  if (!status.empty() && status != "confirmed" && status != "waitlisted" && status != "cancelled")
+  if (!status.empty() && !valid_registration_status(status))
     return r.problem(field_problem("status", "invalid"));
   exporting::Format f = exporting::Format::kJson;
   if (format == "csv")
@@ -105,7 +106,8 @@ void stats(ApiContext& ctx, const Request& req, const Responder& r) {
         per_day[local_date(bucket, zone)] += n;
       nlohmann::json days = nlohmann::json::array();
       for (const auto& [day, n] : per_day) days.push_back({{"date", day}, {"count", n}});
-      nlohmann::json by_status = {{"confirmed", 0}, {"waitlisted", 0}, {"cancelled", 0}};
+      nlohmann::json by_status = nlohmann::json::object();
+      for (const char* status : kRegistrationStatuses) by_status[status] = 0;
       for (const auto& [k, n] : s.by_status) by_status[k] = n;
       nlohmann::json by_category = nlohmann::json::object();
       for (const char* c : {"industry", "academia", "cro", "healthcare", "government", "other"})
@@ -137,6 +139,7 @@ void stats(ApiContext& ctx, const Request& req, const Responder& r) {
            {"registration_state",
             to_string(registration_state(event->event, event->counts, ctx.services.clock.now()))},
            {"counts", by_status},
+           {"approval", event->event.approval_required ? "required" : "none"},
            {"by_category", by_category},
            {"signups_per_day", days},
            {"mail", mail},

@@ -63,7 +63,8 @@ void answer_signup(ApiContext& ctx, const Responder& r, const store::SignupResul
   using store::SignupOutcome;
   switch (result.outcome) {
     case SignupOutcome::kConfirmed:
-    case SignupOutcome::kWaitlisted: {
+    case SignupOutcome::kWaitlisted:
+    case SignupOutcome::kPending: {
       ctx.metrics->count_signup(result.replayed ? "replayed" : result.receipt.status);
       std::vector<std::pair<std::string, std::string>> headers = {
           {"Location",

@@ -101,7 +101,7 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
                          pages.render("message", page_lang, title,
                                       {{"message", pages.text(page_lang, "cancel_invalid")}}));
       }
-      if (confirmed_by_button && v->status != "cancelled") {
+      if (confirmed_by_button && v->status != "cancelled" && v->status != "declined") {
         cancel_with_token(ctx, token);
         v = ctx.services.registrations.find_by_token(store::TokenKind::kManage, token);
       }
@@ -115,6 +115,8 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
                        {"number", std::to_string(v->number)},
                        {"name", v->name},
                        {"cancelled", v->status == "cancelled"},
+                       {"declined", v->status == "declined"},
+                       {"pending", v->status == "pending"},
                        {"token", token}};
                    send_page(r, 200, pages.render("cancel", page_lang, title, data));
                  });

@@ -31,6 +31,7 @@ class OrganiserStore;
 class AccountStore;
 class AuditLog;
 class AttendanceStore;
+class ApprovalStore;
 }  // namespace regdesk::store
 
 namespace regdesk::http {
@@ -62,6 +63,7 @@ struct Services {
   store::AccountStore& accounts;
   store::AuditLog& audit;
   store::AttendanceStore& attendance;
+  store::ApprovalStore& approvals;
 };
 
 struct Request {

@@ -118,7 +118,14 @@ Message build_message(const store::OutboxItem& item, const WorkerSettings& setti
   if (*kind == MailKind::kAnnouncement && item.announcement)
     data["announcement"] = {{"subject", item.announcement->subject.in(locale)},
                             {"body", item.announcement->body.in(locale)}};
-  if ((*kind == MailKind::kConfirmation || *kind == MailKind::kWaitlisted) &&
+  if (*kind == MailKind::kDeclined) {
+    nlohmann::json decline = nlohmann::json::object();
+    if (const auto& m = e.decline_message.in(locale); !m.empty()) decline["event_message"] = m;
+    if (const auto& m = item.decline_message.in(locale); !m.empty()) decline["message"] = m;
+    data["decline"] = decline;
+  }
+  if ((*kind == MailKind::kConfirmation || *kind == MailKind::kWaitlisted ||
+       *kind == MailKind::kPending) &&
       !item.answers.empty() && !e.questions.empty()) {
     // What the person answered, so a typo is noticed while it can still be fixed.
     auto stored = nlohmann::json::parse(item.answers, nullptr, false);

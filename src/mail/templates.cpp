@@ -28,7 +28,7 @@ using Mustache = kainjow::mustache::mustache;
 // 70 columns: 35 full-width characters, what Japanese mail clients show without breaking.
 constexpr size_t kBodyColumns = 70;
 
-constexpr std::array<std::pair<MailKind, const char*>, 9> kKindNames{{
+constexpr std::array<std::pair<MailKind, const char*>, 11> kKindNames{{
     {MailKind::kConfirmation, "confirmation"},
     {MailKind::kWaitlisted, "waitlisted"},
     {MailKind::kPromoted, "promoted"},
@@ -38,6 +38,8 @@ constexpr std::array<std::pair<MailKind, const char*>, 9> kKindNames{{
     {MailKind::kAnnouncement, "announcement"},
     {MailKind::kFollowUpAttended, "follow_up_attended"},
     {MailKind::kFollowUpAbsent, "follow_up_absent"},
+    {MailKind::kPending, "pending"},
+    {MailKind::kDeclined, "declined"},
 }};
 
 enum class Language { kJapanese, kEnglish };

@@ -21,6 +21,8 @@ enum class MailKind {
   kAnnouncement,
   kFollowUpAttended,  // after the event, to those who attended: survey, materials, certificate
   kFollowUpAbsent,    // to confirmed people who did not: the recording, materials
+  kPending,           // received, under review (events with approval)
+  kDeclined,          // the organiser declined: the event's message and the organiser's own
 };
 
 const char* to_string(MailKind k);  // "confirmation", "waitlisted", ... (also the file name)

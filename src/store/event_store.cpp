@@ -24,10 +24,11 @@ constexpr const char* kLockBySlug =
     "SELECT id, confirmed_count, waitlisted_count, document FROM events WHERE slug = ? FOR UPDATE";
 constexpr const char* kInsert =
     "INSERT INTO events (slug, document, visibility, starts_at, ends_at, capacity,"
-    " waitlist_enabled, waitlist_capacity, mail_schedule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " waitlist_enabled, waitlist_capacity, mail_schedule, approval_required)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdate =
     "UPDATE events SET document = ?, visibility = ?, starts_at = ?, ends_at = ?, capacity = ?,"
-    " waitlist_enabled = ?, waitlist_capacity = ?, mail_schedule = ?,"
+    " waitlist_enabled = ?, waitlist_capacity = ?, mail_schedule = ?, approval_required = ?,"
     " updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
 constexpr const char* kSelectColumns =
     "SELECT id, document, capacity, confirmed_count, waitlisted_count, waitlist_enabled,"
@@ -84,6 +85,7 @@ UpsertResult EventStore::upsert(const Event& e, Instant now, const AuditEntry& a
       st.setBoolean(first + 5, e.waitlist_enabled);
       st.setInt(first + 6, e.waitlist_capacity);
       st.setString(first + 7, schedule_text);
+      st.setBoolean(first + 8, e.approval_required);
     };
     std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockBySlug));
     lock->setString(1, e.slug);
@@ -118,7 +120,7 @@ UpsertResult EventStore::upsert(const Event& e, Instant now, const AuditEntry& a
     }
     std::unique_ptr<sql::PreparedStatement> upd(c.prepareStatement(q::kUpdate));
     bind_definition(*upd, 1);
-    upd->setInt64(9, result.event_id);
+    upd->setInt64(10, result.event_id);
     upd->executeUpdate();
     counts.capacity = e.capacity;
     counts.waitlist_enabled = e.waitlist_enabled;

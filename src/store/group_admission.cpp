@@ -134,8 +134,7 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
       // Also while the load below runs: a batch that commits after its query is not in it.
       if (q.known_full || q.maybe_registered_loaded)
         for (size_t i = 0; i < batch.size(); ++i)
-          if (result.results[i].outcome == SignupOutcome::kConfirmed ||
-              result.results[i].outcome == SignupOutcome::kWaitlisted)
+          if (stores_registration(result.results[i].outcome))
             q.maybe_registered.insert(batch[i].request.applicant.email_key);
     }
     {

@@ -36,7 +36,7 @@ constexpr const char* kDetails =
     "   WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.number <= r.number)"
     "   ELSE 0 END,"
     " e.document, a.subject_ja, a.subject_en, a.body_ja, a.body_en, r.minutes_attended,"
-    " r.answers"
+    " r.answers, r.decline_message"
     " FROM outbox o JOIN registrations r ON r.public_id = o.registration_public_id"
     " JOIN events e ON e.id = o.event_id LEFT JOIN announcements a ON a.id = o.announcement_id"
     " WHERE o.id IN ";
@@ -135,6 +135,11 @@ std::vector<OutboxItem> OutboxStore::claim(Instant now, size_t limit, std::chron
                                            {rs->getString(17), rs->getString(18)}};
       if (!rs->isNull(19)) it.minutes_attended = rs->getInt(19);
       if (!rs->isNull(20)) it.answers = rs->getString(20);
+      if (!rs->isNull(21)) {
+        auto words = nlohmann::json::parse(std::string(rs->getString(21)), nullptr, false);
+        if (words.is_object())
+          it.decline_message = {words.value("ja", ""), words.value("en", "")};
+      }
       it.manage_token = derive_token(key, TokenKind::kManage, it.public_id);
       it.join_token = derive_token(key, TokenKind::kJoin, it.public_id);
       it.unsubscribe_token = derive_token(key, TokenKind::kUnsubscribe, it.public_id);

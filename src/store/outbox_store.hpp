@@ -40,6 +40,7 @@ struct OutboxItem {
   std::optional<AnnouncementText> announcement;
   std::optional<int> minutes_attended;  // from imported reports
   std::string answers;                  // JSON object (codec/answers.hpp); "" for none
+  LocalizedText decline_message;        // the organiser's own words when declining
   std::string manage_token;             // derived again for links; never stored
   std::string join_token;
   std::string unsubscribe_token;

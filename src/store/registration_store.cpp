@@ -162,7 +162,7 @@ CancelResult RegistrationStore::cancel_where(const std::string& column, const st
     long long id = row->getInt64(1);
     std::string public_id = row->getString(2);
     std::string status = row->getString(3);
-    if (status == "cancelled") {
+    if (status == "cancelled" || status == "declined") {  // nothing left to withdraw
       r.outcome = CancelOutcome::kAlreadyCancelled;
       return r;
     }
@@ -170,16 +170,18 @@ CancelResult RegistrationStore::cancel_where(const std::string& column, const st
     cancel->setString(1, to_sql_time(now));
     cancel->setInt64(2, id);
     cancel->executeUpdate();
-    std::unique_ptr<sql::PreparedStatement> move(c.prepareStatement(
-        status == "confirmed" ? q::kLedgerConfirmedLeft : q::kLedgerWaitlistedLeft));
-    move->setInt64(1, event);
-    move->executeUpdate();
+    if (status != "pending") {  // a pending sign-up holds no seat and no waitlist place
+      std::unique_ptr<sql::PreparedStatement> move(c.prepareStatement(
+          status == "confirmed" ? q::kLedgerConfirmedLeft : q::kLedgerWaitlistedLeft));
+      move->setInt64(1, event);
+      move->executeUpdate();
+    }
     cancel_queued_mails(c, public_id);
     insert_mails(c, event, {{public_id, "cancellation", "cancellation", now}}, now);
     if (status == "confirmed") {
       --counts.confirmed;
       r.promoted = promote_waitlisted(c, event, counts, timing, now);
-    } else {
+    } else if (status == "waitlisted") {
       --counts.waitlisted;
     }
     r.outcome = CancelOutcome::kCancelled;

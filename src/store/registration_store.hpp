@@ -19,7 +19,7 @@ struct RegistrationView {
   long long event_id = 0;
   std::string event_slug;
   int number = 0;
-  std::string status;  // confirmed | waitlisted | cancelled
+  std::string status;  // confirmed | waitlisted | pending | declined | cancelled
   std::string email;
   std::string name;
   std::string locale;

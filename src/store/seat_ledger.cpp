@@ -26,7 +26,7 @@ namespace regdesk::store {
 namespace q {
 constexpr const char* kLockLedger =
     "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity,"
-    " next_number, starts_at, ends_at, mail_schedule FROM events WHERE id = ";
+    " next_number, starts_at, ends_at, mail_schedule, approval_required FROM events WHERE id = ";
 constexpr const char* kForUpdate = " FOR UPDATE";
 constexpr const char* kStoredAnswers =
     "SELECT i.key_hash, i.request_hash, i.status, i.waitlist_position, r.public_id, r.number,"
@@ -74,8 +74,9 @@ std::unordered_map<std::string, StoredAnswer> stored_answers(
     StoredAnswer a;
     a.request_hash = rs->getString(2);
     std::string status = rs->getString(3);
-    a.result.outcome =
-        status == "confirmed" ? SignupOutcome::kConfirmed : SignupOutcome::kWaitlisted;
+    a.result.outcome = status == "confirmed" ? SignupOutcome::kConfirmed
+                       : status == "pending"  ? SignupOutcome::kPending
+                                              : SignupOutcome::kWaitlisted;
     a.result.replayed = true;
     a.result.receipt = {
         rs->getString(5), rs->getInt(6), status, rs->getString(7), from_sql_time(rs->getString(8)),
@@ -156,6 +157,7 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
   const int first_number = ledger->getInt(6);
   const EventTiming timing{from_sql_time(ledger->getString(7)), from_sql_time(ledger->getString(8)),
                            decode_schedule(ledger->getString(9))};
+  const bool approval_required = ledger->getBoolean(10);
 
   // 1. Idempotency: a key seen before answers with its first answer; the same key in this
   //    batch twice follows the first one (resolved after the decisions below).
@@ -199,7 +201,7 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
   for (bool looked_up = false;; looked_up = true) {
     counts = counts_before;
     next_number = first_number;
-    auto decisions = decide_admissions(candidates, taken, counts, next_number);
+    auto decisions = decide_admissions(candidates, taken, counts, next_number, approval_required);
     admitted.clear();
     std::vector<const RegistrationReceipt*> receipts;
     for (size_t k = 0; k < fresh.size(); ++k) {
@@ -208,12 +210,14 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
       result = {};
       switch (d.outcome) {
         case AdmissionOutcome::kConfirmed:
-        case AdmissionOutcome::kWaitlisted: {
-          bool confirmed = d.outcome == AdmissionOutcome::kConfirmed;
-          result.outcome = confirmed ? SignupOutcome::kConfirmed : SignupOutcome::kWaitlisted;
+        case AdmissionOutcome::kWaitlisted:
+        case AdmissionOutcome::kPending: {
+          result.outcome = d.outcome == AdmissionOutcome::kConfirmed  ? SignupOutcome::kConfirmed
+                           : d.outcome == AdmissionOutcome::kPending ? SignupOutcome::kPending
+                                                                      : SignupOutcome::kWaitlisted;
           result.receipt = {random_hex_id(),
                             d.number,
-                            confirmed ? "confirmed" : "waitlisted",
+                            to_string(d.outcome),
                             fresh[k]->applicant.email,
                             fresh[k]->received_at,
                             d.waitlist_position};
@@ -260,7 +264,8 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
         add_overdue_scheduled_mails(mails, receipt.public_id, timing.schedule, timing.starts_at,
                                     timing.ends_at, at);
       } else {
-        mails.push_back({receipt.public_id, "waitlisted", "waitlisted", at});
+        // "pending": received, under review; "waitlisted": the place in the queue.
+        mails.push_back({receipt.public_id, receipt.status, receipt.status, at});
       }
     }
     insert_mails(c, event_id, mails, fresh[admitted.back()]->received_at);
@@ -289,8 +294,7 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
     const auto& lead = out.results[leader];
     bool same =
         batch[follower].idempotency->request_hash == batch[leader].idempotency->request_hash;
-    bool stored =
-        lead.outcome == SignupOutcome::kConfirmed || lead.outcome == SignupOutcome::kWaitlisted;
+    bool stored = stores_registration(lead.outcome);
     if (!same)
       out.results[follower] = {SignupOutcome::kIdempotencyConflict};
     else if (stored) {
@@ -306,6 +310,11 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
 }
 
 }  // namespace
+
+bool stores_registration(SignupOutcome o) {
+  return o == SignupOutcome::kConfirmed || o == SignupOutcome::kWaitlisted ||
+         o == SignupOutcome::kPending;
+}
 
 BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupRequest>& batch,
                               const std::function<void()>& on_locked) {
@@ -327,8 +336,7 @@ BatchResult SeatLedger::admit(long long event_id, const std::vector<SignupReques
       // its new rows up before anyone is told anything.
       std::vector<std::string> ids;
       for (const auto& r : out.results)
-        if (!r.replayed &&
-            (r.outcome == SignupOutcome::kConfirmed || r.outcome == SignupOutcome::kWaitlisted))
+        if (!r.replayed && stores_registration(r.outcome))
           ids.push_back(r.receipt.public_id);
       if (ids.empty()) return out;                // it wrote nothing: the answers hold either way
       bool stored = batch_stored(event_id, ids);  // throws DatabaseUnavailable if it cannot tell

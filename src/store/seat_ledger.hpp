@@ -31,7 +31,7 @@ struct SignupRequest {
 struct RegistrationReceipt {
   std::string public_id;
   int number = 0;
-  std::string status;  // confirmed | waitlisted
+  std::string status;  // confirmed | waitlisted | pending (approval required)
   std::string email;
   Instant registered_at;
   int waitlist_position = 0;
@@ -40,6 +40,7 @@ struct RegistrationReceipt {
 enum class SignupOutcome {
   kConfirmed,
   kWaitlisted,
+  kPending,  // stored, waiting for an organiser's approval; no seat held
   kSoldOut,
   kAlreadyRegistered,
   kIdempotencyConflict,
@@ -47,9 +48,12 @@ enum class SignupOutcome {
   kUnavailable,  // the database could not be reached; nothing was stored
 };
 
+// Whether the outcome is a registration the database stored (and the client hears 201).
+bool stores_registration(SignupOutcome o);
+
 struct SignupResult {
   SignupOutcome outcome = SignupOutcome::kUnavailable;
-  RegistrationReceipt receipt;  // for confirmed / waitlisted
+  RegistrationReceipt receipt;  // for the outcomes that store a registration
   bool replayed = false;        // the first answer to this Idempotency-Key, given again
   bool waitlist_available = false;
 };

@@ -121,6 +121,15 @@ ROUTES = [
     ("GET", f"/api/v1/admin/events/{SYMPOSIUM}/registrations", None, EVENT_DATA),
     ("GET", f"/api/v1/admin/events/{SYMPOSIUM}/mail", None, EVENT_DATA),
     ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/{{reg}}/cancel", None, EVENT_DATA),
+    # The symposium takes no approvals: a confirmed registration is "already" approved, and
+    # declining it is refused (409) past the right check.
+    ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/{{reg}}/approve", None, EVENT_DATA),
+    ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/{{reg}}/decline", None,
+     {"owner": 409, "editor": 409, "viewer": 403, "other": 403}),
+    ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/approve",
+     lambda: {"ids": ["0" * 32]}, EVENT_DATA),
+    ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/decline",
+     lambda: {"ids": ["0" * 32]}, EVENT_DATA),
     ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/announcements",
      lambda: {"subject": "お知らせ", "body": "本文", "to": "confirmed"}, EVENT_DATA),
     ("GET", "/api/v1/admin/users", None, OWNER_ONLY),

@@ -125,7 +125,7 @@ def test_json_export_and_cli_export_agree(populated):
 def test_stats_are_exact(populated):
     rd, _ = populated
     s = admin(rd, "GET", f"/api/v1/admin/events/{SYMPOSIUM}/stats").json()
-    assert s["counts"] == {"confirmed": 4, "waitlisted": 0, "cancelled": 1}
+    assert s["counts"] == {"confirmed": 4, "waitlisted": 0, "pending": 0, "declined": 0, "cancelled": 1}
     assert s["by_category"] == {"industry": 2, "academia": 1, "cro": 1, "healthcare": 0,
                                 "government": 0, "other": 0}
     assert s["seats_remaining"] == 996 and s["capacity"] == 1000

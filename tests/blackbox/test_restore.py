@@ -77,4 +77,4 @@ def test_a_backup_restored_into_a_fresh_server_serves_as_before(seeded_service, 
                       body=applicant(harness.unique_email("after")))
     assert r.status == 201 and r.json()["number"] == 4, r
     stats = restored.http("GET", f"/api/v1/admin/events/{SYMPOSIUM}/stats", headers=ADMIN).json()
-    assert stats["counts"] == {"confirmed": 3, "waitlisted": 0, "cancelled": 1}
+    assert stats["counts"] == {"confirmed": 3, "waitlisted": 0, "pending": 0, "declined": 0, "cancelled": 1}

@@ -355,6 +355,52 @@ test('the answers to the event\'s own questions are charted per option', { timeo
   await screenshot(page, 'admin-answers');
 });
 
+test('the approval queue: one approved by button, the rest selected and declined with a message',
+  { timeout: TEST_TIMEOUT }, async (t) => {
+    const { rd, page } = await signedIn(t);
+    const event = smallEvent('briefing-nda', { capacity: 2, waitlist: { enabled: false, capacity: 0 } });
+    event.registration = { ...event.registration, approval: 'required',
+                           decline_message: { ja: '秘密保持契約を締結した法人の方が対象です。', en: 'For NDA holders.' } };
+    await rd.putEvent(event);
+    const people = [uniqueEmail('q1'), uniqueEmail('q2'), uniqueEmail('q3')];
+    for (const [i, email] of people.entries()) {
+      const r = await rd.request('POST', '/api/v1/events/briefing-nda/registrations',
+        { body: person(email, { name: `申込 ${i + 1}` }) });
+      assert.equal(r.json.status, 'pending');
+    }
+    await signInWithToken(page, rd);
+    await page.locator('#event').selectOption('briefing-nda');
+    await page.locator('#approval-section').waitFor();
+    await page.locator('#approval-rows tr').nth(2).waitFor();
+    assert.match(await page.locator('#approval-count').textContent(), /3件/);
+    assert.match(await page.locator('#summary').textContent(), /承認待ち3/);
+    await screenshot(page, 'admin-approval-queue');
+
+    // The first by its own button, reached by keyboard.
+    const approveFirst = page.getByRole('button', { name: '承認する: 1 申込 1' });
+    await approveFirst.focus();
+    await page.keyboard.press('Enter');
+    await poll(async () => /1件を承認しました/.test(await page.locator('#approval-messages').textContent()));
+    await poll(async () => (await page.locator('#approval-rows tr').count()) === 2);
+    await waitForMail(people[0], { subjectHas: '受付完了' });
+
+    // The other two selected with "select all", declined with the organiser's own words.
+    await page.locator('#approval-all').check();
+    await page.locator('#decline-ja').fill('次回の説明会でお待ちしております。');
+    page.once('dialog', (d) => d.accept());
+    await page.locator('#decline-selected').click();
+    await poll(async () => /2件を見送りました/.test(await page.locator('#approval-messages').textContent()));
+    for (const email of people.slice(1)) {
+      const [mail] = await waitForMail(email, { subjectHas: 'お申込みについて' });
+      assert.match(mail.text, /秘密保持契約を締結した法人の方が対象です。/);
+      assert.match(mail.text, /次回の説明会でお待ちしております。/);
+    }
+    const rows = await dbQuery(rd.dbUrl, "SELECT status, COUNT(*) FROM registrations GROUP BY status ORDER BY status");
+    assert.deepEqual(rows, [['confirmed', '1'], ['declined', '2']]);
+    await page.locator('#approval-rows').getByText('該当する登録はありません。').waitFor();
+    await screenshot(page, 'admin-approval-done');
+  });
+
 test('the dashboard is usable at 360 px', { timeout: TEST_TIMEOUT }, async (t) => {
   const { rd, page } = await signedIn(t, { width: 360, height: 740 });
   await page.goto(rd.url('/admin'));

@@ -743,6 +743,26 @@ test('a form with the organiser\'s questions, in Japanese at 360 px: errors besi
   assert.match(mail.text, /参加するセッション：基調講演、質疑応答/);
 });
 
+test('an event with approval: the form says registrations are reviewed; the result says 承認待ち, not confirmed', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await setup(t, { viewport: { width: 360, height: 740 } });
+  const event = smallEvent('briefing-approval', { capacity: 5 });
+  event.registration = { ...event.registration, approval: 'required' };
+  await rd.putEvent(event);
+  await openEvent(page, rd, 'briefing-approval');
+  assert.match(await page.locator('#event-header').innerText(), /承認制/);
+  assert.match(await text(page, '#approval-notice'), /お申込みの後に主催者が確認し/);
+  const p = person();
+  await fillForm(page, p);
+  await page.click('#submit-button');
+  await page.locator('#result').waitFor();
+  assert.equal(await text(page, '#result-heading'), 'お申込みを受け付けました（主催者が確認します）');
+  assert.equal(await text(page, '#receipt-status'), '承認待ち（参加は未確定）');
+  assert.match(await text(page, '#pending-note'), /それまでは参加確定ではありません/);
+  await noHorizontalScroll(page, 360);
+  await screenshot(page, 'event-result-pending');
+  await waitForMail(p.email, { subjectHas: '【受付・審査中】' });
+});
+
 test('the accessibility check itself fails on a page with violations', { timeout: TEST_TIMEOUT }, async (t) => {
   const { context, page } = await newPage(browser);
   t.after(() => context.close());

@@ -230,6 +230,74 @@ TEST(DecideAdmissions, OutcomesHaveWireNames) {
   EXPECT_STREQ(to_string(AdmissionOutcome::kAlreadyRegistered), "already_registered");
 }
 
+// --- approval ----------------------------------------------------------------------------------
+
+TEST(DecideAdmissions, WithApprovalEveryoneWaitsForReviewWithANumberAndNoSeat) {
+  SeatCounts counts = ledger(2);
+  int next_number = 7;
+  auto decisions =
+      decide_admissions(people(4), {}, counts, next_number, /*approval_required=*/true);
+  ASSERT_EQ(decisions.size(), 4u);
+  for (int i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(outcome(decisions[i]), "pending");  // more than the seats: the organiser chooses
+    EXPECT_EQ(decisions[i].number, 7 + i);
+    EXPECT_EQ(decisions[i].waitlist_position, 0);
+  }
+  EXPECT_EQ(counts.confirmed, 0);
+  EXPECT_EQ(counts.waitlisted, 0);
+  EXPECT_EQ(next_number, 11);
+}
+
+TEST(DecideAdmissions, WithApprovalNobodyIsTakenForReviewWhenNothingIsLeftToGive) {
+  SeatCounts full = ledger(2, 2);
+  int next_number = 3;
+  auto decisions = decide_admissions(people(1), {}, full, next_number, true);
+  EXPECT_EQ(outcome(decisions[0]), "sold_out");
+  EXPECT_EQ(next_number, 3);
+
+  SeatCounts waitlist_room = ledger(2, 2, true, 1);
+  decisions = decide_admissions(people(2, /*wants_waitlist=*/true), {}, waitlist_room,
+                                next_number, true);
+  EXPECT_EQ(outcome(decisions[0]), "pending");
+  EXPECT_EQ(outcome(decisions[1]), "pending");  // reviewing does not use the place up
+  decisions = decide_admissions(people(1, /*wants_waitlist=*/false, 9), {}, waitlist_room,
+                                next_number, true);
+  EXPECT_EQ(outcome(decisions[0]), "sold_out");  // did not ask for the waitlist
+}
+
+TEST(DecideAdmissions, WithApprovalARegisteredAddressIsStillADuplicate) {
+  SeatCounts counts = ledger(5);
+  int next_number = 1;
+  auto decisions = decide_admissions({{"a@example.jp", false}, {"a@example.jp", false}},
+                                     {}, counts, next_number, true);
+  EXPECT_EQ(outcome(decisions[0]), "pending");
+  EXPECT_EQ(outcome(decisions[1]), "already_registered");
+  decisions = decide_admissions({{"b@example.jp", false}}, {"b@example.jp"}, counts,
+                                next_number, true);
+  EXPECT_EQ(outcome(decisions[0]), "already_registered");
+}
+
+TEST(ApprovePending, SeatThenWaitlistThenNothingExactlyAtTheCap) {
+  SeatCounts counts = ledger(2, 1, true, 1);
+  auto first = approve_pending(counts);
+  EXPECT_EQ(to_string(first.outcome), std::string("confirmed"));
+  EXPECT_EQ(counts.confirmed, 2);
+  auto second = approve_pending(counts);
+  EXPECT_EQ(to_string(second.outcome), std::string("waitlisted"));
+  EXPECT_EQ(second.waitlist_position, 1);
+  auto third = approve_pending(counts);
+  EXPECT_EQ(to_string(third.outcome), std::string("sold_out"));
+  EXPECT_EQ(counts.confirmed, 2);
+  EXPECT_EQ(counts.waitlisted, 1);
+}
+
+TEST(ApprovePending, NoWaitlistMeansSoldOutOnceFull) {
+  SeatCounts counts = ledger(1, 1);
+  EXPECT_EQ(to_string(approve_pending(counts).outcome), std::string("sold_out"));
+  EXPECT_EQ(counts.confirmed, 1);
+}
+
 // --- promotions ---------------------------------------------------------------------------------
 
 TEST(PromotionsDue, NoneWhileFull) {

@@ -39,6 +39,17 @@
       csv: "CSV（UTF-8）", cp932: "CSV（Shift_JIS・旧Excel用）", xlsx: "Excel（.xlsx）",
       list: "参加者一覧", search: "検索（氏名・メール・所属・受付番号）", status: "状態", all: "すべて",
       number: "受付番号", name: "氏名", email: "メールアドレス", org: "所属", registered: "登録日時",
+      pending: "承認待ち", declined: "見送り", approvalHeading: "承認待ちの申込", selectAll: "すべて選択",
+      select: (r) => `${r.number} ${r.name} を選択`, approve: "承認する", decline: "見送る",
+      approveSelected: "選択した申込を承認する", declineSelected: "選択した申込を見送る",
+      declineLegend: "見送る方へのメッセージ（任意）", messageJa: "日本語", messageEn: "英語",
+      declineHint: "イベントに設定したお断りの文面に続けて、メールに記載されます。",
+      waiting: (n) => `${n}件の申込が承認を待っています。`, noneSelected: "申込を選んでください。",
+      confirmDecline: (n) => `${n}件の申込を見送り、その旨をメールでお知らせします。よろしいですか？`,
+      decided: (c) => [c.decided && `${c.decided}件を${c.verb}ました。`,
+                       c.sold_out && `${c.sold_out}件は席もキャンセル待ちの枠もないため、承認待ちのままです。`,
+                       c.other && `${c.other}件はすでに処理済みでした。`].filter(Boolean).join(""),
+      approvedVerb: "承認し", declinedVerb: "見送り",
       action: "操作", cancel: "キャンセルする", confirmCancel: "この登録をキャンセルしますか？空いた席はキャンセル待ちの方に移ります。",
       announce: "お知らせメールの送信", subjectJa: "件名（日本語）", subjectEn: "件名（英語）",
       bodyJa: "本文（日本語）", bodyEn: "本文（英語）", to: "宛先", send: "送信する",
@@ -85,6 +96,17 @@
       csv: "CSV (UTF-8)", cp932: "CSV (Shift_JIS, older Excel)", xlsx: "Excel (.xlsx)",
       list: "Registrations", search: "Search (name, e-mail, organisation, number)", status: "Status", all: "All",
       number: "No.", name: "Name", email: "E-mail", org: "Organisation", registered: "Registered",
+      pending: "Awaiting approval", declined: "Declined", approvalHeading: "Awaiting approval", selectAll: "Select all",
+      select: (r) => `Select ${r.number} ${r.name}`, approve: "Approve", decline: "Decline",
+      approveSelected: "Approve the selected", declineSelected: "Decline the selected",
+      declineLegend: "Message to those declined (optional)", messageJa: "Japanese", messageEn: "English",
+      declineHint: "Added to the mail after the event's own message.",
+      waiting: (n) => `${n} registration(s) await approval.`, noneSelected: "Select registrations first.",
+      confirmDecline: (n) => `Decline ${n} registration(s) and tell them by mail?`,
+      decided: (c) => [c.decided && `${c.verb} ${c.decided}.`,
+                       c.sold_out && ` ${c.sold_out} stay pending: no seat or waitlist place is left.`,
+                       c.other && ` ${c.other} had been decided already.`].filter(Boolean).join(""),
+      approvedVerb: "Approved", declinedVerb: "Declined",
       action: "Action", cancel: "Cancel", confirmCancel: "Cancel this registration? The seat goes to the waitlist.",
       announce: "Send an announcement", subjectJa: "Subject (Japanese)", subjectEn: "Subject (English)",
       bodyJa: "Body (Japanese)", bodyEn: "Body (English)", to: "To", send: "Send",
@@ -366,6 +388,7 @@
   async function loadStats() {
     const s = await (await api("GET", `/api/v1/admin/events/${slug()}/stats`)).json();
     const cards = [[T.confirmed, s.counts.confirmed], [T.waitlisted, s.counts.waitlisted],
+                   ...(s.approval === "required" ? [[T.pending, s.counts.pending]] : []),
                    [T.cancelled, s.counts.cancelled], [T.seats, `${s.seats_remaining} / ${s.capacity}`],
                    [T.joins, s.joins], [T.attendedCard, s.attendance.attended],
                    [T.rate, `${Math.round(s.attendance.rate * 100)}%`]];
@@ -378,6 +401,7 @@
     $("certificates").hidden = s.attendance.certificate_min_minutes == null;
     drawBars($("chart-minutes"), s.attendance.minutes.map((m) => [T.minutesFrom(m.from), m.count]), T.minutesChart, true);
     await drawAnswers(s.answers || {});
+    await loadApproval(s);
     const mail = s.mail;
     $("mail-counts").replaceChildren(...[["queued", T.queued], ["sending", T.sending], ["sent", T.sentState],
                                          ["failed", T.failed], ["cancelled", T.mailCancelled]]
@@ -452,7 +476,7 @@
       return;
     }
     body.replaceChildren(...shown.slice(0, 2000).map((r) => {
-      const action = r.status === "cancelled" ? el("span", { text: "—" })
+      const action = r.status === "cancelled" || r.status === "declined" ? el("span", { text: "—" })
         : el("button", { type: "button", class: "danger", "data-id": r.id, text: T.cancel, onclick: () => cancel(r) });
       return el("tr", {},
         el("td", { text: String(r.number) }), el("td", { text: T[r.status] || r.status }),
@@ -462,6 +486,47 @@
         el("td", { class: "number", text: r.minutes_attended == null ? "" : String(r.minutes_attended) }),
         el("td", {}, action));
     }));
+  }
+
+  // The approval queue (events with approval required): one by one, or the selected at once.
+  let queue = [];
+
+  async function loadApproval(stats) {
+    const shown = stats.approval === "required" && actor && actor.role !== "viewer";
+    $("approval-section").hidden = !shown;
+    if (!shown) return;
+    queue = (await (await api("GET", `/api/v1/admin/events/${slug()}/registrations?format=json&status=pending`)).json()).registrations;
+    $("approval-count").textContent = T.waiting(queue.length);
+    $("approval-all").checked = false;
+    $("approval-rows").replaceChildren(...(queue.length ? queue.slice(0, 500).map((r) => el("tr", {},
+      el("td", {}, el("input", { type: "checkbox", class: "approval-pick", value: r.id, "aria-label": T.select(r) })),
+      el("td", { text: String(r.number) }), el("td", { text: r.name }), el("td", { text: r.email }),
+      el("td", { text: r.organization }), el("td", { text: (r.registered_at || "").replace("T", " ").slice(0, 16) }),
+      el("td", { class: "actions" },
+        el("button", { type: "button", text: T.approve, "aria-label": `${T.approve}: ${r.number} ${r.name}`, onclick: () => decide("approve", [r.id]) }),
+        el("button", { type: "button", class: "danger", text: T.decline, "aria-label": `${T.decline}: ${r.number} ${r.name}`,
+                       onclick: () => decide("decline", [r.id]) }))))
+      : [el("tr", {}, el("td", { colspan: "7", text: T.none }))]));
+  }
+
+  const picked = () => [...document.querySelectorAll(".approval-pick:checked")].map((box) => box.value);
+
+  async function decide(verdict, ids) {
+    const box = $("approval-messages");
+    if (!ids.length) { box.textContent = T.noneSelected; return; }
+    if (verdict === "decline" && !confirm(T.confirmDecline(ids.length))) return;
+    const body = { ids };
+    const ja = $("decline-ja").value.trim(), en = $("decline-en").value.trim();
+    if (verdict === "decline" && (ja || en)) body.message = { ja, en };
+    try {
+      const answer = await (await api("POST", `/api/v1/admin/events/${slug()}/registrations/${verdict}`, body)).json();
+      const count = (o) => answer.results.filter((x) => x.outcome === o).length;
+      box.textContent = T.decided({ decided: count("decided"), sold_out: count("sold_out"),
+        other: answer.results.length - count("decided") - count("sold_out"),
+        verb: verdict === "approve" ? T.approvedVerb : T.declinedVerb });
+      box.className = "messages info";
+      await loadEvent();
+    } catch (e) { box.textContent = T.error + e.message; box.className = "messages error"; }
   }
 
   async function cancel(r) {
@@ -546,7 +611,8 @@
     $("lang").textContent = T.lang;
     $("editor-links").setAttribute("aria-label", T.editorLinks);
     $("status").replaceChildren(el("option", { value: "", text: T.all }),
-      ...["confirmed", "waitlisted", "cancelled"].map((s) => el("option", { value: s, text: T[s] })));
+      ...["confirmed", "waitlisted", "pending", "declined", "cancelled"].map((s) => el("option", { value: s, text: T[s] })));
+    $("approval-all").setAttribute("aria-label", T.selectAll);
     for (const id of ["user-role", "new-token-role"])
       $(id).replaceChildren(...["editor", "viewer", "owner"].map((r) => el("option", { value: r, text: T.roles[r] })));
     $("to").replaceChildren(...[["confirmed", T.confirmed], ["waitlisted", T.waitlisted], ["all", T.all],
@@ -564,6 +630,11 @@
     $("token-form-new").addEventListener("submit", addToken);
     $("signout").addEventListener("click", signOut);
     $("event").addEventListener("change", () => loadEvent().catch((e) => say(T.error + e.message, "error")));
+    $("approval-all").addEventListener("change", (e) => {
+      for (const box of document.querySelectorAll(".approval-pick")) box.checked = e.target.checked;
+    });
+    $("approve-selected").addEventListener("click", () => decide("approve", picked()));
+    $("decline-selected").addEventListener("click", () => decide("decline", picked()));
     $("status").addEventListener("change", () => loadRegistrations().catch((e) => say(T.error + e.message, "error")));
     $("search").addEventListener("input", renderRows);
     $("export-csv").addEventListener("click", () => download("csv", "utf-8"));

@@ -117,12 +117,18 @@ const TEXTS = {
     // result
     result_confirmed: 'お申込みを受け付けました',
     result_waitlisted: 'キャンセル待ちとして受け付けました',
+    result_pending: 'お申込みを受け付けました（主催者が確認します）',
     result_number: '受付番号',
     result_status: '状態',
     result_event: 'イベント',
     result_when: '日時',
     status_confirmed: '参加確定',
     status_waitlisted: (n) => (n ? `キャンセル待ち（${n} 番目）` : 'キャンセル待ち'),
+    status_pending: '承認待ち（参加は未確定）',
+    result_pending_note:
+      '主催者が確認した後、参加いただけるかどうかをメールでお知らせします。それまでは参加確定ではありません。',
+    approval_required: '承認制',
+    notice_approval: 'この催しは承認制です。お申込みの後に主催者が確認し、参加いただけるかどうかをメールでお知らせします。',
     result_mail_sent: (email) => [`確認メールを `, { strong: email }, ` にお送りしました。`],
     result_waitlist_note:
       'お席が空いた場合は、登録順に繰り上げてメールでお知らせします。繰り上がるまでは参加確定ではありません。',
@@ -250,12 +256,18 @@ const TEXTS = {
     wait_moment: 'a moment',
     result_confirmed: 'You are registered',
     result_waitlisted: 'You are on the waitlist',
+    result_pending: 'Registration received: the organiser will review it',
     result_number: 'Registration number',
     result_status: 'Status',
     result_event: 'Event',
     result_when: 'Date',
     status_confirmed: 'Confirmed',
     status_waitlisted: (n) => (n ? `Waitlisted (number ${n} in line)` : 'Waitlisted'),
+    status_pending: 'Awaiting approval (not confirmed yet)',
+    result_pending_note:
+      'The organiser reviews each registration and will tell you by mail whether you can take part. Until then your place is not confirmed.',
+    approval_required: 'Approval required',
+    notice_approval: 'Registrations for this event are reviewed: after you register, the organiser will tell you by mail whether you can take part.',
     result_mail_sent: (email) => [`A confirmation mail was sent to `, { strong: email }, `.`],
     result_waitlist_note:
       'If a seat becomes free, people on the waitlist move up in order and are told by mail. Until then your place is not confirmed.',

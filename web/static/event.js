@@ -116,6 +116,7 @@ function renderHeader() {
       stateBadge(r),
       r.state === 'full' && r.waitlist_available ? el('span', { class: 'badge badge-waitlist' }, t('waitlist_open')) : null,
       e.restricted ? el('span', { class: 'badge badge-restricted' }, t('restricted')) : null,
+      r.approval === 'required' ? el('span', { class: 'badge badge-restricted' }, t('approval_required')) : null,
       r.state === 'open' ? el('span', { class: 'seats', id: 'seats-remaining' }, t('seats_left', formatNumber(r.seats_remaining))) : null),
     el('dl', { class: 'facts' }, facts.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, v)))),
     e.description?.[currentLang()] ? el('p', { class: 'description' }, e.description[currentLang()]) : null,
@@ -161,6 +162,9 @@ function renderAvailability() {
     dom.availability.append(el('p', { class: 'notice notice-info', id: 'preview-notice' }, t('notice_preview')));
   }
   if (notice) dom.availability.append(notice);
+  if (r.approval === 'required' && !['closed', 'not_open'].includes(r.state)) {
+    dom.availability.append(el('p', { class: 'notice notice-info', id: 'approval-notice' }, t('notice_approval')));
+  }
   if (e.restricted && !['closed', 'not_open'].includes(r.state)) {
     dom.availability.append(el('p', { class: 'notice notice-info' }, t('err_not_eligible')));
   }
@@ -671,19 +675,23 @@ function renderResult() {
   const r = state.receipt;
   if (!r) return;
   const e = state.event;
-  const waitlisted = r.status === 'waitlisted';
+  const waitlisted = r.status === 'waitlisted', pending = r.status === 'pending';
+  const heading = waitlisted ? t('result_waitlisted') : pending ? t('result_pending') : t('result_confirmed');
+  const status = waitlisted ? t('status_waitlisted', r.waitlist_position)
+    : pending ? t('status_pending') : t('status_confirmed');
   clear(dom.result);
-  dom.result.className = `panel result ${waitlisted ? 'result-waitlisted' : 'result-confirmed'}`;
+  dom.result.className = `panel result ${waitlisted || pending ? 'result-waitlisted' : 'result-confirmed'}`;
   append(dom.result, [
-    el('h2', { id: 'result-heading', tabindex: '-1' }, waitlisted ? t('result_waitlisted') : t('result_confirmed')),
+    el('h2', { id: 'result-heading', tabindex: '-1' }, heading),
     el('dl', { class: 'receipt' },
       el('div', { class: 'receipt-number' }, el('dt', {}, t('result_number')), el('dd', { id: 'receipt-number' }, String(r.number))),
       el('div', {}, el('dt', {}, t('result_status')),
-        el('dd', { id: 'receipt-status' }, waitlisted ? t('status_waitlisted', r.waitlist_position) : t('status_confirmed'))),
+        el('dd', { id: 'receipt-status' }, status)),
       el('div', {}, el('dt', {}, t('result_event')), el('dd', {}, eventTitle(e))),
       el('div', {}, el('dt', {}, t('result_when')), el('dd', {}, periodNode(e.starts_at, e.ends_at, e.timezone)))),
     append(el('p', { class: 'mail-sent', id: 'mail-sent' }), t('result_mail_sent', r.email)),
     waitlisted ? el('p', {}, t('result_waitlist_note')) : null,
+    pending ? el('p', { id: 'pending-note' }, t('result_pending_note')) : null,
     el('p', {}, t('result_keep_number')),
     answersSummary(),
     el('h3', {}, t('result_no_mail_heading')),
