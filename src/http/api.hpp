@@ -52,6 +52,7 @@ void add_static_routes(Routes& routes, ApiContext& ctx);
 void add_organiser_routes(Routes& routes, ApiContext& ctx);
 void add_account_routes(Routes& routes, ApiContext& ctx);
 void add_attendance_routes(Routes& routes, ApiContext& ctx);
+void add_series_routes(Routes& routes, ApiContext& ctx);
 
 // Shared request checks: a JSON body of at most the configured size. Returns false after
 // answering the problem itself.

@@ -270,6 +270,7 @@ HttpServer::HttpServer(HttpSettings settings, Services services) : impl_(std::ma
   add_organiser_routes(*impl_->routes, *impl_->ctx);
   add_account_routes(*impl_->routes, *impl_->ctx);
   add_attendance_routes(*impl_->routes, *impl_->ctx);
+  add_series_routes(*impl_->routes, *impl_->ctx);
 }
 
 HttpServer::~HttpServer() {
