@@ -326,6 +326,8 @@ EventParse parse_event_document(const json& doc) {
       c.localized("issuer", rule.issuer, false);
       e.certificate = rule;
     }
+    r.string("series", e.series_slug);
+    r.localized("series_title", e.series_title, false);
     std::string visibility = "public";
     r.string("visibility", visibility);
     if (auto v = visibility_from_string(visibility))
@@ -386,6 +388,9 @@ json event_document(const Event& e) {
   if (e.certificate)
     doc["certificate"] = {{"min_minutes", e.certificate->min_minutes},
                           {"issuer", localized_json(e.certificate->issuer)}};
+  if (!e.series_slug.empty()) doc["series"] = e.series_slug;
+  if (!e.series_title.ja.empty() || !e.series_title.en.empty())
+    doc["series_title"] = localized_json(e.series_title);
   return doc;
 }
 

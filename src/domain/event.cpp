@@ -188,11 +188,20 @@ const QuestionOption* Question::option(const std::string& value) const {
   return nullptr;
 }
 
+bool valid_event_slug(const std::string& slug) {
+  static const std::regex kSlug("^[a-z0-9][a-z0-9-]{0,63}$");
+  return std::regex_match(slug, kSlug);
+}
+
 std::vector<EventProblem> check_event(const Event& e) {
   std::vector<EventProblem> problems;
-  static const std::regex kSlug("^[a-z0-9][a-z0-9-]{0,63}$");
-  if (!std::regex_match(e.slug, kSlug))
-    problems.push_back({"slug", "must be 1-64 lower-case letters, digits or '-'"});
+  constexpr const char* kSlugRule = "must be 1-64 lower-case letters, digits or '-'";
+  if (!valid_event_slug(e.slug)) problems.push_back({"slug", kSlugRule});
+  if (!e.series_slug.empty() && !valid_event_slug(e.series_slug))
+    problems.push_back({"series", kSlugRule});
+  // A title for a series the event is not in would never be shown: say so rather than keep it.
+  if (e.series_slug.empty() && (!e.series_title.ja.empty() || !e.series_title.en.empty()))
+    problems.push_back({"series_title", "needs \"series\" (the event is in no series)"});
   if (e.title.ja.empty() && e.title.en.empty())
     problems.push_back({"title", "needs at least one of ja, en"});
   if (!is_known_zone(e.timezone)) problems.push_back({"timezone", "unknown IANA time zone"});

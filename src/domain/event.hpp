@@ -123,9 +123,19 @@ struct Event {
   // Sign-ups wait as `pending` (no seat held) until an organiser approves or declines them.
   bool approval_required = false;
   LocalizedText decline_message;  // what declined people are told when the organiser adds nothing
+  // The dated series this event is one date of ("" for none): a slug like an event's, shared by
+  // the events of the series (GET /api/v1/series/{slug}, the page /series/{slug}).
+  std::string series_slug;
+  // What the series is called, on its page; see series_title() in domain/series.hpp for which
+  // event's wins. Empty: no say.
+  LocalizedText series_title;
 
   const FieldRule* rule_for(FormField f) const;
 };
+
+// ^[a-z0-9][a-z0-9-]{0,63}$: what an event's slug, and a series' slug, may be (both are spelled
+// into page URLs).
+bool valid_event_slug(const std::string& slug);
 
 // Problems in an event definition, each naming the key ("registration.closes_at").
 struct EventProblem {

@@ -53,6 +53,7 @@ void add_organiser_routes(Routes& routes, ApiContext& ctx);
 void add_account_routes(Routes& routes, ApiContext& ctx);
 void add_attendance_routes(Routes& routes, ApiContext& ctx);
 void add_approval_routes(Routes& routes, ApiContext& ctx);
+void add_series_routes(Routes& routes, ApiContext& ctx);
 
 // Shared request checks: a JSON body of at most the configured size. Returns false after
 // answering the problem itself.

@@ -2,6 +2,7 @@
 
 #include "codec/event_document.hpp"
 #include "domain/event_rules.hpp"
+#include "domain/series.hpp"
 #include "domain/time.hpp"
 
 namespace regdesk::http {
@@ -16,7 +17,7 @@ nlohmann::json public_event_json(const store::StoredEvent& s, Instant now) {
   auto state = registration_state(e, s.counts, now);
   bool waitlist_available = state == RegistrationState::kFull && s.counts.waitlist_has_room();
   // The meeting URL and passcode are never public: they go by mail to confirmed people only.
-  return {
+  nlohmann::json out = {
       {"slug", e.slug},
       {"title", {{"ja", e.title.ja}, {"en", e.title.en}}},
       {"description", {{"ja", e.description.ja}, {"en", e.description.en}}},
@@ -40,6 +41,21 @@ nlohmann::json public_event_json(const store::StoredEvent& s, Instant now) {
         {"seats_remaining", s.counts.seats_remaining()},
         {"waitlist_available", waitlist_available}}},
   };
+  // The page links back to the other dates of its series.
+  if (!e.series_slug.empty()) out["series"] = e.series_slug;
+  return out;
+}
+
+nlohmann::json public_series_json(const std::string& slug,
+                                  const std::vector<store::StoredEvent>& dates, Instant now) {
+  std::vector<const Event*> events;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& d : dates) {
+    events.push_back(&d.event);
+    list.push_back(public_event_json(d, now));
+  }
+  LocalizedText title = series_title(events);
+  return {{"slug", slug}, {"title", {{"ja", title.ja}, {"en", title.en}}}, {"events", list}};
 }
 
 }  // namespace regdesk::http

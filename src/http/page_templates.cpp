@@ -14,8 +14,8 @@ namespace {
 using Mustache = kainjow::mustache::mustache;
 using MustacheData = kainjow::mustache::data;
 
-constexpr const char* kPages[] = {"layout", "message",     "cancel",
-                                  "join",   "unsubscribe", "certificate"};
+constexpr const char* kPages[] = {"layout",      "message",     "cancel", "join",
+                                  "unsubscribe", "certificate", "series"};
 
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -1,6 +1,7 @@
 #include "store/event_store.hpp"
 
 #include <cppconn/connection.h>
+#include <cppconn/datatype.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
@@ -24,15 +25,19 @@ constexpr const char* kLockBySlug =
     "SELECT id, confirmed_count, waitlisted_count, document FROM events WHERE slug = ? FOR UPDATE";
 constexpr const char* kInsert =
     "INSERT INTO events (slug, document, visibility, starts_at, ends_at, capacity,"
-    " waitlist_enabled, waitlist_capacity, mail_schedule, approval_required)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " waitlist_enabled, waitlist_capacity, mail_schedule, approval_required, series_slug)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdate =
     "UPDATE events SET document = ?, visibility = ?, starts_at = ?, ends_at = ?, capacity = ?,"
     " waitlist_enabled = ?, waitlist_capacity = ?, mail_schedule = ?, approval_required = ?,"
+    " series_slug = ?,"
     " updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
 constexpr const char* kSelectColumns =
     "SELECT id, document, capacity, confirmed_count, waitlisted_count, waitlist_enabled,"
     " waitlist_capacity FROM events";
+// A series as participants see it: drafts never, in the order its page lists the dates.
+constexpr const char* kSeriesWhere =
+    " WHERE series_slug = ? AND visibility IN ('public', 'unlisted') ORDER BY starts_at, slug";
 }  // namespace q
 
 SeatCounts read_counts(sql::ResultSet& rs, int first_column) {
@@ -86,6 +91,10 @@ UpsertResult EventStore::upsert(const Event& e, Instant now, const AuditEntry& a
       st.setInt(first + 6, e.waitlist_capacity);
       st.setString(first + 7, schedule_text);
       st.setBoolean(first + 8, e.approval_required);
+      if (e.series_slug.empty())
+        st.setNull(first + 9, sql::DataType::VARCHAR);
+      else
+        st.setString(first + 9, e.series_slug);
     };
     std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockBySlug));
     lock->setString(1, e.slug);
@@ -120,7 +129,7 @@ UpsertResult EventStore::upsert(const Event& e, Instant now, const AuditEntry& a
     }
     std::unique_ptr<sql::PreparedStatement> upd(c.prepareStatement(q::kUpdate));
     bind_definition(*upd, 1);
-    upd->setInt64(10, result.event_id);
+    upd->setInt64(11, result.event_id);
     upd->executeUpdate();
     counts.capacity = e.capacity;
     counts.waitlist_enabled = e.waitlist_enabled;
@@ -148,6 +157,18 @@ std::vector<StoredEvent> EventStore::list(bool include_unlisted) {
     if (!include_unlisted) sql += " WHERE visibility = 'public'";
     sql += " ORDER BY starts_at, slug";
     std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    std::vector<StoredEvent> out;
+    while (rs->next()) out.push_back(read_event(*rs));
+    return out;
+  });
+}
+
+std::vector<StoredEvent> EventStore::list_series(const std::string& series_slug) {
+  return with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(
+        c.prepareStatement(std::string(q::kSelectColumns) + q::kSeriesWhere));
+    st->setString(1, series_slug);
     std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
     std::vector<StoredEvent> out;
     while (rs->next()) out.push_back(read_event(*rs));

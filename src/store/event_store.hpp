@@ -49,6 +49,8 @@ class EventStore {
                       const UpsertCondition& condition = {});
   std::optional<StoredEvent> find(const std::string& slug);
   std::vector<StoredEvent> list(bool include_unlisted);
+  // The public and unlisted dates of a series (never drafts), in start order (then slug).
+  std::vector<StoredEvent> list_series(const std::string& series_slug);
 
  private:
   ConnectionPool& pool_;

@@ -133,6 +133,42 @@ TEST_F(StoreTest, EventRoundTripsThroughTheDocument) {
   EXPECT_FALSE(events_->find("missing"));
 }
 
+// A series is listed from its column: public and unlisted dates in start order, drafts never,
+// and a date leaves it when its document stops naming it.
+TEST_F(StoreTest, ASeriesListsItsPublicAndUnlistedDatesInStartOrder) {
+  auto date = [&](const std::string& slug, const std::string& starts, Visibility v) {
+    Event e;
+    e.slug = slug;
+    e.title.ja = slug;
+    e.starts_at = at(starts.c_str());
+    e.ends_at = e.starts_at + std::chrono::minutes(30);
+    e.opens_at = at("2024-01-15T00:00:00+09:00");
+    e.closes_at = at("2024-03-01T00:00:00+09:00");
+    e.capacity = 1;
+    e.visibility = v;
+    e.series_slug = "slots";
+    return e;
+  };
+  auto slugs = [&] {
+    std::vector<std::string> out;
+    for (const auto& s : events_->list_series("slots")) out.push_back(s.event.slug);
+    return out;
+  };
+  const Instant now = at("2024-01-15T10:00:00+09:00");
+  events_->upsert(date("late", "2024-03-13T10:00:00+09:00", Visibility::kPublic), now, by_test());
+  events_->upsert(date("early", "2024-03-12T10:00:00+09:00", Visibility::kUnlisted), now,
+                  by_test());
+  events_->upsert(date("draft", "2024-03-11T10:00:00+09:00", Visibility::kDraft), now, by_test());
+  EXPECT_EQ(slugs(), (std::vector<std::string>{"early", "late"}));
+  EXPECT_TRUE(events_->list_series("other").empty());
+
+  Event leaving = date("early", "2024-03-12T10:00:00+09:00", Visibility::kUnlisted);
+  leaving.series_slug.clear();
+  events_->upsert(leaving, now, by_test());
+  EXPECT_EQ(slugs(), (std::vector<std::string>{"late"}));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM events WHERE series_slug IS NULL"), 1);
+}
+
 TEST_F(StoreTest, OneBatchFillsTheCapExactlyInArrivalOrder) {
   long long id = create_event(3);
   std::vector<SignupRequest> batch;

@@ -417,6 +417,9 @@ void expect_same_event(const Event& a, const Event& b) {
     EXPECT_EQ(a.fields[i].required, b.fields[i].required) << i;
   }
   EXPECT_EQ(a.visibility, b.visibility);
+  EXPECT_EQ(a.series_slug, b.series_slug);
+  EXPECT_EQ(a.series_title.ja, b.series_title.ja);
+  EXPECT_EQ(a.series_title.en, b.series_title.en);
 }
 
 TEST(EventDocument, SeedSymposiumRoundTrips) {
@@ -533,6 +536,77 @@ TEST(ParseEventDocument, ASectionOfTheWrongTypeIsReportedNotIgnored) {
     EXPECT_NE(describe(r.problems).find(std::string(key) + ": must be an object"), std::string::npos)
         << key << describe(r.problems);
   }
+}
+
+}  // namespace
+}  // namespace regdesk::codec
+
+// --- dated series -------------------------------------------------------------------------------
+
+namespace regdesk::codec {
+namespace {
+
+TEST(ParseEventDocument, AnEventIsInNoSeriesUnlessItSaysSo) {
+  Event e = parsed(minimal_doc());
+  EXPECT_EQ(e.series_slug, "");
+  json doc = event_document(e);
+  EXPECT_FALSE(doc.contains("series"));
+  EXPECT_FALSE(doc.contains("series_title"));
+}
+
+TEST(ParseEventDocument, SeriesAndItsTitleRoundTrip) {
+  json doc = minimal_doc();
+  doc["series"] = "web-meeting-2024-03";
+  doc["series_title"] = {{"ja", "MID-NET® Web面会"}, {"en", "MID-NET® web meetings"}};
+  Event e = parsed(doc);
+  EXPECT_EQ(e.series_slug, "web-meeting-2024-03");
+  EXPECT_EQ(e.series_title.ja, "MID-NET® Web面会");
+  EXPECT_EQ(e.series_title.en, "MID-NET® web meetings");
+  json written = event_document(e);
+  EXPECT_EQ(written["series"], "web-meeting-2024-03");
+  EXPECT_EQ(written["series_title"]["ja"], "MID-NET® Web面会");
+  expect_same_event(e, parsed(written));
+}
+
+TEST(ParseEventDocument, ASeriesWithoutItsOwnTitleWritesNone) {
+  json doc = minimal_doc();
+  doc["series"] = "slots";
+  json written = event_document(parsed(doc));
+  EXPECT_EQ(written["series"], "slots");
+  EXPECT_FALSE(written.contains("series_title"));
+}
+
+TEST(ParseEventDocument, ASeriesSlugFollowsTheEventSlugRules) {
+  const std::vector<std::string> bad_slugs = {"Web Meetings", "-slots", "slots_2024", "スロット",
+                                              std::string(65, 'a')};
+  for (const std::string& bad : bad_slugs) {
+    json doc = minimal_doc();
+    doc["series"] = bad;
+    expect_refused(doc, "series", "lower-case letters, digits or '-'");
+  }
+  json longest = minimal_doc();
+  longest["series"] = std::string(64, 'a');
+  EXPECT_EQ(parsed(longest).series_slug, std::string(64, 'a'));
+}
+
+TEST(ParseEventDocument, SeriesOfTheWrongTypeIsReported) {
+  json doc = minimal_doc();
+  doc["series"] = 5;
+  expect_refused(doc, "series", "must be a string");
+  json title = minimal_doc();
+  title["series"] = "slots";
+  title["series_title"] = json::array({"x"});
+  expect_refused(title, "series_title");
+  json nested = minimal_doc();
+  nested["series"] = "slots";
+  nested["series_title"] = {{"ja", "x"}, {"fr", "y"}};
+  expect_refused(nested, "series_title.fr", "unknown key");
+}
+
+TEST(ParseEventDocument, ASeriesTitleWithoutASeriesIsRefused) {
+  json doc = minimal_doc();
+  doc["series_title"] = {{"ja", "Web面会"}};
+  expect_refused(doc, "series_title", "series");
 }
 
 }  // namespace

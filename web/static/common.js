@@ -44,6 +44,7 @@ const TEXTS = {
     fee_yen: (n) => `${n} 円`,
     capacity_text: (n) => `${n} 名（事前申込・先着順）`,
     program_link: 'プログラム・開催案内',
+    series_link: 'ほかの日程を見る（日程一覧）',
     external: '（外部サイト）',
     // availability notices
     notice_not_open: (when) => `申込受付はまだ始まっていません。受付開始は ${when} です。`,
@@ -188,6 +189,7 @@ const TEXTS = {
     fee_yen: (n) => `JPY ${n}`,
     capacity_text: (n) => `${n} (advance registration, first come first served)`,
     program_link: 'Programme and announcement',
+    series_link: 'See the other dates',
     external: ' (external site, Japanese)',
     notice_not_open: (when) => `Registration has not opened yet. It opens ${when}.`,
     notice_closed: 'Registration has closed.',

@@ -47,6 +47,10 @@
       dates: "開催日時", f_timezone: "タイムゾーン",
       timezoneHint: "日本国内の開催なら Asia/Tokyo（日本時間）のままにします。日時はすべてこのタイムゾーンの時刻で入力します。",
       f_starts_at: "開始日時", f_ends_at: "終了日時",
+      series: "日程一覧（複数の日程をまとめる）", f_series: "日程一覧の識別名",
+      seriesHint: "同じ識別名を付けたイベントは、日程一覧ページ（/series/識別名）に開始の早い順に並び、それぞれの申込ページへ案内されます。定員と受付は日程ごとです。半角英小文字・数字・ハイフン（-）。空欄ならどの一覧にも入りません。",
+      f_series_title_ja: "日程一覧の名前（日本語）", f_series_title_en: "日程一覧の名前（英語）",
+      seriesTitleHint: "日程一覧ページの見出しです。一覧のうち最も早い日程で、名前の入っているものが使われます。どれにもなければ、最も早い日程のタイトルです。",
       registration: "申込の受付", f_opens_at: "受付開始日時", f_closes_at: "受付締切日時",
       closesHint: "この時刻になると申込を受け付けなくなります。開催の終了より後にはできません。",
       f_capacity: "定員（名）", counts: (c, w) => `現在の申込：確定 ${c} 名、キャンセル待ち ${w} 名。定員は確定数より少なくできません。`,
@@ -167,6 +171,10 @@
       dates: "Date and time", f_timezone: "Time zone",
       timezoneHint: "Keep Asia/Tokyo (Japan time) for events in Japan. All times are entered in this time zone.",
       f_starts_at: "Starts", f_ends_at: "Ends",
+      series: "List of dates (several dates together)", f_series: "Short name of the list of dates",
+      seriesHint: "Events given the same short name are listed on one page (/series/short-name), earliest first, each leading to its own sign-up page. Each date keeps its own capacity and registration. Lower-case letters, digits and hyphens (-). Leave empty for none.",
+      f_series_title_ja: "Name of the list of dates (Japanese)", f_series_title_en: "Name of the list of dates (English)",
+      seriesTitleHint: "The heading of the list page. The earliest date that has a name gives it; if none has, the earliest date's title is used.",
       registration: "Registration", f_opens_at: "Registration opens", f_closes_at: "Registration closes",
       closesHint: "From this time on, no more sign-ups are taken. It cannot be after the event ends.",
       f_capacity: "Capacity (people)", counts: (c, w) => `Now: ${c} confirmed, ${w} on the waitlist. The capacity cannot be below the confirmed number.`,
@@ -325,6 +333,8 @@
     "follow_up.recording_url": ["recording-url", "f_recording_url"], certificate: ["certificate-enabled", "f_certificate"],
     "certificate.min_minutes": ["certificate-minutes", "f_certificate_minutes"],
     visibility: ["visibility-group", "f_visibility"], questions: ["questions-group", "questions"],
+    series: ["series", "f_series"], series_title: ["series-title-ja", "f_series_title_ja"],
+    "series_title.ja": ["series-title-ja", "f_series_title_ja"], "series_title.en": ["series-title-en", "f_series_title_en"],
     fee: [null, "feeNote"], "": [null, "basics"],
   };
   // Within one question (questions[i]...): the key's rest → the suffix of its control's id
@@ -851,6 +861,10 @@
     $("venue-name").value = online ? "" : doc.venue;
     syncVenue();
     $("program-url").value = doc.program_url || "";
+    $("series").value = doc.series || "";
+    $("series-title-ja").value = doc.series_title?.ja || "";
+    $("series-title-en").value = doc.series_title?.en || "";
+    syncSeries();
     for (const v of ["draft", "unlisted", "public"]) $(`visibility-${v}`).checked = doc.visibility === v;
     $("timezone").value = zone;
     $("starts-at").value = instantToLocal(doc.starts_at, zone);
@@ -905,6 +919,12 @@
     for (const id of ["certificate-minutes", "certificate-issuer"]) $(id).disabled = !$("certificate-enabled").checked;
   }
 
+  // A series title belongs to a series: without one there is nothing to name.
+  function syncSeries() {
+    const none = !$("series").value.trim();
+    for (const id of ["series-title-ja", "series-title-en"]) $(id).disabled = none;
+  }
+
   function syncWaitlist() {
     $("waitlist-capacity").disabled = !$("waitlist-enabled").checked;
   }
@@ -938,6 +958,17 @@
     if (doc.program_url && !isWebAddress(doc.program_url)) fail("program_url", "url");
     const checked = document.querySelector("input[name=visibility]:checked");
     doc.visibility = overrides.visibility || (checked ? checked.value : "draft");
+    const series = $("series").value.trim();
+    const seriesTitle = { ja: $("series-title-ja").value.trim(), en: $("series-title-en").value.trim() };
+    if (series) {
+      doc.series = series;
+      if (!SLUG.test(series)) fail("series", "slug");
+      if (seriesTitle.ja || seriesTitle.en) doc.series_title = seriesTitle;
+      else delete doc.series_title;
+    } else {
+      delete doc.series;
+      delete doc.series_title;
+    }
 
     const zone = $("timezone").value.trim();
     doc.timezone = zone;
@@ -1441,6 +1472,7 @@
     $("venue-online").addEventListener("change", syncVenue);
     $("venue-place").addEventListener("change", syncVenue);
     $("waitlist-enabled").addEventListener("change", syncWaitlist);
+    $("series").addEventListener("input", syncSeries);
     $("follow-up-enabled").addEventListener("change", syncAfter);
     $("certificate-enabled").addEventListener("change", syncAfter);
     for (const id of ["timezone", ...DATE_INPUTS]) $(id).addEventListener("input", updateZoneNotes);

@@ -122,6 +122,11 @@ function renderHeader() {
     e.description?.[currentLang()] ? el('p', { class: 'description' }, e.description[currentLang()]) : null,
     e.program_url
       ? el('p', {}, el('a', { href: e.program_url, rel: 'noopener noreferrer' }, t('program_link')), t('external'))
+      : null,
+    // One date of a series: the way back to the others (full dates send people there).
+    e.series
+      ? el('p', { class: 'series-link' },
+        el('a', { id: 'series-link', href: localHref(`/series/${encodeURIComponent(e.series)}`) }, t('series_link')))
       : null]);
 }
 
