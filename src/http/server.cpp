@@ -270,6 +270,8 @@ HttpServer::HttpServer(HttpSettings settings, Services services) : impl_(std::ma
   add_organiser_routes(*impl_->routes, *impl_->ctx);
   add_account_routes(*impl_->routes, *impl_->ctx);
   add_attendance_routes(*impl_->routes, *impl_->ctx);
+  add_self_service_routes(*impl_->routes, *impl_->ctx);
+  add_registration_admin_routes(*impl_->routes, *impl_->ctx);
 }
 
 HttpServer::~HttpServer() {

@@ -31,6 +31,7 @@ class OrganiserStore;
 class AccountStore;
 class AuditLog;
 class AttendanceStore;
+class RegistrationChanges;
 }  // namespace regdesk::store
 
 namespace regdesk::http {
@@ -62,6 +63,7 @@ struct Services {
   store::AccountStore& accounts;
   store::AuditLog& audit;
   store::AttendanceStore& attendance;
+  store::RegistrationChanges& changes;  // edits, resends, promotions by hand
 };
 
 struct Request {
