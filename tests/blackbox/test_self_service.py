@@ -153,10 +153,9 @@ def test_a_cancelled_registration_cannot_be_edited_and_a_bad_token_is_404(servic
 
 # ---------------------------------------------------------------- "mail my links again"
 
-def resend(rd, slug, email, client="192.0.2.1"):
-    # 127.0.0.1 is a trusted proxy in the default config: X-Forwarded-For names the client.
+def resend(rd, slug, email):
     return harness.http(rd.base_url, "POST", "/api/v1/registrations/resend",
-                        body={"event": slug, "email": email}, headers={"X-Forwarded-For": client})
+                        body={"event": slug, "email": email})
 
 
 def test_resend_answers_the_same_for_known_and_unknown_and_mails_only_the_known(service):
@@ -188,16 +187,20 @@ def test_a_waitlisted_person_gets_the_waitlist_notice_again(service):
     assert msgs[-1]["Subject"] == first[0]["Subject"]
 
 
-def test_resend_is_rate_limited_per_address_and_per_client(service):
+def test_resend_is_rate_limited_per_address(service):
     email = harness.unique_email("limit")
     for _ in range(3):
-        assert resend(service, SLUG, email, client="192.0.2.10").status == 202
-    r = resend(service, SLUG, email, client="192.0.2.11")
+        assert resend(service, SLUG, email).status == 202
+    r = resend(service, SLUG, email.upper())  # the same address however it is typed
     assert r.status == 429 and r.json()["code"] == "rate_limited", r
     assert int(r.headers["Retry-After"]) >= 1
-    statuses = [resend(service, SLUG, harness.unique_email("many"), client="192.0.2.20").status
-                for _ in range(11)]
-    assert statuses[:10] == [202] * 10 and statuses[10] == 429, statuses
+    assert resend(service, SLUG, harness.unique_email("other")).status == 202
+
+
+def test_resend_is_rate_limited_per_client(service):
+    # Every request here comes from one client (this test, on a server of its own).
+    statuses = [resend(service, SLUG, harness.unique_email("many")).status for _ in range(11)]
+    assert statuses == [202] * 10 + [429], statuses
 
 
 def test_a_burst_of_resends_queues_one_mail(tmp_path, db_url, regdesk_factory):
