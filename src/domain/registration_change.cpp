@@ -90,8 +90,8 @@ EditResult apply_edit(const RegistrationDetails& stored, const SignupForm& edit,
   EditResult result;
   result.errors = std::move(v.errors);
   // The address is the registration's key (duplicates, eligibility, the mails): not edited here.
-  if (edit.email || std::find(edit.wrong_type.begin(), edit.wrong_type.end(), "email") !=
-                        edit.wrong_type.end())
+  if (edit.email ||
+      std::find(edit.wrong_type.begin(), edit.wrong_type.end(), "email") != edit.wrong_type.end())
     result.errors.push_back({"email", "not_editable"});
   if (!result.errors.empty()) return result;
 
@@ -129,7 +129,8 @@ std::vector<FieldChange> changed_fields(const RegistrationDetails& before, const
   for (const auto& a : before.answers) answers[a.question_id].first = a.value;
   for (const auto& a : after.answers) answers[a.question_id].second = a.value;
   for (const auto& [id, values] : answers)
-    if (values.first != values.second) out.push_back({"answers." + id, values.first, values.second});
+    if (values.first != values.second)
+      out.push_back({"answers." + id, values.first, values.second});
   return out;
 }
 

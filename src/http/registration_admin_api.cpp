@@ -21,9 +21,9 @@ void edit_registration(ApiContext& ctx, const Request& req, const Responder& r) 
   const std::string slug = req.params.at("slug"), id = req.params.at("id");
   auto event = ctx.services.events.find(slug);
   if (!event) return r.problem(problem(404, "not_found"));
-  auto result = ctx.services.changes.edit_details(
-      event->id, id, event->event, edit_form_from_json(body),
-      audit_entry(ctx, req, "registration_changed", slug, id));
+  auto result =
+      ctx.services.changes.edit_details(event->id, id, event->event, edit_form_from_json(body),
+                                        audit_entry(ctx, req, "registration_changed", slug, id));
   if (result.outcome != store::ChangeOutcome::kDone &&
       result.outcome != store::ChangeOutcome::kUnchanged)
     return r.problem(change_problem(result, event->event, r.lang()));
@@ -59,8 +59,9 @@ void promote(ApiContext& ctx, const Request& req, const Responder& r) {
   const std::string slug = req.params.at("slug"), id = req.params.at("id");
   auto event = ctx.services.events.find(slug);
   if (!event) return r.problem(problem(404, "not_found"));
-  auto result = ctx.services.changes.promote(event->id, id, ctx.services.clock.now(),
-                                             audit_entry(ctx, req, "registration_promoted", slug, id));
+  auto result =
+      ctx.services.changes.promote(event->id, id, ctx.services.clock.now(),
+                                   audit_entry(ctx, req, "registration_promoted", slug, id));
   if (result.outcome != store::ChangeOutcome::kDone)
     return r.problem(change_problem(result, event->event, r.lang()));
   ctx.services.admission.seats_changed(event->id);  // one seat fewer: "sold out" may be true now

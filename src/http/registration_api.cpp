@@ -95,8 +95,7 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
         v = ctx.services.registrations.find_by_token(store::TokenKind::kManage, token);
       }
       with_event(ctx, v->event_slug, r,
-                 [r, v, page_lang, manage_title, token, &pages](const Event* e,
-                                                                 EventCache::Entry) {
+                 [r, v, page_lang, manage_title, token, &pages](const Event* e, EventCache::Entry) {
                    nlohmann::json data = {
                        {"event_title", e ? e->title.in(page_lang) : v->event_slug},
                        {"when", e ? mail::format_event_period(e->starts_at, e->ends_at, e->timezone,

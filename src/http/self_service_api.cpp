@@ -29,10 +29,15 @@ void edit_self(ApiContext& ctx, const Request& req, const Responder& r) {
       if (!v) return r.problem(problem(404, "not_found"));
       auto stored = ctx.services.events.find(v->event_slug);
       if (!stored) return r.problem(problem(404, "not_found"));
-      store::AuditEntry audit{ctx.services.clock.now(), kRegistrantActor, "registration_changed",
-                              v->event_slug, v->public_id, client, ""};
-      auto result = ctx.services.changes.edit_details(v->event_id, v->public_id, stored->event,
-                                                      edit, audit);
+      store::AuditEntry audit{ctx.services.clock.now(),
+                              kRegistrantActor,
+                              "registration_changed",
+                              v->event_slug,
+                              v->public_id,
+                              client,
+                              ""};
+      auto result =
+          ctx.services.changes.edit_details(v->event_id, v->public_id, stored->event, edit, audit);
       if (result.outcome != store::ChangeOutcome::kDone &&
           result.outcome != store::ChangeOutcome::kUnchanged)
         return r.problem(change_problem(result, stored->event, r.lang()));
@@ -48,10 +53,11 @@ void edit_self(ApiContext& ctx, const Request& req, const Responder& r) {
 }
 
 Problem resend_rate_limited(int wait, const std::string& lang) {
-  Problem p = problem(429, "rate_limited",
-                      lang == "en" ? "Too many requests to mail the links again. Please try "
-                                     "again shortly."
-                                   : "短時間に何度も再送信が依頼されました。しばらくしてから再度お試しください。");
+  Problem p = problem(
+      429, "rate_limited",
+      lang == "en" ? "Too many requests to mail the links again. Please try "
+                     "again shortly."
+                   : "短時間に何度も再送信が依頼されました。しばらくしてから再度お試しください。");
   p.retry_after_seconds = wait;
   return p;
 }

@@ -285,8 +285,8 @@ ChangeResult RegistrationChanges::promote(long long event_id, const std::string&
     move->executeUpdate();
     // The same mails as an automatic promotion (store/waitlist.cpp).
     std::vector<QueuedMail> mails = {{public_id, "promoted", "promoted", now}};
-    add_overdue_scheduled_mails(mails, public_id, timing.schedule, timing.starts_at,
-                                timing.ends_at, now);
+    add_overdue_scheduled_mails(mails, public_id, timing.schedule, timing.starts_at, timing.ends_at,
+                                now);
     insert_mails(c, event_id, mails, now);
     AuditEntry entry = audit;
     entry.target = public_id;
