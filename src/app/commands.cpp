@@ -35,6 +35,7 @@
 #include "store/node_state.hpp"
 #include "store/organiser_store.hpp"
 #include "store/outbox_store.hpp"
+#include "store/registration_changes.hpp"
 #include "store/registration_store.hpp"
 #include "store/seat_ledger.hpp"
 
@@ -361,9 +362,10 @@ int cmd_serve(const Config& config) {
   store::AuditLog audit(pool);
   store::AttendanceStore attendance(pool);
   store::ApprovalStore approvals(pool);
+  store::RegistrationChanges changes(pool);
   http::HttpServer server(
       config.http, http::Services{*clock, pool, events, admission, registrations, outbox, organiser,
-                                  accounts, audit, attendance, approvals});
+                                  accounts, audit, attendance, approvals, changes});
   server.start();
   std::unique_ptr<mail::OutboxWorker> worker;
   std::thread worker_thread;

@@ -1,5 +1,7 @@
 #include "codec/answers.hpp"
 
+#include <algorithm>
+
 namespace regdesk::codec {
 
 nlohmann::json answers_json(const std::vector<Answer>& answers) {
@@ -11,6 +13,28 @@ nlohmann::json answers_json(const std::vector<Answer>& answers) {
 std::string answers_text(const std::vector<Answer>& answers) {
   if (answers.empty()) return "";
   return answers_json(answers).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<Answer> parse_stored_answers(const std::string& text) {
+  std::vector<Answer> out;
+  if (text.empty()) return out;
+  auto stored = nlohmann::json::parse(text, nullptr, false);
+  if (!stored.is_object()) return out;
+  for (auto it = stored.begin(); it != stored.end(); ++it) {
+    if (it->is_string())
+      out.push_back({it.key(), it->get<std::string>()});
+    else if (it->is_boolean())
+      out.push_back({it.key(), it->get<bool>()});
+    else if (it->is_array() &&
+             std::all_of(it->begin(), it->end(), [](const auto& v) { return v.is_string(); }))
+      out.push_back({it.key(), it->get<std::vector<std::string>>()});
+  }
+  return out;
+}
+
+nlohmann::json answer_value_json(const std::optional<AnswerValue>& value) {
+  if (!value) return nullptr;
+  return std::visit([](const auto& v) { return nlohmann::json(v); }, *value);
 }
 
 std::string answer_text(const Question& q, const nlohmann::json& stored,

@@ -4,6 +4,7 @@
 // text a person reads for each (the option's label, "はい"), for CSV/xlsx cells and mail.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,11 @@ namespace regdesk::codec {
 nlohmann::json answers_json(const std::vector<Answer>& answers);
 // What is stored; "" for no answers (stored as NULL, so a form without questions writes nothing).
 std::string answers_text(const std::vector<Answer>& answers);
+// What answers_text stored, read back (values of a type no question takes are skipped);
+// "" or text that does not parse: none.
+std::vector<Answer> parse_stored_answers(const std::string& text);
+// One value as the API and the audit trail show it; nullopt as null.
+nlohmann::json answer_value_json(const std::optional<AnswerValue>& value);
 
 // One answer as a person reads it in `locale`: text as typed, an option's label, the labels of
 // the chosen options joined by "、" (ja) or ", " (en), "はい" / "Yes" for a ticked checkbox;

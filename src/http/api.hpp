@@ -29,6 +29,10 @@ struct ApiContext {
   // Failed sign-ins: per address tried, and per client (one guessing many addresses).
   FailureThrottle sign_in_failures_per_address{5, std::chrono::minutes(15)};
   FailureThrottle sign_in_failures_per_client{20, std::chrono::minutes(15)};
+  // "Mail my links again": per address asked for (one person cannot be flooded), and per
+  // client (one client cannot try many addresses). Per minute, each a bucket of that size.
+  RateLimiter resend_limit_per_address{3};
+  RateLimiter resend_limit_per_client{10};
 
   ApiContext(HttpSettings s, Services svc)
       : settings(std::move(s)),
@@ -54,6 +58,8 @@ void add_account_routes(Routes& routes, ApiContext& ctx);
 void add_attendance_routes(Routes& routes, ApiContext& ctx);
 void add_approval_routes(Routes& routes, ApiContext& ctx);
 void add_series_routes(Routes& routes, ApiContext& ctx);
+void add_self_service_routes(Routes& routes, ApiContext& ctx);
+void add_registration_admin_routes(Routes& routes, ApiContext& ctx);
 
 // Shared request checks: a JSON body of at most the configured size. Returns false after
 // answering the problem itself.

@@ -75,6 +75,20 @@ const std::map<std::string, Text>& titles() {
         "の参加者レポートに対応しています）。",
         "This is not an attendance report regdesk can read (Zoom, Webex or Teams participant "
         "reports)."}},
+      {"registration_cancelled",
+       {"このお申込みはキャンセル済みのため、変更できません。",
+        "This registration has been cancelled and can no longer be changed."}},
+      {"registration_declined",
+       {"このお申込みは見送りとなったため、変更できません。",
+        "This registration was declined and can no longer be changed."}},
+      {"not_pending",
+       {"このお申込みは承認待ちではありません。", "This registration is not awaiting approval."}},
+      {"not_confirmed",
+       {"参加が確定していないお申込みには、参加用URLをお送りできません。",
+        "The meeting link goes only to confirmed registrations."}},
+      {"not_waitlisted",
+       {"キャンセル待ちではないお申込みは繰り上げできません。",
+        "Only a waitlisted registration can be promoted."}},
       {"method_not_allowed", {"このメソッドは使えません。", "Method not allowed."}},
       {"internal_error", {"内部エラーが発生しました。", "Internal error."}},
   };
@@ -142,6 +156,9 @@ std::string field_message(const FieldError& e, bool ja) {
   if (e.code == "unknown")
     return ja ? "このイベントにない質問への回答です（ページを再読み込みしてください）。"
               : "This answers a question the event does not ask (reload the page).";
+  if (e.code == "not_editable")
+    return ja ? l + "は変更できません。変更が必要な場合はお問い合わせ先にご連絡ください。"
+              : l + " cannot be changed here; please write to the organiser.";
   if (e.code == "mismatch")
     return ja ? "メールアドレスが一致しません。" : "The e-mail addresses do not match.";
   return ja ? l + "の形式が正しくありません。" : l + " is not valid.";

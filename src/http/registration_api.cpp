@@ -5,6 +5,7 @@
 #include "domain/time.hpp"
 #include "http/api.hpp"
 #include "http/page_templates.hpp"
+#include "http/registration_json.hpp"
 #include "http/request_fields.hpp"
 #include "mail/templates.hpp"
 #include "store/connection_pool.hpp"
@@ -14,19 +15,6 @@
 namespace regdesk::http {
 
 namespace {
-
-nlohmann::json registration_json(const store::RegistrationView& v, const Event* e) {
-  std::string zone = e ? e->timezone : "Asia/Tokyo";
-  nlohmann::json j = {
-      {"id", v.public_id},  {"number", v.number},
-      {"status", v.status}, {"event", v.event_slug},
-      {"email", v.email},   {"name", v.name},
-      {"locale", v.locale}, {"registered_at", format_in_zone(v.registered_at, zone)}};
-  if (v.status == "waitlisted") j["waitlist_position"] = v.waitlist_position;
-  if (v.cancelled_at) j["cancelled_at"] = format_in_zone(*v.cancelled_at, zone);
-  if (e) j["event_title"] = {{"ja", e->title.ja}, {"en", e->title.en}};
-  return j;
-}
 
 // Runs `then` with the event of a registration (from the cache), or answers unavailable.
 template <typename Then>
@@ -96,6 +84,7 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
       auto v = ctx.services.registrations.find_by_token(store::TokenKind::kManage, token);
       std::string page_lang = v ? v->locale : lang;
       const std::string title = pages.text(page_lang, "cancel_title");
+      const std::string manage_title = pages.text(page_lang, "manage_title");
       if (!v) {
         return send_page(r, 404,
                          pages.render("message", page_lang, title,
@@ -106,7 +95,7 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
         v = ctx.services.registrations.find_by_token(store::TokenKind::kManage, token);
       }
       with_event(ctx, v->event_slug, r,
-                 [r, v, page_lang, title, token, &pages](const Event* e, EventCache::Entry) {
+                 [r, v, page_lang, manage_title, token, &pages](const Event* e, EventCache::Entry) {
                    nlohmann::json data = {
                        {"event_title", e ? e->title.in(page_lang) : v->event_slug},
                        {"when", e ? mail::format_event_period(e->starts_at, e->ends_at, e->timezone,
@@ -117,8 +106,9 @@ void cancel_page(ApiContext& ctx, const Request& req, const Responder& r,
                        {"cancelled", v->status == "cancelled"},
                        {"declined", v->status == "declined"},
                        {"pending", v->status == "pending"},
+                       {"email", v->email},
                        {"token", token}};
-                   send_page(r, 200, pages.render("cancel", page_lang, title, data));
+                   send_page(r, 200, pages.render("cancel", page_lang, manage_title, data));
                  });
     } catch (const store::DatabaseUnavailable&) {
       r.problem(unavailable());

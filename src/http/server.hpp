@@ -32,6 +32,7 @@ class AccountStore;
 class AuditLog;
 class AttendanceStore;
 class ApprovalStore;
+class RegistrationChanges;
 }  // namespace regdesk::store
 
 namespace regdesk::http {
@@ -64,6 +65,7 @@ struct Services {
   store::AuditLog& audit;
   store::AttendanceStore& attendance;
   store::ApprovalStore& approvals;
+  store::RegistrationChanges& changes;  // edits, resends, promotions by hand
 };
 
 struct Request {

@@ -25,7 +25,9 @@ constexpr const char* kSelect =
     // stale-statistics plan from scanning the event's registrations for every mail.
     " CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w"
     "   WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.number <= r.number)"
-    "   ELSE 0 END"
+    "   ELSE 0 END,"
+    " r.name_kana, r.department, COALESCE(r.category, ''), r.phone, COALESCE(r.question, ''),"
+    " COALESCE(r.answers, '')"
     " FROM registrations r JOIN events e ON e.id = r.event_id WHERE ";
 constexpr const char* kEventOf = "SELECT event_id FROM registrations WHERE ";
 constexpr const char* kLockLedger =
@@ -75,6 +77,12 @@ RegistrationView read_view(sql::ResultSet& rs) {
   v.attended_until = optional_sql_time(rs, 18);
   v.unsubscribed_at = optional_sql_time(rs, 19);
   if (v.status == "waitlisted") v.waitlist_position = rs.getInt(20);
+  v.name_kana = rs.getString(21);
+  v.department = rs.getString(22);
+  v.category = rs.getString(23);
+  v.phone = rs.getString(24);
+  v.question = rs.getString(25);
+  v.answers = rs.getString(26);
   return v;
 }
 

@@ -33,6 +33,9 @@ struct RegistrationView {
   std::optional<Instant> attended_from, attended_until;
   std::optional<Instant> unsubscribed_at;  // no more announcements or follow-ups
   int waitlist_position = 0;               // for waitlisted
+  // The rest of what the person typed, for their own page and its edit form.
+  std::string name_kana, department, category, phone, question;
+  std::string answers;  // JSON object (codec/answers.hpp); "" for none
 };
 
 enum class CancelOutcome { kCancelled, kAlreadyCancelled, kNotFound };

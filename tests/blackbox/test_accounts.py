@@ -104,6 +104,8 @@ OWNER_ONLY = {"owner": "ok", "editor": 403, "viewer": 403, "other": 403}
 COPY = OWNER_ONLY
 # The symposium issues no certificates: past the right check, the handler says so (409).
 CERTIFICATES = {"owner": 409, "editor": 409, "viewer": 403, "other": 403}
+# A fresh registration is confirmed, not waitlisted: past the right check, promote says so.
+PROMOTE = {"owner": 409, "editor": 409, "viewer": 403, "other": 403}
 ZOOM_REPORT = ("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\r\n"
                "山田 太郎,nobody@example.jp,02/28/2024 02:00:00 PM,02/28/2024 03:00:00 PM,60,No\r\n"
                ).encode()
@@ -130,6 +132,11 @@ ROUTES = [
      lambda: {"ids": ["0" * 32]}, EVENT_DATA),
     ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/decline",
      lambda: {"ids": ["0" * 32]}, EVENT_DATA),
+    ("PATCH", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/{{reg}}",
+     lambda: {"organization": "変更後の所属"}, EVENT_DATA),
+    ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/{{reg}}/resend",
+     lambda: {"mail": "confirmation"}, EVENT_DATA),
+    ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/{{reg}}/promote", None, PROMOTE),
     ("POST", f"/api/v1/admin/events/{SYMPOSIUM}/announcements",
      lambda: {"subject": "お知らせ", "body": "本文", "to": "confirmed"}, EVENT_DATA),
     ("GET", "/api/v1/admin/users", None, OWNER_ONLY),

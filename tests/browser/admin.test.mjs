@@ -272,7 +272,7 @@ test('the list, search, status filter, charts, export, cancel and an announcemen
 
     // Cancel the second person (confirm dialog accepted); the status filter then finds them.
     page.once('dialog', (d) => d.accept());
-    await page.locator('#rows tr').filter({ hasText: '佐藤 花子' }).locator('button').click();
+    await page.locator('#rows tr').filter({ hasText: '佐藤 花子' }).locator('button.danger').click();
     // Cancelled, the row has no button left (its status cell says キャンセル; the button did too).
     await poll(async () => (await page.locator('#rows tr').filter({ hasText: '佐藤 花子' }).locator('button').count()) === 0);
     await page.locator('#status').selectOption('cancelled');
@@ -290,6 +290,54 @@ test('the list, search, status filter, charts, export, cancel and an announcemen
     // Every change went with the session's CSRF token, and each is in the trail.
     const actions = await auditActions(rd, 'user:editor@example.jp');
     for (const a of ['registrations_viewed', 'export', 'registration_cancelled', 'announcement_sent'])
+      assert.ok(actions.includes(a), `${a} in ${actions}`);
+  });
+
+test('an editor changes a registration in its dialog, resends its mail and promotes from the waitlist',
+  { timeout: TEST_TIMEOUT }, async (t) => {
+    const { rd, page } = await signedIn(t);
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    assert.ok([200, 201].includes((await rd.request('PUT', '/api/v1/admin/events/tiny-dash',
+      { body: smallEvent('tiny-dash', { capacity: 1, waitlist: { enabled: true, capacity: 5 } }), headers: admin })).status));
+    const seated = person(uniqueEmail('seated'), { name: '青木 一郎' });
+    const waiting = person(uniqueEmail('waiting'), { name: '佐藤 花子', waitlist: true });
+    assert.equal((await rd.request('POST', '/api/v1/events/tiny-dash/registrations', { body: seated })).status, 201);
+    const w = await rd.request('POST', '/api/v1/events/tiny-dash/registrations', { body: waiting });
+    assert.equal(w.json.status, 'waitlisted');
+    await addUser(rd, 'editor@example.jp', 'editor', { events: ['tiny-dash'] });
+    await signIn(page, rd, 'editor@example.jp');
+    await page.locator('#rows tr').nth(1).waitFor();
+
+    // Edit by keyboard: the dialog opens pre-filled, takes focus, and gives it back.
+    const row = page.locator('#rows tr').filter({ hasText: '青木 一郎' });
+    await row.locator('button.edit').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#edit-dialog[open]').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-name');
+    assert.equal(await page.inputValue('#edit-organization'), 'テスト製薬株式会社');
+    await screenshot(page, 'admin-edit-dialog');
+    await page.fill('#edit-organization', '新しい製薬株式会社');
+    await page.keyboard.press('Enter');
+    await page.locator('#messages', { hasText: '変更しました' }).waitFor();
+    assert.equal(await page.locator('#edit-dialog[open]').count(), 0);
+    await page.locator('#rows tr', { hasText: '新しい製薬株式会社' }).waitFor();
+
+    // Resend the sign-up mail; it arrives a second time.
+    await page.locator('#rows tr').filter({ hasText: '青木 一郎' }).locator('button.resend').click();
+    await page.locator('#messages', { hasText: '送信予約' }).waitFor();
+    await waitForMail(seated.email, { count: 2, subjectHas: '受付完了' });
+
+    // No free seat: promotion refused with the reason; with one freed beside the waitlist, done.
+    await page.locator('#rows tr').filter({ hasText: '佐藤 花子' }).locator('button.promote').click();
+    await page.locator('#messages.error').waitFor();
+    await dbQuery(rd.dbUrl, "UPDATE events SET capacity = 2 WHERE slug = 'tiny-dash'");
+    await page.locator('#rows tr').filter({ hasText: '佐藤 花子' }).locator('button.promote').click();
+    await page.locator('#messages', { hasText: '繰り上げました' }).waitFor();
+    await waitForMail(waiting.email, { subjectHas: '参加確定' });
+    await screenshot(page, 'admin-after-promote');
+    const actions = await (await rd.request('GET', '/api/v1/admin/audit?event=tiny-dash', { headers: admin }))
+      .json.entries.filter((e) => e.actor === 'user:editor@example.jp').map((e) => e.action);
+    for (const a of ['registration_changed', 'mail_resent', 'registration_promoted'])
       assert.ok(actions.includes(a), `${a} in ${actions}`);
   });
 

@@ -585,18 +585,19 @@ test('cancel page: the link from the mail shows the registration, the button can
   const token = cancelToken(mail);
 
   await page.goto(rd.url(`/cancel?token=${token}`));
-  await page.locator('h1', { hasText: '参加登録のキャンセル' }).waitFor();
+  await page.locator('h1', { hasText: 'お申込み内容の確認・変更' }).waitFor();
+  await page.locator('h2', { hasText: '参加登録のキャンセル' }).waitFor();
   const shown = await page.locator('main').innerText();
   assert.match(shown, /MID-NET®シンポジウム 2024/);
   assert.match(shown, /受付番号\s+1/);
   // The stylesheet applies to the server-rendered page too.
-  const buttonBg = await page.locator('form button').evaluate((b) => getComputedStyle(b).backgroundColor);
+  const buttonBg = await page.locator('form.warning button').evaluate((b) => getComputedStyle(b).backgroundColor);
   assert.equal(buttonBg, 'rgb(179, 38, 30)');
   await screenshot(page, 'cancel-confirm-ja');
   const before = await rd.request('GET', `/api/v1/registrations/self?token=${token}`);
   assert.equal(before.json.status, 'confirmed', 'opening the link cancels nothing');
 
-  await page.click('form button[type="submit"]');
+  await page.click('form.warning button[type="submit"]');
   await page.locator('p.done').waitFor();
   assert.match(await text(page, 'p.done'), /キャンセルを受け付けました/);
   await screenshot(page, 'cancel-done-ja');
@@ -605,6 +606,81 @@ test('cancel page: the link from the mail shows the registration, the button can
   await screenshot(page, 'phone-cancel-done-ja');
   const after = await rd.request('GET', `/api/v1/registrations/self?token=${token}`);
   assert.equal(after.json.status, 'cancelled');
+});
+
+test('the page from the mail edits the details: pre-filled, every error at its field, saved, by keyboard at 360 px', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await setup(t, { viewport: { width: 360, height: 740 } });
+  await rd.putEvent(smallEvent('edit-me', {
+    questions: [{ id: 'role', type: 'select', label: { ja: 'ご担当', en: 'Role' }, required: true,
+      options: [{ value: 'pv', label: { ja: '安全性', en: 'Safety' } }, { value: 'epi', label: { ja: '疫学', en: 'Epidemiology' } }] }],
+  }));
+  const p = person();
+  const signed = await rd.signUp('edit-me', { ...p, locale: 'ja', consent_privacy: true, answers: { role: 'pv' } });
+  assert.equal(signed.status, 201);
+  const [mail] = await waitForMail(p.email, { subjectHas: '【受付完了】' });
+  const token = cancelToken(mail);
+  await page.goto(rd.url(`/cancel?token=${token}`));
+  await page.locator('#edit-form:not([hidden])').waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ja');
+  assert.equal(await text(page, '#edit-heading'), 'お申込み内容の変更');
+  // Pre-filled; the address shown read-only.
+  assert.equal(await page.inputValue('#f-organization'), 'テスト製薬株式会社');
+  assert.equal(await page.inputValue('#f-answers\\.role'), 'pv');
+  assert.equal(await page.inputValue('#f-email-readonly'), p.email);
+  assert.equal(await page.locator('#f-email-readonly').getAttribute('readonly'), '');
+  await noHorizontalScroll(page, 360);
+  await screenshot(page, 'phone-manage-edit-ja');
+
+  // Two errors at once, by keyboard: focus goes to the summary, each error at its field.
+  await page.fill('#f-name', '');
+  await page.fill('#f-phone', 'abc');
+  await page.focus('#edit-submit');
+  await page.keyboard.press('Enter');
+  await page.locator('#edit-status.status-error li').nth(1).waitFor();
+  assert.equal(await activeId(page), 'edit-status');
+  assert.match(await text(page, '#f-name-error'), /氏名を入力してください/);
+  assert.equal(await page.locator('#f-phone').getAttribute('aria-invalid'), 'true');
+  await screenshot(page, 'phone-manage-edit-errors-ja');
+  const unchanged = await rd.request('GET', `/api/v1/registrations/self?token=${token}`);
+  assert.equal(unchanged.json.name, '山田 太郎');
+
+  // Fixed and saved with the keyboard alone.
+  await page.focus('#f-name');
+  await page.keyboard.type('山田 花子');
+  await page.fill('#f-phone', '03-9876-5432');
+  await page.focus('#f-answers\\.role');
+  await page.keyboard.press('ArrowDown');  // pv -> epi
+  await page.focus('#edit-submit');
+  await page.keyboard.press('Enter');
+  await page.locator('#edit-status', { hasText: '変更を保存しました' }).waitFor();
+  await screenshot(page, 'phone-manage-edit-saved-ja');
+  const saved = await rd.request('GET', `/api/v1/registrations/self?token=${token}`);
+  assert.equal(saved.json.name, '山田 花子');
+  assert.equal(saved.json.phone, '03-9876-5432');
+  assert.equal(saved.json.answers.role, 'epi');
+  assert.equal(saved.json.email, p.email);
+});
+
+test('the event page mails the links again and says the same for any address', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await setup(t);
+  const p = person();
+  assert.equal((await rd.signUp(SYMPOSIUM, { ...p, locale: 'ja', consent_privacy: true })).status, 201);
+  await waitForMail(p.email, { subjectHas: '【受付完了】' });
+  await openEvent(page, rd);
+  await page.locator('#resend:not([hidden])').waitFor();
+  await page.fill('#resend-email', 'not-an-address');
+  await page.click('#resend-button');
+  await page.locator('#resend-email-error:not([hidden])').waitFor();
+  assert.equal(await activeId(page), 'resend-email');
+  await page.fill('#resend-email', p.email);
+  await page.keyboard.press('Enter');
+  await page.locator('#resend-status', { hasText: '再送しました' }).waitFor();
+  const known = await text(page, '#resend-status');
+  await screenshot(page, 'event-resend-done-ja');
+  await waitForMail(p.email, { count: 2, subjectHas: '【受付完了】' });
+  await page.fill('#resend-email', uniqueEmail('nobody'));
+  await page.click('#resend-button');
+  await poll(async () => (await text(page, '#resend-status')) === known, { what: 'the same answer' });
 });
 
 test('the join page: before the meeting opens it says when; a link that is not valid says so', { timeout: TEST_TIMEOUT }, async (t) => {

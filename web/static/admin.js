@@ -50,6 +50,14 @@
                        c.sold_out && `${c.sold_out}件は席もキャンセル待ちの枠もないため、承認待ちのままです。`,
                        c.other && `${c.other}件はすでに処理済みでした。`].filter(Boolean).join(""),
       approvedVerb: "承認し", declinedVerb: "見送り",
+      edit: "編集", resendConfirmation: "受付メールを再送", resendLink: "参加URLを再送", promote: "繰り上げる",
+      forNumber: (n) => `（受付番号 ${n}）`, editHeading: "登録内容の変更", save: "保存する", close: "閉じる",
+      kana: "ふりがな", dept: "部署", category: "所属区分", phone: "電話番号", question: "質問・要望",
+      noCategory: "（未回答）", saved: (n) => `受付番号 ${n} の登録内容を変更しました。`,
+      unchanged: "変更はありません。", resent: (n) => `受付番号 ${n} へのメールを送信予約しました。`,
+      alreadyQueued: (n) => `受付番号 ${n} へのメールは送信待ちです（重ねては送りません）。`,
+      promotedMsg: (n) => `受付番号 ${n} を参加確定に繰り上げました。`,
+      soldOut: "空席がないため繰り上げできません。",
       action: "操作", cancel: "キャンセルする", confirmCancel: "この登録をキャンセルしますか？空いた席はキャンセル待ちの方に移ります。",
       announce: "お知らせメールの送信", subjectJa: "件名（日本語）", subjectEn: "件名（英語）",
       bodyJa: "本文（日本語）", bodyEn: "本文（英語）", to: "宛先", send: "送信する",
@@ -107,6 +115,14 @@
                        c.sold_out && ` ${c.sold_out} stay pending: no seat or waitlist place is left.`,
                        c.other && ` ${c.other} had been decided already.`].filter(Boolean).join(""),
       approvedVerb: "Approved", declinedVerb: "Declined",
+      edit: "Edit", resendConfirmation: "Resend sign-up mail", resendLink: "Resend meeting link", promote: "Promote",
+      forNumber: (n) => ` (No. ${n})`, editHeading: "Change a registration", save: "Save", close: "Close",
+      kana: "Name reading (furigana)", dept: "Department", category: "Category", phone: "Phone", question: "Questions and requests",
+      noCategory: "(not given)", saved: (n) => `Registration No. ${n} changed.`,
+      unchanged: "Nothing changed.", resent: (n) => `Mail to No. ${n} queued.`,
+      alreadyQueued: (n) => `A mail to No. ${n} is already waiting to go (not queued twice).`,
+      promotedMsg: (n) => `No. ${n} promoted to confirmed.`,
+      soldOut: "No seat is free: cannot promote.",
       action: "Action", cancel: "Cancel", confirmCancel: "Cancel this registration? The seat goes to the waitlist.",
       announce: "Send an announcement", subjectJa: "Subject (Japanese)", subjectEn: "Subject (English)",
       bodyJa: "Body (Japanese)", bodyEn: "Body (English)", to: "To", send: "Send",
@@ -476,8 +492,7 @@
       return;
     }
     body.replaceChildren(...shown.slice(0, 2000).map((r) => {
-      const action = r.status === "cancelled" || r.status === "declined" ? el("span", { text: "—" })
-        : el("button", { type: "button", class: "danger", "data-id": r.id, text: T.cancel, onclick: () => cancel(r) });
+      const action = r.status === "cancelled" || r.status === "declined" ? el("span", { text: "—" }) : rowActions(r);
       return el("tr", {},
         el("td", { text: String(r.number) }), el("td", { text: T[r.status] || r.status }),
         el("td", { text: r.name }), el("td", { text: r.email }), el("td", { text: r.organization }),
@@ -527,6 +542,81 @@
       box.className = "messages info";
       await loadEvent();
     } catch (e) { box.textContent = T.error + e.message; box.className = "messages error"; }
+  }
+
+  // What an organiser may do to an active registration, each named with its number for
+  // screen readers (the visible word first, so speech input finds it).
+  function rowActions(r) {
+    const button = (text, cls, onclick) => el("button", {
+      type: "button", class: cls, "data-id": r.id, "aria-label": text + T.forNumber(r.number), text, onclick,
+    });
+    const buttons = [button(T.edit, "edit", () => openEdit(r)),
+      button(T.resendConfirmation, "resend", () => resend(r, "confirmation"))];
+    if (r.status === "confirmed") buttons.push(button(T.resendLink, "resend-link", () => resend(r, "meeting_link")));
+    if (r.status === "waitlisted") buttons.push(button(T.promote, "promote", () => promote(r)));
+    buttons.push(el("button", { type: "button", class: "danger", "data-id": r.id, text: T.cancel, onclick: () => cancel(r) }));
+    return el("div", { class: "row-actions" }, ...buttons);
+  }
+
+  const EDIT_FIELDS = ["name", "name_kana", "organization", "department", "category", "phone", "question"];
+  let editing = null;  // the row being edited, and the button that opened the dialog
+  let editOpener = null;
+
+  function openEdit(r) {
+    editing = r;
+    editOpener = document.activeElement;
+    $("edit-who").textContent = `${T.number} ${r.number} / ${r.email}`;
+    $("edit-errors").textContent = "";
+    $("edit-category").replaceChildren(el("option", { value: "", text: T.noCategory }),
+      ...Object.keys(T.categories).filter((c) => c !== "unknown")
+        .map((c) => el("option", { value: c, text: T.categories[c] })));
+    for (const f of EDIT_FIELDS) $(`edit-${f}`).value = r[f] || "";
+    $("edit-dialog").showModal();
+    $("edit-name").focus();
+  }
+
+  function closeEdit() {
+    $("edit-dialog").close();
+    editOpener?.focus();
+  }
+
+  async function saveEdit(event) {
+    event.preventDefault();
+    const body = {};  // only what was changed: the rest stays as stored
+    for (const f of EDIT_FIELDS) {
+      const v = $(`edit-${f}`).value;
+      if (v !== (editing[f] || "")) body[f] = v;
+    }
+    if (!Object.keys(body).length) {
+      say(T.unchanged);
+      closeEdit();
+      return;
+    }
+    try {
+      await api("PATCH", `/api/v1/admin/events/${slug()}/registrations/${editing.id}`, body);
+      const number = editing.number;
+      closeEdit();
+      say(T.saved(number));
+      await loadRegistrations();
+    } catch (e) {
+      $("edit-errors").textContent = T.error + e.message;
+      $("edit-errors").focus();
+    }
+  }
+
+  async function resend(r, mail) {
+    try {
+      const res = await (await api("POST", `/api/v1/admin/events/${slug()}/registrations/${r.id}/resend`, { mail })).json();
+      say(res.already_queued ? T.alreadyQueued(r.number) : T.resent(r.number));
+    } catch (e) { say(T.error + e.message, "error"); }
+  }
+
+  async function promote(r) {
+    try {
+      await api("POST", `/api/v1/admin/events/${slug()}/registrations/${r.id}/promote`);
+      await loadEvent();
+      say(T.promotedMsg(r.number));
+    } catch (e) { say(T.error + e.message, "error"); }
   }
 
   async function cancel(r) {
@@ -641,6 +731,9 @@
     $("export-cp932").addEventListener("click", () => download("csv", "cp932"));
     $("export-xlsx").addEventListener("click", () => download("xlsx", "utf-8"));
     $("announce-form").addEventListener("submit", announce);
+    $("edit-form").addEventListener("submit", saveEdit);
+    $("edit-close").addEventListener("click", closeEdit);
+    $("edit-dialog").addEventListener("cancel", (e) => { e.preventDefault(); closeEdit(); });
     $("attendance-form").addEventListener("submit", importAttendance);
     $("certificates").addEventListener("click", downloadCertificates);
     // Back in a tab that has a token, or a browser that has a session cookie.
