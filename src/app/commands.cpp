@@ -26,6 +26,7 @@
 #include "mail/outbox_worker.hpp"
 #include "store/account_store.hpp"
 #include "store/approval_store.hpp"
+#include "store/invitation_store.hpp"
 #include "store/attendance_store.hpp"
 #include "store/audit_log.hpp"
 #include "store/connection_pool.hpp"
@@ -362,10 +363,12 @@ int cmd_serve(const Config& config) {
   store::AuditLog audit(pool);
   store::AttendanceStore attendance(pool);
   store::ApprovalStore approvals(pool);
+  store::InvitationStore invitations(pool);
   store::RegistrationChanges changes(pool);
   http::HttpServer server(
       config.http, http::Services{*clock, pool, events, admission, registrations, outbox, organiser,
-                                  accounts, audit, attendance, approvals, changes});
+                                  accounts, audit, attendance, approvals, invitations,
+                                  changes});
   server.start();
   std::unique_ptr<mail::OutboxWorker> worker;
   std::thread worker_thread;

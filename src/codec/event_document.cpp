@@ -290,6 +290,7 @@ EventParse parse_event_document(const json& doc) {
     }
     if (const json* v = r.section("eligibility", false)) {
       Reader el(*v, "eligibility", problems);
+      el.boolean("invitation_required", e.invitation_required);
       if (const json* list = el.get("email_domains", false)) {
         if (!list->is_array())
           el.fail("email_domains", "must be a list of domains");
@@ -378,7 +379,8 @@ json event_document(const Event& e) {
   if (!e.decline_message.ja.empty() || !e.decline_message.en.empty())
     doc["registration"]["decline_message"] = localized_json(e.decline_message);
   if (!e.eligible_email_domains.empty())
-    doc["eligibility"] = {{"email_domains", e.eligible_email_domains}};
+    doc["eligibility"]["email_domains"] = e.eligible_email_domains;
+  if (e.invitation_required) doc["eligibility"]["invitation_required"] = true;
   if (!e.questions.empty()) doc["questions"] = questions_document(e.questions);
   if (e.follow_up)
     doc["follow_up"] = {{"after", format_iso_duration(e.follow_up->after)},

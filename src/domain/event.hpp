@@ -113,6 +113,8 @@ struct Event {
   std::chrono::seconds meeting_link_before = std::chrono::hours(48);
   std::vector<std::chrono::seconds> reminders_before;
   std::vector<std::string> eligible_email_domains;  // empty: open to everyone
+  // Only with an invitation (domain/invitation.hpp): a code or link from the organiser.
+  bool invitation_required = false;
   Contact contact;
   std::string program_url;
   std::vector<FieldRule> fields = default_field_rules();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "domain/invitation.hpp"
 #include "domain/text.hpp"
 
 namespace regdesk {
@@ -309,6 +310,8 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
   if (!wrong("answers")) check_answers(form, event, a.answers, errors);
 
   a.wants_waitlist = form.wants_waitlist;
+  if (!wrong("invitation") && form.invitation)
+    a.invitation = normalize_invitation_code(*form.invitation).value_or("");
   ValidatedSignup result;
   result.errors = std::move(errors);
   if (result.errors.empty()) result.applicant = std::move(a);

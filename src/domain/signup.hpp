@@ -25,6 +25,8 @@ struct SignupForm {
   bool wants_waitlist = false;
   // The form's hidden "website" field: people never see it, bots fill it in.
   std::optional<std::string> honeypot;
+  // The invitation code the link or the person gave (domain/invitation.hpp).
+  std::optional<std::string> invitation;
   // "answers": {"<id>": value}; nullopt for a value of a JSON type no question takes.
   std::map<std::string, std::optional<AnswerValue>> answers;
   std::vector<std::string> wrong_type;  // includes "answers" when it is not an object
@@ -55,6 +57,9 @@ struct Applicant {
   std::string locale = "ja";
   bool wants_waitlist = false;
   std::vector<Answer> answers;  // in the event's question order; unanswered optional ones left out
+  // Normalised (normalize_invitation_code); "" when none or not a code at all: for an event
+  // that requires one, that is the same as an unknown code (403 invitation_required).
+  std::string invitation;
 };
 
 struct ValidatedSignup {

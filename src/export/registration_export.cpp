@@ -102,10 +102,18 @@ const std::vector<Column>& fixed_columns() {
   return kColumns;
 }
 
-// The fixed columns, then one per question headed by its label (exports are in Japanese, the
-// organiser's language; an English-only label is used as it is).
-std::vector<Column> columns(const std::vector<Question>& questions) {
+// The fixed columns, the invitation each used (events by invitation), then one per question
+// headed by its label (exports are in Japanese, the organiser's language; an English-only label
+// is used as it is).
+std::vector<Column> columns(const Event& event) {
+  const std::vector<Question>& questions = event.questions;
   std::vector<Column> out = fixed_columns();
+  if (event.invitation_required) {
+    out.push_back({"招待（所属）", 24, [](const store::RegistrationRow& r, auto&) {
+                     return r.invitation_organization; }});
+    out.push_back({"招待コード", 14, [](const store::RegistrationRow& r, auto&) {
+                     return r.invitation_code; }});
+  }
   auto answers = std::make_shared<AnswersOfRow>();
   for (const Question& q : questions) {
     double width = q.type == QuestionType::kTextarea   ? 40
@@ -191,6 +199,8 @@ class JsonWriter final : public ExportWriter {
     nlohmann::json answers =
         r.answers.empty() ? nlohmann::json() : nlohmann::json::parse(r.answers, nullptr, false);
     j["answers"] = answers.is_object() ? answers : nlohmann::json::object();
+    if (!r.invitation_code.empty())
+      j["invitation"] = {{"code", r.invitation_code}, {"organization", r.invitation_organization}};
     out_ << (first_ ? "" : ",") << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     first_ = false;
   }
@@ -296,11 +306,11 @@ std::unique_ptr<ExportWriter> make_writer(Format format, Encoding encoding, cons
   const std::string& zone = event.timezone;
   switch (format) {
     case Format::kCsv:
-      return std::make_unique<CsvWriter>(*out, encoding, zone, columns(event.questions));
+      return std::make_unique<CsvWriter>(*out, encoding, zone, columns(event));
     case Format::kJson:
       return std::make_unique<JsonWriter>(*out, zone);
     case Format::kXlsx:
-      return std::make_unique<XlsxWriter>(xlsx_path, zone, columns(event.questions));
+      return std::make_unique<XlsxWriter>(xlsx_path, zone, columns(event));
   }
   return nullptr;
 }

@@ -27,6 +27,9 @@ const std::map<std::string, Right>& route_rights() {
       {"admin_mail", Right::kSeePersonalData},
       {"admin_cancel", Right::kChangeRegistrations},
       {"admin_approve", Right::kChangeRegistrations},
+      {"admin_invitation_add", Right::kEditEvents},
+      {"admin_invitations", Right::kSeePersonalData},  // personal invitations name people
+      {"admin_invitations_import", Right::kSendMail},  // each invitee is mailed
       {"admin_decline", Right::kChangeRegistrations},
       {"admin_approve_many", Right::kChangeRegistrations},
       {"admin_decline_many", Right::kChangeRegistrations},

@@ -57,6 +57,7 @@ void add_organiser_routes(Routes& routes, ApiContext& ctx);
 void add_account_routes(Routes& routes, ApiContext& ctx);
 void add_attendance_routes(Routes& routes, ApiContext& ctx);
 void add_approval_routes(Routes& routes, ApiContext& ctx);
+void add_invitation_routes(Routes& routes, ApiContext& ctx);
 void add_series_routes(Routes& routes, ApiContext& ctx);
 void add_self_service_routes(Routes& routes, ApiContext& ctx);
 void add_registration_admin_routes(Routes& routes, ApiContext& ctx);

@@ -78,6 +78,14 @@ const std::map<std::string, Text>& titles() {
       {"registration_cancelled",
        {"このお申込みはキャンセル済みのため、変更できません。",
         "This registration has been cancelled and can no longer be changed."}},
+      {"invitation_required",
+       {"この催しは招待制です。招待メールのリンク、または所属先のご担当者から届いたリンクからお申し込みください。",
+        "This event is by invitation only. Please register through the link in your invitation, "
+        "or the one your organisation's contact person sent you."}},
+      {"invitation_used_up",
+       {"この招待は有効期限が切れたか、利用できる人数に達しています。所属先のご担当者にお問い合わせください。",
+        "This invitation has expired or has been used by as many people as it allows. Please ask "
+        "your organisation's contact person."}},
       {"registration_declined",
        {"このお申込みは見送りとなったため、変更できません。",
         "This registration was declined and can no longer be changed."}},

@@ -81,6 +81,12 @@ void answer_signup(ApiContext& ctx, const Responder& r, const store::SignupResul
     case SignupOutcome::kAlreadyRegistered:
       ctx.metrics->count_signup("already_registered");
       return r.problem(problem(409, "already_registered"));
+    case SignupOutcome::kInvitationRequired:
+      ctx.metrics->count_signup("invitation_required");
+      return r.problem(problem(403, "invitation_required"));
+    case SignupOutcome::kInvitationUsedUp:
+      ctx.metrics->count_signup("invitation_used_up");
+      return r.problem(problem(409, "invitation_used_up"));
     case SignupOutcome::kIdempotencyConflict:
       ctx.metrics->count_signup("idempotency_conflict");
       return r.problem(problem(422, "idempotency_conflict"));
@@ -141,6 +147,11 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
     if (!is_eligible(event, v.applicant->email)) {
       ctx.metrics->count_signup("not_eligible");
       return r.problem(problem(403, "not_eligible"));
+    }
+    // No invitation at all needs no database; a code is checked in the admission transaction.
+    if (event.invitation_required && v.applicant->invitation.empty()) {
+      ctx.metrics->count_signup("invitation_required");
+      return r.problem(problem(403, "invitation_required"));
     }
     if (WindowState window = window_state(event, received_at); window != WindowState::kOpen) {
       bool closed = window == WindowState::kClosed;

@@ -271,6 +271,7 @@ HttpServer::HttpServer(HttpSettings settings, Services services) : impl_(std::ma
   add_account_routes(*impl_->routes, *impl_->ctx);
   add_attendance_routes(*impl_->routes, *impl_->ctx);
   add_approval_routes(*impl_->routes, *impl_->ctx);
+  add_invitation_routes(*impl_->routes, *impl_->ctx);
   add_series_routes(*impl_->routes, *impl_->ctx);
   add_self_service_routes(*impl_->routes, *impl_->ctx);
   add_registration_admin_routes(*impl_->routes, *impl_->ctx);

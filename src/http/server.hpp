@@ -32,6 +32,7 @@ class AccountStore;
 class AuditLog;
 class AttendanceStore;
 class ApprovalStore;
+class InvitationStore;
 class RegistrationChanges;
 }  // namespace regdesk::store
 
@@ -65,6 +66,7 @@ struct Services {
   store::AuditLog& audit;
   store::AttendanceStore& attendance;
   store::ApprovalStore& approvals;
+  store::InvitationStore& invitations;
   store::RegistrationChanges& changes;  // edits, resends, promotions by hand
 };
 

@@ -27,6 +27,7 @@ SignupForm signup_form_from_json(const nlohmann::json& body) {
   text("question", f.question);
   text("locale", f.locale);
   text("website", f.honeypot);
+  text("invitation", f.invitation);
   if (auto it = body.find("consent_privacy"); it != body.end() && !it->is_null()) {
     if (it->is_boolean())
       f.consent_privacy = it->get<bool>();

@@ -118,6 +118,16 @@ Message build_message(const store::OutboxItem& item, const WorkerSettings& setti
   if (*kind == MailKind::kAnnouncement && item.announcement)
     data["announcement"] = {{"subject", item.announcement->subject.in(locale)},
                             {"body", item.announcement->body.in(locale)}};
+  if (*kind == MailKind::kInvitation) {
+    nlohmann::json invitation = {
+        {"url", base + "/events/" + e.slug + "?invitation=" + item.invitation_code},
+        {"code", item.invitation_code},
+        {"opens_at", format_local_time(e.opens_at, e.timezone, locale)},
+        {"closes_at", format_local_time(e.closes_at, e.timezone, locale)}};
+    if (item.invitation_expires_at)
+      invitation["expires_at"] = format_local_time(*item.invitation_expires_at, e.timezone, locale);
+    data["invitation"] = invitation;
+  }
   if (*kind == MailKind::kDeclined) {
     nlohmann::json decline = nlohmann::json::object();
     if (const auto& m = e.decline_message.in(locale); !m.empty()) decline["event_message"] = m;

@@ -28,7 +28,7 @@ using Mustache = kainjow::mustache::mustache;
 // 70 columns: 35 full-width characters, what Japanese mail clients show without breaking.
 constexpr size_t kBodyColumns = 70;
 
-constexpr std::array<std::pair<MailKind, const char*>, 11> kKindNames{{
+constexpr std::array<std::pair<MailKind, const char*>, 12> kKindNames{{
     {MailKind::kConfirmation, "confirmation"},
     {MailKind::kWaitlisted, "waitlisted"},
     {MailKind::kPromoted, "promoted"},
@@ -40,6 +40,7 @@ constexpr std::array<std::pair<MailKind, const char*>, 11> kKindNames{{
     {MailKind::kFollowUpAbsent, "follow_up_absent"},
     {MailKind::kPending, "pending"},
     {MailKind::kDeclined, "declined"},
+    {MailKind::kInvitation, "invitation"},
 }};
 
 enum class Language { kJapanese, kEnglish };

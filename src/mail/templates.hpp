@@ -23,6 +23,7 @@ enum class MailKind {
   kFollowUpAbsent,    // to confirmed people who did not: the recording, materials
   kPending,           // received, under review (events with approval)
   kDeclined,          // the organiser declined: the event's message and the organiser's own
+  kInvitation,        // a personal invitation from an imported list: the link to sign up
 };
 
 const char* to_string(MailKind k);  // "confirmation", "waitlisted", ... (also the file name)

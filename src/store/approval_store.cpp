@@ -11,6 +11,7 @@
 
 #include "domain/admission.hpp"
 #include "store/connection_pool.hpp"
+#include "store/invitation_store.hpp"
 #include "store/mail_queue.hpp"
 #include "store/sql_text.hpp"
 #include "store/sql_time.hpp"
@@ -152,6 +153,7 @@ Decisions ApprovalStore::decide(long long event_id, const std::vector<std::strin
           st->setString(2, words);
         st->setInt64(3, id);
         st->executeUpdate();
+        give_back_invitation_use(c, id);
         mails.push_back({r.public_id, "declined", "declined", now});
       }
       r.outcome = DecisionOutcome::kDecided;

@@ -25,12 +25,12 @@ constexpr const char* kLockBySlug =
     "SELECT id, confirmed_count, waitlisted_count, document FROM events WHERE slug = ? FOR UPDATE";
 constexpr const char* kInsert =
     "INSERT INTO events (slug, document, visibility, starts_at, ends_at, capacity,"
-    " waitlist_enabled, waitlist_capacity, mail_schedule, approval_required, series_slug)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    " waitlist_enabled, waitlist_capacity, mail_schedule, approval_required, series_slug,"
+    " invitation_required) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* kUpdate =
     "UPDATE events SET document = ?, visibility = ?, starts_at = ?, ends_at = ?, capacity = ?,"
     " waitlist_enabled = ?, waitlist_capacity = ?, mail_schedule = ?, approval_required = ?,"
-    " series_slug = ?,"
+    " series_slug = ?, invitation_required = ?,"
     " updated_at = UTC_TIMESTAMP(6) WHERE id = ?";
 constexpr const char* kSelectColumns =
     "SELECT id, document, capacity, confirmed_count, waitlisted_count, waitlist_enabled,"
@@ -95,6 +95,7 @@ UpsertResult EventStore::upsert(const Event& e, Instant now, const AuditEntry& a
         st.setNull(first + 9, sql::DataType::VARCHAR);
       else
         st.setString(first + 9, e.series_slug);
+      st.setBoolean(first + 10, e.invitation_required);
     };
     std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockBySlug));
     lock->setString(1, e.slug);
@@ -129,7 +130,7 @@ UpsertResult EventStore::upsert(const Event& e, Instant now, const AuditEntry& a
     }
     std::unique_ptr<sql::PreparedStatement> upd(c.prepareStatement(q::kUpdate));
     bind_definition(*upd, 1);
-    upd->setInt64(11, result.event_id);
+    upd->setInt64(12, result.event_id);
     upd->executeUpdate();
     counts.capacity = e.capacity;
     counts.waitlist_enabled = e.waitlist_enabled;

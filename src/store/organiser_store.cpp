@@ -20,7 +20,9 @@ namespace q {
 constexpr const char* kPage =
     "SELECT public_id, number, status, email, name, name_kana, organization, department,"
     " category, phone, question, locale, registered_at, cancelled_at, first_joined_at,"
-    " join_count, minutes_attended, attended_from, attended_until, unsubscribed_at, answers"
+    " join_count, minutes_attended, attended_from, attended_until, unsubscribed_at, answers,"
+    " (SELECT i.code FROM invitations i WHERE i.id = invitation_id),"
+    " (SELECT i.organization FROM invitations i WHERE i.id = invitation_id)"
     " FROM registrations WHERE event_id = ? AND number > ? ";
 constexpr const char* kByStatus =
     "SELECT status, COUNT(*) FROM registrations WHERE event_id = ? GROUP BY status";
@@ -61,6 +63,8 @@ constexpr const char* kPurge =
     " WHERE event_id = ?";
 constexpr const char* kPurgeMail =
     "UPDATE outbox SET state = 'cancelled' WHERE event_id = ? AND state IN ('queued', 'sending')";
+constexpr const char* kPurgeInvitees =
+    "UPDATE invitations SET name = '', email = NULL, email_key = NULL WHERE event_id = ?";
 constexpr const char* kMarkPurged = "UPDATE events SET purged_at = ? WHERE id = ?";
 constexpr const char* kDueForPurge =
     "SELECT id, slug FROM events WHERE ends_at < ? AND purged_at IS NULL ORDER BY ends_at";
@@ -110,6 +114,10 @@ void OrganiserStore::for_each_registration(long long event_id,
         r.attended_until = optional_sql_time(*rs, 19);
         r.unsubscribed = !rs->isNull(20);
         if (!rs->isNull(21)) r.answers = rs->getString(21);
+        if (!rs->isNull(22)) {
+          r.invitation_code = rs->getString(22);
+          r.invitation_organization = rs->getString(23);
+        }
         out.push_back(std::move(r));
       }
       return out;
@@ -260,6 +268,7 @@ int OrganiserStore::purge(long long event_id, Instant now, const AuditEntry& aud
     };
     int rows = exec(q::kPurge, false);
     exec(q::kPurgeMail, false);  // nothing may still be mailed to an address that is gone
+    exec(q::kPurgeInvitees, false);
     exec(q::kMarkPurged, true);
     AuditEntry done = audit;
     done.detail_json = "{\"registrations\":" + std::to_string(rows) + "}";

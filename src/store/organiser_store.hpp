@@ -31,6 +31,7 @@ struct RegistrationRow {
   std::optional<Instant> attended_from, attended_until;
   bool unsubscribed = false;
   std::string answers;  // JSON object (codec/answers.hpp); "" for none
+  std::string invitation_code, invitation_organization;  // the invitation it used, if any
 };
 
 struct AttendanceStats {  // over confirmed registrations

@@ -28,16 +28,20 @@ constexpr const char* kDue =
 constexpr const char* kTake =
     "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ? WHERE id IN ";
 constexpr const char* kDetails =
-    "SELECT o.id, o.kind, o.dedupe_key, o.attempts, o.created_at, r.public_id, r.number, r.status,"
-    " r.email, r.name, r.organization, r.locale,"
+    // A personal invitation's mail has no registration: the invitation names the person.
+    "SELECT o.id, o.kind, o.dedupe_key, o.attempts, o.created_at, COALESCE(r.public_id, ''),"
+    " COALESCE(r.number, 0), COALESCE(r.status, ''), COALESCE(r.email, iv.email),"
+    " COALESCE(r.name, iv.name), COALESCE(r.organization, iv.organization),"
+    " COALESCE(r.locale, iv.locale),"
     // Only a waitlisted person has a position; skipping the count for everyone else keeps a
     // stale-statistics plan from scanning the event's registrations for every mail.
     " CASE WHEN r.status = 'waitlisted' THEN (SELECT COUNT(*) FROM registrations w"
     "   WHERE w.event_id = r.event_id AND w.status = 'waitlisted' AND w.number <= r.number)"
     "   ELSE 0 END,"
     " e.document, a.subject_ja, a.subject_en, a.body_ja, a.body_en, r.minutes_attended,"
-    " r.answers, r.decline_message"
-    " FROM outbox o JOIN registrations r ON r.public_id = o.registration_public_id"
+    " r.answers, r.decline_message, iv.code, iv.expires_at"
+    " FROM outbox o LEFT JOIN registrations r ON r.public_id = o.registration_public_id"
+    " LEFT JOIN invitations iv ON iv.id = o.invitation_id"
     " JOIN events e ON e.id = o.event_id LEFT JOIN announcements a ON a.id = o.announcement_id"
     " WHERE o.id IN ";
 constexpr const char* kSent =
@@ -51,9 +55,10 @@ constexpr const char* kRelease =
 constexpr const char* kFailed =
     "UPDATE outbox SET state = 'failed', lease_until = NULL, last_error = ? WHERE id = ?";
 constexpr const char* kList =
-    "SELECT o.id, o.kind, o.state, r.email, COALESCE(o.last_error, ''), r.number, o.attempts,"
-    " o.due_at, o.created_at, o.sent_at FROM outbox o"
-    " JOIN registrations r ON r.public_id = o.registration_public_id"
+    "SELECT o.id, o.kind, o.state, COALESCE(r.email, iv.email), COALESCE(o.last_error, ''),"
+    " COALESCE(r.number, 0), o.attempts, o.due_at, o.created_at, o.sent_at FROM outbox o"
+    " LEFT JOIN registrations r ON r.public_id = o.registration_public_id"
+    " LEFT JOIN invitations iv ON iv.id = o.invitation_id"
     " WHERE o.event_id = ? AND (? = '' OR o.state = ?) ORDER BY o.id DESC LIMIT ?";
 constexpr const char* kCounts =
     "SELECT state, COUNT(*) FROM outbox WHERE event_id = ? GROUP BY state";
@@ -140,6 +145,8 @@ std::vector<OutboxItem> OutboxStore::claim(Instant now, size_t limit, std::chron
         if (words.is_object())
           it.decline_message = {words.value("ja", ""), words.value("en", "")};
       }
+      if (!rs->isNull(22)) it.invitation_code = rs->getString(22);
+      it.invitation_expires_at = optional_sql_time(*rs, 23);
       it.manage_token = derive_token(key, TokenKind::kManage, it.public_id);
       it.join_token = derive_token(key, TokenKind::kJoin, it.public_id);
       it.unsubscribe_token = derive_token(key, TokenKind::kUnsubscribe, it.public_id);

@@ -41,6 +41,8 @@ struct OutboxItem {
   std::optional<int> minutes_attended;  // from imported reports
   std::string answers;                  // JSON object (codec/answers.hpp); "" for none
   LocalizedText decline_message;        // the organiser's own words when declining
+  std::string invitation_code;          // a personal invitation's mail: its code and expiry
+  std::optional<Instant> invitation_expires_at;
   std::string manage_token;             // derived again for links; never stored
   std::string join_token;
   std::string unsubscribe_token;

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "store/connection_pool.hpp"
+#include "store/invitation_store.hpp"
 #include "store/mail_queue.hpp"
 #include "store/sql_time.hpp"
 #include "store/waitlist.hpp"
@@ -184,6 +185,7 @@ CancelResult RegistrationStore::cancel_where(const std::string& column, const st
       move->setInt64(1, event);
       move->executeUpdate();
     }
+    give_back_invitation_use(c, id);
     cancel_queued_mails(c, public_id);
     insert_mails(c, event, {{public_id, "cancellation", "cancellation", now}}, now);
     if (status == "confirmed") {

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "codec/answers.hpp"
+#include "domain/invitation.hpp"
 #include "store/connection_pool.hpp"
 #include "store/random_id.hpp"
 #include "store/sql_text.hpp"
@@ -26,7 +27,8 @@ namespace regdesk::store {
 namespace q {
 constexpr const char* kLockLedger =
     "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity,"
-    " next_number, starts_at, ends_at, mail_schedule, approval_required FROM events WHERE id = ";
+    " next_number, starts_at, ends_at, mail_schedule, approval_required, invitation_required"
+    " FROM events WHERE id = ";
 constexpr const char* kForUpdate = " FOR UPDATE";
 constexpr const char* kStoredAnswers =
     "SELECT i.key_hash, i.request_hash, i.status, i.waitlist_position, r.public_id, r.number,"
@@ -37,7 +39,11 @@ constexpr const char* kTakenEmails = "SELECT email_key FROM registrations WHERE 
 constexpr const char* kInsertRegistrations =
     "INSERT INTO registrations (public_id, event_id, number, status, email, email_key, name,"
     " name_kana, organization, department, category, phone, question, locale, registered_at,"
-    " confirmed_at, answers) VALUES ";
+    " confirmed_at, answers, invitation_id) VALUES ";
+constexpr const char* kPresentedInvitations =
+    "SELECT id, code, organization, COALESCE(email_key, ''), max_uses, uses, expires_at"
+    " FROM invitations WHERE event_id = ";
+constexpr const char* kTakeInvitationUses = "UPDATE invitations SET uses = uses + ";
 constexpr const char* kInsertAnswers =
     "INSERT INTO idempotency_keys (event_id, key_hash, request_hash, registration_public_id,"
     " status, waitlist_position, created_at) VALUES ";
@@ -107,7 +113,8 @@ std::unordered_set<std::string> taken_emails(sql::Connection& c, long long event
 void insert_registrations(sql::Connection& c, long long event_id,
                           const std::vector<const SignupRequest*>& fresh,
                           const std::vector<size_t>& admitted,
-                          const std::vector<const RegistrationReceipt*>& receipts) {
+                          const std::vector<const RegistrationReceipt*>& receipts,
+                          const std::vector<long long>& invitation_ids) {
   SqlText insert(c, q::kInsertRegistrations);
   for (size_t n = 0; n < admitted.size(); ++n) {
     const Applicant& a = fresh[admitted[n]]->applicant;
@@ -132,9 +139,42 @@ void insert_registrations(sql::Connection& c, long long event_id,
       insert.null();
     else
       insert.text(codec::answers_text(a.answers));
+    insert.sql(",");
+    if (long long invitation = invitation_ids[admitted[n]])
+      insert.number(invitation);
+    else
+      insert.null();
     insert.sql(")");
   }
   insert.execute_update();
+}
+
+// The invitations a batch presents, by code, locked (behind the ledger row: the lock order).
+std::map<std::string, Invitation> presented_invitations(
+    sql::Connection& c, long long event_id, const std::vector<const SignupRequest*>& fresh) {
+  std::map<std::string, Invitation> out;
+  SqlText query(c, q::kPresentedInvitations);
+  query.number(event_id).sql(" AND code IN (");
+  bool any = false;
+  for (const auto* r : fresh) {
+    if (r->applicant.invitation.empty()) continue;
+    query.sql(any ? "," : "").text(r->applicant.invitation);
+    any = true;
+  }
+  if (!any) return out;
+  auto rs = query.sql(") FOR UPDATE").execute_query();
+  while (rs->next()) {
+    Invitation inv;
+    inv.id = rs->getInt64(1);
+    inv.code = rs->getString(2);
+    inv.organization = rs->getString(3);
+    inv.email_key = rs->getString(4);
+    if (!rs->isNull(5)) inv.max_uses = rs->getInt(5);
+    inv.uses = rs->getInt(6);
+    inv.expires_at = optional_sql_time(*rs, 7);
+    out.emplace(inv.code, std::move(inv));
+  }
+  return out;
 }
 
 // One attempt at admitting the batch, inside the caller's transaction: lock the ledger row,
@@ -158,6 +198,7 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
   const EventTiming timing{from_sql_time(ledger->getString(7)), from_sql_time(ledger->getString(8)),
                            decode_schedule(ledger->getString(9))};
   const bool approval_required = ledger->getBoolean(10);
+  const bool invitation_required = ledger->getBoolean(11);
 
   // 1. Idempotency: a key seen before answers with its first answer; the same key in this
   //    batch twice follows the first one (resolved after the decisions below).
@@ -184,10 +225,62 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
     fresh.push_back(&batch[i]);
     fresh_index.push_back(i);
   }
+
+  // 1b. Invitations: those presented are looked up and judged; a sign-up refused for its
+  //     invitation goes no further. Each accepted one enters the rules with its uses left.
+  AdmissionRules rules_before{approval_required, {}};
+  std::vector<long long> invitation_rows;     // the invitations' ids, by rules index
+  std::vector<int> invitation_of(fresh.size(), -1);  // per fresh sign-up: a rules index
+  const bool any_code = std::any_of(fresh.begin(), fresh.end(), [](const SignupRequest* r) {
+    return !r->applicant.invitation.empty();
+  });
+  if (invitation_required || any_code) {
+    auto found = presented_invitations(c, event_id, fresh);
+    std::map<long long, int> index_of;
+    std::vector<const SignupRequest*> kept;
+    std::vector<size_t> kept_index;
+    std::vector<int> kept_invitation;
+    for (size_t k = 0; k < fresh.size(); ++k) {
+      const Applicant& a = fresh[k]->applicant;
+      auto it = found.find(a.invitation);
+      const Invitation* inv = it == found.end() ? nullptr : &it->second;
+      int index = -1;
+      switch (judge_invitation(inv, invitation_required, a.email_key, fresh[k]->received_at)) {
+        case InvitationVerdict::kRequired:
+          out.results[fresh_index[k]].outcome = SignupOutcome::kInvitationRequired;
+          continue;
+        case InvitationVerdict::kUsedUp:
+          out.results[fresh_index[k]].outcome = SignupOutcome::kInvitationUsedUp;
+          continue;
+        case InvitationVerdict::kIgnored:
+          break;
+        case InvitationVerdict::kAccepted: {
+          auto [pos, added] = index_of.emplace(inv->id, static_cast<int>(invitation_rows.size()));
+          if (added) {
+            invitation_rows.push_back(inv->id);
+            rules_before.invitation_uses_left.push_back(
+                inv->max_uses ? std::max(0, *inv->max_uses - inv->uses) : -1);
+          }
+          index = pos->second;
+          break;
+        }
+      }
+      kept.push_back(fresh[k]);
+      kept_index.push_back(fresh_index[k]);
+      kept_invitation.push_back(index);
+    }
+    fresh = std::move(kept);
+    fresh_index = std::move(kept_index);
+    invitation_of = std::move(kept_invitation);
+  }
+  std::vector<long long> invitation_ids(fresh.size(), 0);  // per fresh sign-up: its row, or 0
   std::vector<AdmissionCandidate> candidates;
   candidates.reserve(fresh.size());
-  for (const auto* r : fresh)
-    candidates.push_back({r->applicant.email_key, r->applicant.wants_waitlist});
+  for (size_t k = 0; k < fresh.size(); ++k) {
+    candidates.push_back(
+        {fresh[k]->applicant.email_key, fresh[k]->applicant.wants_waitlist, invitation_of[k]});
+    if (invitation_of[k] >= 0) invitation_ids[k] = invitation_rows[invitation_of[k]];
+  }
 
   // 2. First come, first served over what is left, and one multi-row insert for everyone
   //    admitted. The decision first assumes no address is registered yet, which saves a
@@ -201,7 +294,8 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
   for (bool looked_up = false;; looked_up = true) {
     counts = counts_before;
     next_number = first_number;
-    auto decisions = decide_admissions(candidates, taken, counts, next_number, approval_required);
+    AdmissionRules rules = rules_before;
+    auto decisions = decide_admissions(candidates, taken, counts, next_number, rules);
     admitted.clear();
     std::vector<const RegistrationReceipt*> receipts;
     for (size_t k = 0; k < fresh.size(); ++k) {
@@ -231,11 +325,15 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
         case AdmissionOutcome::kAlreadyRegistered:
           result.outcome = SignupOutcome::kAlreadyRegistered;
           break;
+        case AdmissionOutcome::kInvitationUsedUp:
+          result.outcome = SignupOutcome::kInvitationUsedUp;
+          break;
       }
     }
     // Someone refused a seat may hold one already: that answer comes first.
     bool refused = std::any_of(decisions.begin(), decisions.end(), [](const auto& d) {
-      return d.outcome == AdmissionOutcome::kSoldOut;
+      return d.outcome == AdmissionOutcome::kSoldOut ||
+             d.outcome == AdmissionOutcome::kInvitationUsedUp;
     });
     if (refused && !looked_up) {
       taken = taken_emails(c, event_id, fresh);
@@ -243,7 +341,7 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
     }
     if (admitted.empty()) break;
     try {
-      insert_registrations(c, event_id, fresh, admitted, receipts);
+      insert_registrations(c, event_id, fresh, admitted, receipts, invitation_ids);
       break;
     } catch (const sql::SQLException& e) {
       // Only this statement was rolled back; the ledger row stays locked.
@@ -283,6 +381,15 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
       any_key = true;
     }
     if (any_key) keys.execute_update();
+
+    // The uses each invitation gave, counted on its row (behind the same locks).
+    std::map<long long, int> uses;
+    for (size_t k : admitted)
+      if (invitation_ids[k]) ++uses[invitation_ids[k]];
+    for (auto [invitation, n] : uses) {
+      SqlText take(c, q::kTakeInvitationUses);
+      take.number(n).sql(" WHERE id = ").number(invitation).execute_update();
+    }
 
     SqlText write(c, q::kWriteLedger);
     write.number(counts.confirmed).sql(", waitlisted_count = ").number(counts.waitlisted);

@@ -43,6 +43,8 @@ enum class SignupOutcome {
   kPending,  // stored, waiting for an organiser's approval; no seat held
   kSoldOut,
   kAlreadyRegistered,
+  kInvitationRequired,  // the event takes only those invited: none, unknown, or another's
+  kInvitationUsedUp,    // expired, or its uses are all taken
   kIdempotencyConflict,
   kEventGone,
   kUnavailable,  // the database could not be reached; nothing was stored

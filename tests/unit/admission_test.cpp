@@ -232,11 +232,13 @@ TEST(DecideAdmissions, OutcomesHaveWireNames) {
 
 // --- approval ----------------------------------------------------------------------------------
 
+AdmissionRules approval{/*approval_required=*/true, {}};
+
 TEST(DecideAdmissions, WithApprovalEveryoneWaitsForReviewWithANumberAndNoSeat) {
   SeatCounts counts = ledger(2);
   int next_number = 7;
   auto decisions =
-      decide_admissions(people(4), {}, counts, next_number, /*approval_required=*/true);
+      decide_admissions(people(4), {}, counts, next_number, approval);
   ASSERT_EQ(decisions.size(), 4u);
   for (int i = 0; i < 4; ++i) {
     SCOPED_TRACE(i);
@@ -252,17 +254,17 @@ TEST(DecideAdmissions, WithApprovalEveryoneWaitsForReviewWithANumberAndNoSeat) {
 TEST(DecideAdmissions, WithApprovalNobodyIsTakenForReviewWhenNothingIsLeftToGive) {
   SeatCounts full = ledger(2, 2);
   int next_number = 3;
-  auto decisions = decide_admissions(people(1), {}, full, next_number, true);
+  auto decisions = decide_admissions(people(1), {}, full, next_number, approval);
   EXPECT_EQ(outcome(decisions[0]), "sold_out");
   EXPECT_EQ(next_number, 3);
 
   SeatCounts waitlist_room = ledger(2, 2, true, 1);
   decisions = decide_admissions(people(2, /*wants_waitlist=*/true), {}, waitlist_room,
-                                next_number, true);
+                                next_number, approval);
   EXPECT_EQ(outcome(decisions[0]), "pending");
   EXPECT_EQ(outcome(decisions[1]), "pending");  // reviewing does not use the place up
   decisions = decide_admissions(people(1, /*wants_waitlist=*/false, 9), {}, waitlist_room,
-                                next_number, true);
+                                next_number, approval);
   EXPECT_EQ(outcome(decisions[0]), "sold_out");  // did not ask for the waitlist
 }
 
@@ -270,11 +272,11 @@ TEST(DecideAdmissions, WithApprovalARegisteredAddressIsStillADuplicate) {
   SeatCounts counts = ledger(5);
   int next_number = 1;
   auto decisions = decide_admissions({{"a@example.jp", false}, {"a@example.jp", false}},
-                                     {}, counts, next_number, true);
+                                     {}, counts, next_number, approval);
   EXPECT_EQ(outcome(decisions[0]), "pending");
   EXPECT_EQ(outcome(decisions[1]), "already_registered");
   decisions = decide_admissions({{"b@example.jp", false}}, {"b@example.jp"}, counts,
-                                next_number, true);
+                                next_number, approval);
   EXPECT_EQ(outcome(decisions[0]), "already_registered");
 }
 
@@ -296,6 +298,45 @@ TEST(ApprovePending, NoWaitlistMeansSoldOutOnceFull) {
   SeatCounts counts = ledger(1, 1);
   EXPECT_EQ(to_string(approve_pending(counts).outcome), std::string("sold_out"));
   EXPECT_EQ(counts.confirmed, 1);
+}
+
+// --- invitations -------------------------------------------------------------------------------
+
+TEST(DecideAdmissions, AnInvitationsUsesAreTakenInArrivalOrderOnlyByThoseAdmitted) {
+  SeatCounts counts = ledger(10);
+  int next_number = 1;
+  AdmissionRules rules{false, {2, -1}};  // invitation 0: two uses left; 1: no limit
+  std::vector<AdmissionCandidate> batch = {
+      {"a@example.jp", false, 0}, {"a@example.jp", false, 0},  // a duplicate uses nothing
+      {"b@example.jp", false, 0}, {"c@example.jp", false, 0},  // c: the uses are gone
+      {"d@example.jp", false, 1}, {"e@example.jp", false, -1}};
+  auto decisions = decide_admissions(batch, {}, counts, next_number, rules);
+  std::vector<std::string> outcomes;
+  for (const auto& d : decisions) outcomes.push_back(outcome(d));
+  EXPECT_EQ(outcomes, (std::vector<std::string>{"confirmed", "already_registered", "confirmed",
+                                                "invitation_used_up", "confirmed", "confirmed"}));
+  EXPECT_EQ(rules.invitation_uses_left, (std::vector<int>{0, -1}));
+  EXPECT_EQ(counts.confirmed, 4);
+}
+
+TEST(DecideAdmissions, SoldOutUsesNoInvitation) {
+  SeatCounts counts = ledger(1);
+  int next_number = 1;
+  AdmissionRules rules{false, {5}};
+  auto decisions = decide_admissions({{"a@example.jp", false, 0}, {"b@example.jp", false, 0}},
+                                     {}, counts, next_number, rules);
+  EXPECT_EQ(outcome(decisions[1]), "sold_out");
+  EXPECT_EQ(rules.invitation_uses_left[0], 4);
+}
+
+TEST(DecideAdmissions, APendingSignUpUsesTheInvitation) {
+  SeatCounts counts = ledger(1);
+  int next_number = 1;
+  AdmissionRules rules{true, {1}};
+  auto decisions = decide_admissions({{"a@example.jp", false, 0}, {"b@example.jp", false, 0}},
+                                     {}, counts, next_number, rules);
+  EXPECT_EQ(outcome(decisions[0]), "pending");
+  EXPECT_EQ(outcome(decisions[1]), "invitation_used_up");
 }
 
 // --- promotions ---------------------------------------------------------------------------------
