@@ -839,6 +839,42 @@ test('an event with approval: the form says registrations are reviewed; the resu
   await waitForMail(p.email, { subjectHas: '【受付・審査中】' });
 });
 
+test('by invitation: the link carries the code; without it the form asks for one and explains a wrong one', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { rd, page } = await setup(t, { viewport: { width: 360, height: 740 } });
+  await rd.putEvent(smallEvent('nda-briefing', { capacity: 20, eligibility: { invitation_required: true } }));
+  const made = await rd.request('POST', '/api/v1/admin/events/nda-briefing/invitations', {
+    body: { organization: 'テスト製薬株式会社', max_uses: 5 }, headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  assert.equal(made.status, 201);
+  const { code } = made.json;
+
+  // Through the link: no code to type, the notice says so, the sign-up goes through.
+  await openEvent(page, rd, 'nda-briefing', `?invitation=${code}`);
+  assert.match(await text(page, '#invitation-notice'), /ご招待のリンクからお申込み/);
+  assert.equal(await page.locator('#f-invitation').count(), 0);
+  await fillForm(page, person());
+  await page.click('#submit-button');
+  await page.locator('#result').waitFor();
+  assert.equal(await text(page, '#receipt-status'), '参加確定');
+
+  // Without the link: the code is asked for; a wrong one is explained, the right one typed by hand works.
+  await openEvent(page, rd, 'nda-briefing');
+  assert.match(await text(page, '#invitation-notice'), /招待制です/);
+  assert.match(await page.locator('label[for="f-invitation"]').innerText(), /招待コード/);
+  await page.fill('#f-invitation', 'WRONG-CODE-0000');
+  await fillForm(page, person());
+  await page.click('#submit-button');
+  await poll(async () => /招待コードが確認できませんでした/.test(await page.locator('#form-status').innerText()));
+  await screenshot(page, 'event-invitation-refused');
+  await page.fill('#f-invitation', `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`.toLowerCase());
+  await page.click('#submit-button');
+  await page.locator('#result').waitFor();
+  await noHorizontalScroll(page, 360);
+  const rows = await rd.request('GET', '/api/v1/admin/events/nda-briefing/invitations',
+    { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+  assert.equal(rows.json.invitations[0].uses, 2);
+});
+
 test('the accessibility check itself fails on a page with violations', { timeout: TEST_TIMEOUT }, async (t) => {
   const { context, page } = await newPage(browser);
   t.after(() => context.close());

@@ -90,6 +90,15 @@ const TEXTS = {
     label_category: '所属区分',
     label_phone: '電話番号',
     label_question: '質問・要望',
+    label_invitation: '招待コード',
+    hint_invitation: '招待メール、または所属先のご担当者からのご案内に記載のコードです（例：K7M2-9QXD-4RTA）。',
+    notice_invitation:
+      'この催しは招待制です。招待メールのリンクから開くか、ご案内に記載の招待コードを入力してお申し込みください。',
+    notice_invitation_link: 'この催しは招待制です。ご招待のリンクからお申込みいただいています。',
+    err_invitation_required:
+      '招待コードが確認できませんでした。招待メールのリンク、またはご担当者からのご案内をご確認ください。個人宛ての招待は、招待されたメールアドレスでのみお申し込みいただけます。',
+    err_invitation_used_up:
+      'この招待は有効期限が切れたか、利用できる人数に達しています。所属先のご担当者にお問い合わせください。',
     label_consent_privacy: '個人情報の取扱いに同意します',
     hint_email: '確認メールと参加用URLをお送りします。例：taro@example.jp',
     hint_email_confirmation: '確認のため、もう一度ご入力ください。',
@@ -252,6 +261,15 @@ const TEXTS = {
     label_category: 'Category',
     label_phone: 'Phone',
     label_question: 'Questions and requests',
+    label_invitation: 'Invitation code',
+    hint_invitation: 'The code in your invitation mail or in the message from your organisation\'s contact (e.g. K7M2-9QXD-4RTA).',
+    notice_invitation:
+      'This event is by invitation only. Open the link in your invitation, or enter the invitation code you were given.',
+    notice_invitation_link: 'This event is by invitation only. You are registering through your invitation link.',
+    err_invitation_required:
+      'We could not find this invitation. Please check the link in your invitation mail or the message from your contact. A personal invitation works only with the address it was sent to.',
+    err_invitation_used_up:
+      'This invitation has expired or has been used by as many people as it allows. Please ask your organisation\'s contact person.',
     label_consent_privacy: 'I agree to the privacy notice',
     hint_email: 'We send the confirmation and the join link here. Example: taro@example.jp',
     hint_email_confirmation: 'Please type it once more to check.',

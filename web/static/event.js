@@ -41,6 +41,8 @@ const state = {
   outcome: null, // what #form-status shows: {kind: 'errors', errors} | {kind: 'problem', ...}
   fieldErrors: [], // [{field, code, message, lang}]
   receipt: null,
+  // The code of the invitation link the person came by (?invitation=), sent with the sign-up.
+  invitation: new URLSearchParams(location.search).get('invitation') || '',
 };
 
 function eventTitle(e) {
@@ -137,7 +139,10 @@ function renderAvailability() {
   if (r.approval === 'required' && !['closed', 'not_open'].includes(r.state)) {
     dom.availability.append(el('p', { class: 'notice notice-info', id: 'approval-notice' }, t('notice_approval')));
   }
-  if (e.restricted && !['closed', 'not_open'].includes(r.state)) {
+  if (e.invitation_required && !['closed', 'not_open'].includes(r.state)) {
+    dom.availability.append(el('p', { class: 'notice notice-info', id: 'invitation-notice' },
+      state.invitation ? t('notice_invitation_link') : t('notice_invitation')));
+  } else if (e.restricted && !['closed', 'not_open'].includes(r.state)) {
     dom.availability.append(el('p', { class: 'notice notice-info' }, t('err_not_eligible')));
   }
   const canSend = !state.formClosed && (r.state === 'open' || (r.state === 'full' && r.waitlist_available));
@@ -151,6 +156,8 @@ function renderAvailability() {
 
 function buildForm(e) {
   clear(dom.fields);
+  // By invitation: who came without a link types the code from the mail or their contact.
+  if (e.invitation_required && !state.invitation) dom.fields.append(field('invitation', true));
   for (const f of e.fields) {
     if (!FIELD_SPECS[f.name]) continue;
     if (f.name === 'consent_privacy') {
@@ -242,6 +249,8 @@ function formBody() {
   }
   if ((state.event.questions || []).length) body.answers = answersBody();
   if (state.waitlistMode) body.waitlist = true;
+  const code = state.invitation || control('invitation')?.value || '';
+  if (code.trim() !== '') body.invitation = code;
   return body;
 }
 
@@ -342,6 +351,12 @@ function renderStatus() {
       break;
     case 'not_eligible':
       text = t('err_not_eligible');
+      break;
+    case 'invitation_required':
+      text = t('err_invitation_required');
+      break;
+    case 'invitation_used_up':
+      text = t('err_invitation_used_up');
       break;
     case 'rate_limited':
       text = t('err_rate_limited', waitText(o.retryAfter));

@@ -17,6 +17,7 @@ export const FIELD_SPECS = {
   phone: { type: 'tel', autocomplete: 'tel', inputmode: 'tel' },
   question: { control: 'textarea' },
   consent_privacy: { control: 'checkbox' },
+  invitation: { type: 'text', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'characters' },
 };
 
 // Messages for field errors when the language was switched after the server answered (the
