@@ -140,6 +140,7 @@ void stats(ApiContext& ctx, const Request& req, const Responder& r) {
             to_string(registration_state(event->event, event->counts, ctx.services.clock.now()))},
            {"counts", by_status},
            {"approval", event->event.approval_required ? "required" : "none"},
+           {"invitation_required", event->event.invitation_required},
            {"by_category", by_category},
            {"signups_per_day", days},
            {"mail", mail},

@@ -449,6 +449,40 @@ test('the approval queue: one approved by button, the rest selected and declined
     await screenshot(page, 'admin-approval-done');
   });
 
+test('invitations: a code made for an organisation, a list imported and mailed, uses shown',
+  { timeout: TEST_TIMEOUT }, async (t) => {
+    const { rd, page } = await signedIn(t);
+    await rd.putEvent(smallEvent('nda-only', { capacity: 30, eligibility: { invitation_required: true } }));
+    await signInWithToken(page, rd);
+    await page.locator('#event').selectOption('nda-only');
+    await page.locator('#invitations-section').waitFor();
+    await page.getByLabel('所属（組織名）').fill('サンプル薬品株式会社');
+    await page.getByLabel('利用できる人数（空欄は制限なし）').fill('3');
+    await page.getByRole('button', { name: '招待コードを発行' }).click();
+    await poll(async () => /招待コード [0-9A-Z]{12} を発行しました/.test(await page.locator('#invitations-messages').textContent()));
+    const code = (await page.locator('#invitations-messages').textContent()).match(/([0-9A-Z]{12})/)[1];
+    await page.locator('#invitation-rows tr', { hasText: code }).waitFor();
+    const r = await rd.request('POST', '/api/v1/events/nda-only/registrations',
+      { body: { ...person(uniqueEmail('with-code')), invitation: code } });
+    assert.equal(r.status, 201);
+
+    const hanako = uniqueEmail('hanako');
+    await page.locator('#invitees-file').setInputFiles({
+      name: 'invitees.csv', mimeType: 'text/csv',
+      buffer: Buffer.from(`メールアドレス,氏名,所属\r\n${hanako},鈴木 花子,テスト製薬株式会社\r\nnot-an-address,誰か,\r\n`),
+    });
+    await page.getByRole('button', { name: '取り込んで招待メールを送る' }).click();
+    await poll(async () => /1名に招待メールを送信予約しました/.test(await page.locator('#invitations-messages').textContent()));
+    assert.match(await page.locator('#invitations-messages').textContent(), /3行目（メールアドレスの誤り）/);
+    const [mail] = await waitForMail(hanako, { subjectHas: 'ご招待' });
+    assert.match(mail.text, /nda-only\?invitation=[0-9A-Z]{12}/);
+    await page.reload();
+    await page.locator('#event').selectOption('nda-only');
+    await page.locator('#invitation-rows tr', { hasText: hanako }).waitFor();
+    assert.match(await page.locator('#invitation-rows tr', { hasText: code }).innerText(), /1 \/ 3名/);
+    await screenshot(page, 'admin-invitations');
+  });
+
 test('the dashboard is usable at 360 px', { timeout: TEST_TIMEOUT }, async (t) => {
   const { rd, page } = await signedIn(t, { width: 360, height: 740 });
   await page.goto(rd.url('/admin'));

@@ -256,6 +256,38 @@ test('after the event: a follow-up and certificates are switched on in the edito
   await screenshot(page, 'editor-after-the-event');
 });
 
+test('a briefing for NDA holders: approval and invitations switched on in the editor, the words for those declined saved',
+  { timeout: TEST_TIMEOUT }, async (t) => {
+    const { rd, page } = await signedIn(t, { role: 'editor', events: [SYMPOSIUM] });
+    await page.goto(rd.url(`/admin/editor?event=${SYMPOSIUM}`));
+    await poll(async () => (await page.locator('#capacity').inputValue()) === '1000', { what: 'the document in the form' });
+    assert.equal(await page.locator('#approval-required').isChecked(), false);
+    await page.locator('#approval-required').focus();
+    await page.keyboard.press('Space');
+    await page.locator('#decline-message-ja').fill('本説明会は秘密保持契約を締結した法人の方が対象です。');
+    await page.locator('#invitation-required').check();
+    await page.locator('#save').click();
+    await savedMessage(page, '保存しました');
+    const after = (await adminGet(rd, SYMPOSIUM)).json;
+    assert.equal(after.registration.approval, 'required');
+    assert.deepEqual(after.registration.decline_message, { ja: '本説明会は秘密保持契約を締結した法人の方が対象です。', en: '' });
+    assert.deepEqual(after.eligibility, { invitation_required: true });
+    // Loaded again, the form shows what is stored; switched off, both keys go.
+    await page.reload();
+    await poll(async () => page.locator('#approval-required').isChecked(), { what: 'approval loaded' });
+    assert.equal(await page.locator('#invitation-required').isChecked(), true);
+    await page.locator('#approval-required').uncheck();
+    await page.locator('#invitation-required').uncheck();
+    await page.locator('#decline-message-ja').fill('');
+    await page.locator('#save').click();
+    await savedMessage(page, '保存しました');
+    const off = (await adminGet(rd, SYMPOSIUM)).json;
+    assert.equal(off.registration.approval, 'none');
+    assert.equal(off.registration.decline_message, undefined);
+    assert.equal(off.eligibility, undefined);
+    await screenshot(page, 'editor-approval-invitation');
+  });
+
 test('errors are shown next to their fields, summarised and focused, and nothing is stored', { timeout: TEST_TIMEOUT }, async (t) => {
   const { rd, page } = await signedIn(t);
   const etag = (await adminGet(rd, SYMPOSIUM)).headers.get('etag');

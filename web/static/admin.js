@@ -50,6 +50,15 @@
                        c.sold_out && `${c.sold_out}件は席もキャンセル待ちの枠もないため、承認待ちのままです。`,
                        c.other && `${c.other}件はすでに処理済みでした。`].filter(Boolean).join(""),
       approvedVerb: "承認し", declinedVerb: "見送り",
+      invitationsHeading: "招待", invitationOrg: "所属（組織名）", invitationMax: "利用できる人数（空欄は制限なし）",
+      invitationCreate: "招待コードを発行", inviteesFile: "招待する方の一覧（CSV）", inviteesImport: "取り込んで招待メールを送る",
+      invitationsHelp: "この催しは招待制です。組織ごとの招待コード（リンク）を発行してご担当者に送るか、招待する方の一覧（CSV：メールアドレス、氏名、所属）を取り込むと、一人ずつ専用のリンクをメールでお送りします。",
+      invitee: "招待した方", invitationCode: "招待コード・リンク", uses: "利用",
+      usesOf: (i) => (i.max_uses == null ? `${i.uses}名` : `${i.uses} / ${i.max_uses}名`), noLimit: "—",
+      invitationMade: (i) => `${i.organization} の招待コード ${i.code} を発行しました。リンク：${i.url}`,
+      inviteesDone: (r) => `${r.invited}名に招待メールを送信予約しました。` +
+        (r.already_invited.length ? `${r.already_invited.length}名は招待済みのため送っていません。` : "") +
+        (r.skipped.length ? `読み込めなかった行：${r.skipped.map((x) => `${x.line}行目（${x.reason === "duplicate" ? "重複" : "メールアドレスの誤り"}）`).join("、")}` : ""),
       edit: "編集", resendConfirmation: "受付メールを再送", resendLink: "参加URLを再送", promote: "繰り上げる",
       forNumber: (n) => `（受付番号 ${n}）`, editHeading: "登録内容の変更", save: "保存する", close: "閉じる",
       kana: "ふりがな", dept: "部署", category: "所属区分", phone: "電話番号", question: "質問・要望",
@@ -115,6 +124,15 @@
                        c.sold_out && ` ${c.sold_out} stay pending: no seat or waitlist place is left.`,
                        c.other && ` ${c.other} had been decided already.`].filter(Boolean).join(""),
       approvedVerb: "Approved", declinedVerb: "Declined",
+      invitationsHeading: "Invitations", invitationOrg: "Organisation", invitationMax: "How many may use it (empty: no limit)",
+      invitationCreate: "Make an invitation code", inviteesFile: "People to invite (CSV)", inviteesImport: "Import and mail the invitations",
+      invitationsHelp: "This event is by invitation. Make a code (link) per organisation and send it to its contact, or import the people to invite (CSV: e-mail, name, organisation) and each gets a personal link by mail.",
+      invitee: "Invited person", invitationCode: "Code and link", uses: "Used",
+      usesOf: (i) => (i.max_uses == null ? `${i.uses}` : `${i.uses} / ${i.max_uses}`), noLimit: "—",
+      invitationMade: (i) => `Invitation code ${i.code} made for ${i.organization}. Link: ${i.url}`,
+      inviteesDone: (r) => `${r.invited} invitation(s) queued.` +
+        (r.already_invited.length ? ` ${r.already_invited.length} were invited before and not mailed again.` : "") +
+        (r.skipped.length ? ` Lines not read: ${r.skipped.map((x) => `${x.line} (${x.reason})`).join(", ")}` : ""),
       edit: "Edit", resendConfirmation: "Resend sign-up mail", resendLink: "Resend meeting link", promote: "Promote",
       forNumber: (n) => ` (No. ${n})`, editHeading: "Change a registration", save: "Save", close: "Close",
       kana: "Name reading (furigana)", dept: "Department", category: "Category", phone: "Phone", question: "Questions and requests",
@@ -418,6 +436,7 @@
     drawBars($("chart-minutes"), s.attendance.minutes.map((m) => [T.minutesFrom(m.from), m.count]), T.minutesChart, true);
     await drawAnswers(s.answers || {});
     await loadApproval(s);
+    await loadInvitations(s);
     const mail = s.mail;
     $("mail-counts").replaceChildren(...[["queued", T.queued], ["sending", T.sending], ["sent", T.sentState],
                                          ["failed", T.failed], ["cancelled", T.mailCancelled]]
@@ -619,6 +638,49 @@
     } catch (e) { say(T.error + e.message, "error"); }
   }
 
+  // Invitations (events by invitation): codes per organisation, personal ones from a list.
+  async function loadInvitations(stats) {
+    const shown = stats.invitation_required && actor && actor.role !== "viewer";
+    $("invitations-section").hidden = !shown;
+    if (!shown) return;
+    const { invitations } = await (await api("GET", `/api/v1/admin/events/${slug()}/invitations`)).json();
+    $("invitation-rows").replaceChildren(...(invitations.length ? invitations.slice(-1000).reverse().map((i) => el("tr", {},
+      el("td", { text: i.organization }), el("td", { text: i.personal ? `${i.name} ${i.email}` : "" }),
+      el("td", {}, el("code", { text: i.code }), " ", el("a", { href: i.url, text: i.url })),
+      el("td", { class: "number", text: T.usesOf(i) }),
+      el("td", { text: i.expires_at ? i.expires_at.replace("T", " ").slice(0, 16) : T.noLimit })))
+      : [el("tr", {}, el("td", { colspan: "5", text: T.none }))]));
+  }
+
+  function invitationMessage(text, kind) {
+    $("invitations-messages").textContent = text;
+    $("invitations-messages").className = `messages ${kind}`;
+  }
+
+  async function createInvitation(event) {
+    event.preventDefault();
+    const body = { organization: $("invitation-org").value.trim() };
+    if ($("invitation-max").value) body.max_uses = Number($("invitation-max").value);
+    try {
+      const made = await (await api("POST", `/api/v1/admin/events/${slug()}/invitations`, body)).json();
+      invitationMessage(T.invitationMade(made), "ok");
+      event.target.reset();
+      await loadInvitations({ invitation_required: true });
+    } catch (e) { invitationMessage(T.error + e.message, "error"); }
+  }
+
+  async function importInvitees(event) {
+    event.preventDefault();
+    const file = $("invitees-file").files[0];
+    if (!file) return;
+    try {
+      const r = await (await api("POST", `/api/v1/admin/events/${slug()}/invitations/import`, file)).json();
+      invitationMessage(T.inviteesDone(r), "ok");
+      event.target.reset();
+      await Promise.all([loadInvitations({ invitation_required: true }), loadMail()]);
+    } catch (e) { invitationMessage(T.error + e.message, "error"); }
+  }
+
   async function cancel(r) {
     if (!confirm(`${T.confirmCancel}\n${r.number} ${r.name}`)) return;
     try {
@@ -735,6 +797,8 @@
     $("edit-close").addEventListener("click", closeEdit);
     $("edit-dialog").addEventListener("cancel", (e) => { e.preventDefault(); closeEdit(); });
     $("attendance-form").addEventListener("submit", importAttendance);
+    $("invitation-form").addEventListener("submit", createInvitation);
+    $("invitees-form").addEventListener("submit", importInvitees);
     $("certificates").addEventListener("click", downloadCertificates);
     // Back in a tab that has a token, or a browser that has a session cookie.
     try {

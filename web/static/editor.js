@@ -90,6 +90,11 @@
       removedQuestion: (q) => `${q}を削除しました（保存するまで反映されません）。`,
       removedOption: (o) => `${o}を削除しました。`,
       questionName: (id, n) => (id ? `質問「${id}」` : `質問 ${n}`),
+      f_approval: "申込を主催者が確認してから確定する（承認制）",
+      approvalHint: "申込は「承認待ち」になり、ダッシュボードで承認した方から席（満席ならキャンセル待ち）が割り当てられます。",
+      f_decline_ja: "見送る方へのメールに載せる文面（日本語）", f_decline_en: "見送る方へのメールに載せる文面（英語）",
+      f_invitation: "招待された方のみ（招待コードまたは招待リンクが必要）",
+      invitationHint: "招待コードの発行と、招待する方の一覧（CSV）の取り込みはダッシュボードで行います。",
       eligibility: "申し込める人", f_domains: "申込を受け付けるメールアドレスのドメイン（1行に1つ）",
       domainsHint: "例：example.co.jp（@ は付けません。サブドメインも含みます）。空欄ならだれでも申し込めます。",
       contact: "お問い合わせ先（申込ページとメールに載ります）", f_contact_name: "窓口の名前",
@@ -217,6 +222,11 @@
       removedQuestion: (q) => `${q} removed (nothing changes until you save).`,
       removedOption: (o) => `${o} removed.`,
       questionName: (id, n) => (id ? `Question "${id}"` : `Question ${n}`),
+      f_approval: "The organiser confirms each sign-up (approval)",
+      approvalHint: "Sign-ups wait as \"awaiting approval\"; those approved in the dashboard get a seat (or the waitlist when full).",
+      f_decline_ja: "Words for those declined (Japanese)", f_decline_en: "Words for those declined (English)",
+      f_invitation: "Invited people only (an invitation code or link is needed)",
+      invitationHint: "Codes are made, and lists of people to invite (CSV) imported, in the dashboard.",
       eligibility: "Who may sign up", f_domains: "E-mail domains that may sign up (one per line)",
       domainsHint: "For example example.co.jp (no @; subdomains count too). Empty: anyone may sign up.",
       contact: "Contact (shown on the sign-up page and in mail)", f_contact_name: "Contact name",
@@ -325,6 +335,9 @@
     mail: ["link-amount", "f_link_amount"],
     "mail.meeting_link_before": ["link-amount", "f_link_amount"], "mail.reminders_before": ["reminders-group", "f_reminders"],
     eligibility: ["domains", "f_domains"], "eligibility.email_domains": ["domains", "f_domains"],
+    "eligibility.invitation_required": ["invitation-required", "f_invitation"],
+    "registration.approval": ["approval-required", "f_approval"],
+    "registration.decline_message": ["decline-message-ja", "f_decline_ja"],
     contact: ["contact-name", "f_contact_name"],
     "contact.name": ["contact-name", "f_contact_name"], "contact.email": ["contact-email", "f_contact_email"],
     "contact.phone": ["contact-phone", "f_contact_phone"], fields: ["fields-group", "fields"],
@@ -875,6 +888,10 @@
     $("waitlist-enabled").checked = !!doc.waitlist?.enabled;
     $("waitlist-capacity").value = String(doc.waitlist?.capacity ?? 0);
     syncWaitlist();
+    $("approval-required").checked = doc.registration?.approval === "required";
+    $("decline-message-ja").value = doc.registration?.decline_message?.ja || "";
+    $("decline-message-en").value = doc.registration?.decline_message?.en || "";
+    $("invitation-required").checked = !!doc.eligibility?.invitation_required;
     $("meeting-url").value = doc.meeting?.url || "";
     $("meeting-passcode").value = doc.meeting?.passcode || "";
     $("join-minutes").value = String(doc.meeting?.join_opens_minutes_before ?? 0);
@@ -997,6 +1014,12 @@
                            opens_at: opens === null ? "" : rfc3339(opens, zone),
                            closes_at: closes === null ? "" : rfc3339(closes, zone) };
     }
+    if (doc.registration) {
+      doc.registration.approval = $("approval-required").checked ? "required" : "none";
+      const words = { ja: $("decline-message-ja").value.trim(), en: $("decline-message-en").value.trim() };
+      if (words.ja || words.en) doc.registration.decline_message = words;
+      else delete doc.registration.decline_message;
+    }
     delete doc.registration?.state;
     delete doc.registration?.seats_remaining;
     delete doc.registration?.waitlist_available;
@@ -1029,8 +1052,10 @@
     doc.fields = FIELDS.filter((f) => $(`ask-${f}`).checked).map((f) => ({ name: f, required: $(`req-${f}`).checked }));
     doc.questions = collectQuestions(fail);
     const domains = $("domains").value.split(/\r?\n/).map((d) => d.trim()).filter(Boolean);
-    if (domains.length) doc.eligibility = { ...(doc.eligibility || {}), email_domains: domains };
-    else delete doc.eligibility;
+    doc.eligibility = {};
+    if (domains.length) doc.eligibility.email_domains = domains;
+    if ($("invitation-required").checked) doc.eligibility.invitation_required = true;
+    if (!Object.keys(doc.eligibility).length) delete doc.eligibility;
     if ($("follow-up-enabled").checked) {
       doc.follow_up = { after: `PT${integer("follow-up-hours", "follow_up.after", { max: 720 })}H` };
       for (const [id, key] of [["survey-url", "survey_url"], ["materials-url", "materials_url"], ["recording-url", "recording_url"]]) {
