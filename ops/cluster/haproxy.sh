@@ -28,6 +28,7 @@ start() {
 	local template
 	template=$(<"$here/haproxy.cfg.in")
 	template=${template//@LISTEN@/127.0.0.1:$port}
+	template=${template//@SOCKET@/$dir/haproxy.sock}
 	printf '%s\n' "${template//@SERVERS@/$servers}" >"$dir/haproxy.cfg"
 	haproxy -c -q -f "$dir/haproxy.cfg" || die "haproxy refused $dir/haproxy.cfg"
 	haproxy -db -f "$dir/haproxy.cfg" </dev/null >>"$dir/haproxy.log" 2>&1 &

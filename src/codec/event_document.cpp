@@ -360,8 +360,7 @@ json event_document(const Event& e) {
       {"capacity", e.capacity},
       {"registration",
        {{"opens_at", format_in_zone(e.opens_at, e.timezone)},
-        {"closes_at", format_in_zone(e.closes_at, e.timezone)},
-        {"approval", e.approval_required ? "required" : "none"}}},
+        {"closes_at", format_in_zone(e.closes_at, e.timezone)}}},
       {"waitlist", {{"enabled", e.waitlist_enabled}, {"capacity", e.waitlist_capacity}}},
       {"meeting",
        {{"url", e.meeting_url},
@@ -376,6 +375,7 @@ json event_document(const Event& e) {
       {"fields", fields},
       {"visibility", to_string(e.visibility)},
   };
+  if (e.approval_required) doc["registration"]["approval"] = "required";  // "none" by default
   if (!e.decline_message.ja.empty() || !e.decline_message.en.empty())
     doc["registration"]["decline_message"] = localized_json(e.decline_message);
   if (!e.eligible_email_domains.empty())

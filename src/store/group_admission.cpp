@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "codec/answers.hpp"
 #include "store/connection_pool.hpp"
 
 namespace regdesk::store {
@@ -36,6 +37,8 @@ GroupAdmission::EventQueue* GroupAdmission::queue_for(long long event_id) {
 }
 
 void GroupAdmission::submit(long long event_id, SignupRequest request, Callback done) {
+  if (!request.applicant.answers.empty() && request.answers_text.empty())
+    request.answers_text = codec::answers_text(request.applicant.answers);
   EventQueue* queue = queue_for(event_id);
   if (!queue) return done(SignupResult{SignupOutcome::kUnavailable});
   EventQueue& q = *queue;

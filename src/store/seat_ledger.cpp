@@ -135,10 +135,13 @@ void insert_registrations(sql::Connection& c, long long event_id,
     else
       insert.null();
     insert.sql(",");
-    if (a.answers.empty())
+    const std::string& answers = fresh[admitted[n]]->answers_text;
+    if (!a.answers.empty() && answers.empty())
+      insert.text(codec::answers_text(a.answers));  // a caller that did not prepare them
+    else if (answers.empty())
       insert.null();
     else
-      insert.text(codec::answers_text(a.answers));
+      insert.text(answers);
     insert.sql(",");
     if (long long invitation = invitation_ids[admitted[n]])
       insert.number(invitation);

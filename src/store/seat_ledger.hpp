@@ -25,6 +25,10 @@ struct SignupRequest {
   Applicant applicant;
   std::optional<IdempotencyKey> idempotency;
   Instant received_at;
+  // The answers as stored (codec::answers_text), written by GroupAdmission::submit on the
+  // caller's thread: the event's ledger row stays locked while its batch's INSERT is built, so
+  // that is no place for JSON. "" for a form without questions.
+  std::string answers_text = {};
 };
 
 // What the registrant is told (never the manage token or the meeting link).

@@ -4,7 +4,9 @@ Galera's row locks are node-local, so the conflicting COMMITs are refused (certi
 1213) and must be run again, never answered as success: exactly 100 confirmed, each a row on
 every node. Behind haproxy (ops/cluster/haproxy.sh) with `regdesk cluster-check` as each node's
 health agent: a desynced, dead or minority node takes no traffic; a node without a majority
-answers 503, never 500; the writer SIGKILLed mid-burst loses no 201, and rejoins by IST."""
+answers 503, never 500; the writer SIGKILLed mid-burst loses no 201, and rejoins by IST; the
+writer cut off by a partition is left behind and rejoins when it heals. After either, sign-ups
+through haproxy succeed again within 10 s of haproxy marking the node down."""
 
 from __future__ import annotations
 
@@ -13,9 +15,11 @@ import collections
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -175,6 +179,81 @@ def proxied(cluster, regdesk_factory):
     subprocess.run([str(HAPROXY), "stop", tmp], timeout=60)
 
 
+def haproxy_status(tmp: str, server: str) -> str:
+    """What haproxy says of SERVER now ("UP", "DOWN", "UP 1/3", ...), from its stats socket."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(5)
+        s.connect(os.path.join(tmp, "haproxy.sock"))
+        s.sendall(b"show stat\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    for line in data.decode().splitlines():
+        fields = line.split(",")
+        if len(fields) > 17 and fields[0] == "galera" and fields[1] == server:
+            return fields[17]  # the "status" column of haproxy's CSV
+    raise AssertionError(f"haproxy does not list {server}")
+
+
+class Burst:
+    """Six clients signing up through SERVICE until stopped: every 201 (id, when), every other
+    answer counted, and the moment haproxy first said WATCHED was DOWN."""
+
+    def __init__(self, service, slug: str, tmp: str, watched: str = "node0"):
+        self.service, self.slug, self.tmp, self.watched = service, slug, tmp, watched
+        self.confirmed: list[tuple[str, float]] = []
+        self.statuses: collections.Counter = collections.Counter()
+        self.marked_down_at: float | None = None
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._sign_up) for _ in range(6)]
+        self._threads.append(threading.Thread(target=self._watch))
+
+    def _sign_up(self):
+        while not self._stop.is_set():
+            try:
+                r = self.service.http("POST", f"/api/v1/events/{self.slug}/registrations",
+                                      body=applicant(harness.unique_email("burst")), timeout=30)
+            except OSError as e:  # counted, and fails the tests: no answer at all
+                self.statuses[type(e).__name__] += 1
+                continue
+            self.statuses[r.status] += 1
+            if r.status == 201:
+                self.confirmed.append((r.json()["id"], time.monotonic()))
+            elif r.status == 503 and not r.headers.get("Retry-After"):
+                self.statuses["503 without Retry-After"] += 1
+
+    def _watch(self):
+        while not self._stop.is_set() and self.marked_down_at is None:
+            if haproxy_status(self.tmp, self.watched).startswith("DOWN"):
+                self.marked_down_at = time.monotonic()
+            self._stop.wait(0.05)
+
+    def __enter__(self):
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for t in self._threads:
+            t.join(30)
+
+    def ids(self) -> set[str]:
+        return {i for i, _ in self.confirmed}
+
+    def wait_for(self, n: int, what: str, deadline_s: float = 60):
+        harness.poll(lambda: len(self.confirmed) >= n, deadline_s=deadline_s, what=what)
+
+    def recovery(self, since: float) -> tuple[float, float]:
+        """(seconds from SINCE to the first 201 after haproxy marked the node down, seconds
+        without any 201 around SINCE)."""
+        assert self.marked_down_at is not None, "haproxy never marked the node down"
+        after = [t for _, t in self.confirmed if t > self.marked_down_at]
+        before = [t for _, t in self.confirmed if t <= since]
+        assert after, "no sign-up succeeded after the node was marked down"
+        return after[0] - self.marked_down_at, after[0] - (before[-1] if before else since)
+
+
 def services_on(tmp, ports, proxy_port, regdesk_factory, db, capacity, count=1, env=None):
     """COUNT `regdesk serve` through haproxy on database DB holding one event DB of CAPACITY."""
     harness.port_query(ports[0], f"CREATE DATABASE {db} CHARACTER SET utf8mb4")
@@ -195,44 +274,20 @@ def test_the_writer_killed_behind_haproxy_loses_no_confirmed_sign_up(proxied, re
     # Every write goes to node 1, the first healthy server.
     assert query(ports[0], "SELECT COUNT(*) FROM failover.events") == "1"
 
-    confirmed: list[str] = []
-    statuses: collections.Counter = collections.Counter()
-    stop = threading.Event()
-
-    def sign_up_until_stopped():
-        while not stop.is_set():
-            try:
-                r = rd.http("POST", "/api/v1/events/failover/registrations",
-                            body=applicant(harness.unique_email("fo")), timeout=30)
-            except OSError as e:  # counted, and fails the test below: no answer at all
-                statuses[type(e).__name__] += 1
-                continue
-            statuses[r.status] += 1
-            if r.status == 201:
-                confirmed.append(r.json()["id"])
-            elif r.status == 503 and not r.headers.get("Retry-After"):
-                statuses["503 without Retry-After"] += 1
-
-    threads = [threading.Thread(target=sign_up_until_stopped) for _ in range(6)]
-    for t in threads:
-        t.start()
-    try:
-        harness.poll(lambda: len(confirmed) >= 100, deadline_s=30, what="sign-ups before the kill")
+    with Burst(rd, "failover", tmp) as burst:
+        burst.wait_for(100, "sign-ups before the kill", deadline_s=30)
         kill_node(tmp, 0)
-        at_kill = len(confirmed)
+        killed_at, at_kill = time.monotonic(), len(burst.confirmed)
         # haproxy moves to node 2 and sign-ups resume by themselves.
-        harness.poll(lambda: len(confirmed) >= at_kill + 100, deadline_s=60,
-                     what="sign-ups after the writer died")
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(30)
-    assert set(statuses) <= {201, 503}, statuses
+        burst.wait_for(at_kill + 100, "sign-ups after the writer died")
+    assert set(burst.statuses) <= {201, 503}, burst.statuses
+    after_mark, gap = burst.recovery(killed_at)
+    assert after_mark < 10, f"sign-ups resumed {after_mark:.1f} s after haproxy marked node 1 down"
     # Every 201 is a row on both survivors, and the ledger agrees with the rows.
     for port in ports[1:]:
         stored = {row[0] for row in harness.port_query(
             port, "SELECT public_id FROM failover.registrations WHERE status = 'confirmed'")}
-        assert set(confirmed) <= stored, port
+        assert burst.ids() <= stored, port
         assert query(port, "SELECT confirmed_count FROM failover.events") == str(len(stored))
     # Node 1 rejoins (IST from a survivor) and holds the same rows.
     subprocess.run([str(GALERA), "start-node", tmp, "0"], check=True, timeout=300,
@@ -242,7 +297,47 @@ def test_the_writer_killed_behind_haproxy_loses_no_confirmed_sign_up(proxied, re
     # By IST (what it missed), not a full copy: galera.sh recovered its position first. Node 0
     # bootstrapped the cluster, so any IST in its log is this rejoin's.
     assert "IST received" in Path(tmp, "node0", "err.log").read_text(errors="replace")
-    print(f"failover: {statuses}, {len(confirmed)} confirmed")
+    print(f"failover: {dict(burst.statuses)}, {len(burst.confirmed)} confirmed, no 201 for "
+          f"{gap:.1f} s, resumed {after_mark:.1f} s after haproxy marked the writer down")
+
+
+def test_the_writer_cut_off_by_a_partition_is_left_behind_and_rejoins(proxied, regdesk_factory):
+    # A partition, not a crash: the writer stays up but loses the other two (Galera's
+    # gmcast.isolate drops its group traffic). Alone it is not in the Primary component and
+    # answers every statement with 1047: a service on it answers 503, never 500; its health
+    # agent says so, haproxy moves to the majority, and sign-ups through haproxy resume. Healed,
+    # the node rejoins and holds every row.
+    tmp, ports, proxy_port = proxied
+    [rd] = services_on(tmp, ports, proxy_port, regdesk_factory, "partition", capacity=100000)
+    direct = regdesk_factory(f"mysql://regdesk:regdesk@127.0.0.1:{ports[0]}/partition",
+                             env={"REGDESK_NOW": REHEARSAL_NOW}).start()
+    with Burst(rd, "partition", tmp) as burst:
+        burst.wait_for(100, "sign-ups before the partition", deadline_s=30)
+        root_sql(tmp, 0, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'")
+        cut_at, at_cut = time.monotonic(), len(burst.confirmed)
+
+        def refused():
+            r = direct.http("POST", "/api/v1/events/partition/registrations",
+                            body=applicant(harness.unique_email("minority")))
+            return r if r.status != 201 else None
+        r = harness.poll(refused, deadline_s=30, what="the cut-off node to refuse writes")
+        assert r.status == 503 and r.json()["code"] == "unavailable", r
+        burst.wait_for(at_cut + 100, "sign-ups through haproxy after the partition")
+    assert set(burst.statuses) <= {201, 503}, burst.statuses
+    after_mark, gap = burst.recovery(cut_at)
+    assert after_mark < 10, f"sign-ups resumed {after_mark:.1f} s after haproxy marked node 1 down"
+    for port in ports[1:]:
+        stored = {row[0] for row in harness.port_query(
+            port, "SELECT public_id FROM partition.registrations WHERE status = 'confirmed'")}
+        assert burst.ids() <= stored, port
+    # Healed: node 1 finds the others, catches up, and holds the same rows.
+    root_sql(tmp, 0, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'")
+    harness.poll(lambda: query(ports[0], "SHOW GLOBAL STATUS LIKE 'wsrep_local_state_comment'")
+                 == "Synced", deadline_s=60, what="the healed node to be Synced")
+    counts = {query(p, "SELECT COUNT(*) FROM partition.registrations") for p in ports}
+    assert len(counts) == 1, counts
+    print(f"partition: {dict(burst.statuses)}, {len(burst.confirmed)} confirmed, no 201 for "
+          f"{gap:.1f} s, resumed {after_mark:.1f} s after haproxy marked the writer down")
 
 
 def test_three_mail_workers_on_three_machines_send_each_mail_once(proxied, regdesk_factory):

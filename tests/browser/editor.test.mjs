@@ -282,7 +282,7 @@ test('a briefing for NDA holders: approval and invitations switched on in the ed
     await page.locator('#save').click();
     await savedMessage(page, '保存しました');
     const off = (await adminGet(rd, SYMPOSIUM)).json;
-    assert.equal(off.registration.approval, 'none');
+    assert.equal(off.registration.approval, undefined, 'none, the default, is not written');
     assert.equal(off.registration.decline_message, undefined);
     assert.equal(off.eligibility, undefined);
     await screenshot(page, 'editor-approval-invitation');

@@ -1015,7 +1015,8 @@
                            closes_at: closes === null ? "" : rfc3339(closes, zone) };
     }
     if (doc.registration) {
-      doc.registration.approval = $("approval-required").checked ? "required" : "none";
+      if ($("approval-required").checked) doc.registration.approval = "required";
+      else delete doc.registration.approval;  // "none", the default
       const words = { ja: $("decline-message-ja").value.trim(), en: $("decline-message-en").value.trim() };
       if (words.ja || words.en) doc.registration.decline_message = words;
       else delete doc.registration.decline_message;
