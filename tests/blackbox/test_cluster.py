@@ -308,16 +308,16 @@ def test_the_writer_cut_off_by_a_partition_is_left_behind_and_rejoins(proxied, r
     # agent says so, haproxy moves to the majority, and sign-ups through haproxy resume. Healed,
     # the node rejoins and holds every row.
     tmp, ports, proxy_port = proxied
-    [rd] = services_on(tmp, ports, proxy_port, regdesk_factory, "partition", capacity=100000)
-    direct = regdesk_factory(f"mysql://regdesk:regdesk@127.0.0.1:{ports[0]}/partition",
+    [rd] = services_on(tmp, ports, proxy_port, regdesk_factory, "split", capacity=100000)
+    direct = regdesk_factory(f"mysql://regdesk:regdesk@127.0.0.1:{ports[0]}/split",
                              env={"REGDESK_NOW": REHEARSAL_NOW}).start()
-    with Burst(rd, "partition", tmp) as burst:
+    with Burst(rd, "split", tmp) as burst:
         burst.wait_for(100, "sign-ups before the partition", deadline_s=30)
         root_sql(tmp, 0, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'")
         cut_at, at_cut = time.monotonic(), len(burst.confirmed)
 
         def refused():
-            r = direct.http("POST", "/api/v1/events/partition/registrations",
+            r = direct.http("POST", "/api/v1/events/split/registrations",
                             body=applicant(harness.unique_email("minority")))
             return r if r.status != 201 else None
         r = harness.poll(refused, deadline_s=30, what="the cut-off node to refuse writes")
@@ -328,13 +328,13 @@ def test_the_writer_cut_off_by_a_partition_is_left_behind_and_rejoins(proxied, r
     assert after_mark < 10, f"sign-ups resumed {after_mark:.1f} s after haproxy marked node 1 down"
     for port in ports[1:]:
         stored = {row[0] for row in harness.port_query(
-            port, "SELECT public_id FROM partition.registrations WHERE status = 'confirmed'")}
+            port, "SELECT public_id FROM split.registrations WHERE status = 'confirmed'")}
         assert burst.ids() <= stored, port
     # Healed: node 1 finds the others, catches up, and holds the same rows.
     root_sql(tmp, 0, "SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'")
     harness.poll(lambda: query(ports[0], "SHOW GLOBAL STATUS LIKE 'wsrep_local_state_comment'")
                  == "Synced", deadline_s=60, what="the healed node to be Synced")
-    counts = {query(p, "SELECT COUNT(*) FROM partition.registrations") for p in ports}
+    counts = {query(p, "SELECT COUNT(*) FROM split.registrations") for p in ports}
     assert len(counts) == 1, counts
     print(f"partition: {dict(burst.statuses)}, {len(burst.confirmed)} confirmed, no 201 for "
           f"{gap:.1f} s, resumed {after_mark:.1f} s after haproxy marked the writer down")
