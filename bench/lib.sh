@@ -29,7 +29,7 @@ start_server() {
 	STARTED_PID=$!
 	local i url=""
 	for ((i = 0; i < 200; i++)); do
-		url=$(sed -n 's/^listening on \(http:\/\/[^ ]*\).*/\1/p' "$TMP/$name.out" | head -n 1)
+		url=$(sed -n 's/^\(cluster-check \)\{0,1\}listening on \(http:\/\/[^ ]*\).*/\2/p' "$TMP/$name.out" | head -n 1)
 		[[ -n $url ]] && break
 		kill -0 "$STARTED_PID" 2>/dev/null || break
 		sleep 0.05

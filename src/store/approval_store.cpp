@@ -20,9 +20,6 @@
 namespace regdesk::store {
 
 namespace q {
-constexpr const char* kLockLedger =
-    "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity,"
-    " starts_at, ends_at, mail_schedule FROM events WHERE id = ? FOR UPDATE";
 constexpr const char* kLockChosen =
     "SELECT id, public_id, status, number FROM registrations WHERE event_id = ? AND public_id IN ";
 constexpr const char* kApprove =
@@ -86,16 +83,10 @@ Decisions ApprovalStore::decide(long long event_id, const std::vector<std::strin
     };
     if (asked.empty()) return answer();
 
-    // Lock order everywhere: the event's ledger row first, then registrations.
-    std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockLedger));
-    lock->setInt64(1, event_id);
-    std::unique_ptr<sql::ResultSet> ledger(lock->executeQuery());
-    if (!ledger->next()) return answer();
-    SeatCounts counts{ledger->getInt(1), ledger->getInt(2), ledger->getInt(3),
-                      ledger->getBoolean(4), ledger->getInt(5)};
-    const EventTiming timing{from_sql_time(ledger->getString(6)),
-                             from_sql_time(ledger->getString(7)),
-                             decode_schedule(ledger->getString(8))};
+    auto ledger = lock_ledger(c, event_id);
+    if (!ledger) return answer();
+    SeatCounts counts = ledger->counts;
+    const EventTiming& timing = ledger->timing;
     const SeatCounts counts_before = counts;
 
     std::unique_ptr<sql::PreparedStatement> pick(c.prepareStatement(

@@ -34,10 +34,6 @@ constexpr const char* kActiveByAddress =
 constexpr const char* kResendWaiting =
     "SELECT 1 FROM outbox WHERE registration_public_id = ? AND kind = ?"
     " AND dedupe_key LIKE 'resend:%' AND state IN ('queued', 'sending') LIMIT 1";
-// Lock order everywhere: the event's ledger row first, then registrations.
-constexpr const char* kLockLedger =
-    "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity,"
-    " starts_at, ends_at, mail_schedule FROM events WHERE id = ? FOR UPDATE";
 constexpr const char* kEventOf = "SELECT event_id FROM registrations WHERE public_id = ?";
 constexpr const char* kPromoteOne =
     "UPDATE registrations SET status = 'confirmed', confirmed_at = ? WHERE id = ?";
@@ -259,14 +255,10 @@ ChangeResult RegistrationChanges::promote(long long event_id, const std::string&
       std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
       if (!rs->next() || rs->getInt64(1) != event_id) return r;
     }
-    std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockLedger));
-    lock->setInt64(1, event_id);
-    std::unique_ptr<sql::ResultSet> ledger(lock->executeQuery());
-    if (!ledger->next()) return r;
-    SeatCounts counts{ledger->getInt(1), ledger->getInt(2), ledger->getInt(3),
-                      ledger->getBoolean(4), ledger->getInt(5)};
-    EventTiming timing{from_sql_time(ledger->getString(6)), from_sql_time(ledger->getString(7)),
-                       decode_schedule(ledger->getString(8))};
+    auto ledger = lock_ledger(c, event_id);  // lock order: the ledger row, then registrations
+    if (!ledger) return r;
+    const SeatCounts& counts = ledger->counts;
+    const EventTiming& timing = ledger->timing;
     auto row = lock_status(c, event_id, public_id);
     if (!row) return r;
     r.event_id = event_id;

@@ -31,9 +31,6 @@ constexpr const char* kSelect =
     " COALESCE(r.answers, '')"
     " FROM registrations r JOIN events e ON e.id = r.event_id WHERE ";
 constexpr const char* kEventOf = "SELECT event_id FROM registrations WHERE ";
-constexpr const char* kLockLedger =
-    "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity,"
-    " starts_at, ends_at, mail_schedule FROM events WHERE id = ? FOR UPDATE";
 constexpr const char* kLockRegistration =
     "SELECT id, public_id, status FROM registrations WHERE event_id = ? AND ";
 constexpr const char* kCancel =
@@ -153,14 +150,10 @@ CancelResult RegistrationStore::cancel_where(const std::string& column, const st
       if (!rs->next()) return r;
       event = rs->getInt64(1);
     }
-    std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockLedger));
-    lock->setInt64(1, event);
-    std::unique_ptr<sql::ResultSet> ledger(lock->executeQuery());
-    if (!ledger->next()) return r;
-    SeatCounts counts{ledger->getInt(1), ledger->getInt(2), ledger->getInt(3),
-                      ledger->getBoolean(4), ledger->getInt(5)};
-    EventTiming timing{from_sql_time(ledger->getString(6)), from_sql_time(ledger->getString(7)),
-                       decode_schedule(ledger->getString(8))};
+    auto ledger = lock_ledger(c, event);
+    if (!ledger) return r;
+    SeatCounts counts = ledger->counts;
+    const EventTiming& timing = ledger->timing;
 
     std::unique_ptr<sql::PreparedStatement> pick(
         c.prepareStatement(std::string(q::kLockRegistration) + column + " = ? FOR UPDATE"));

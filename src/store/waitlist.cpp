@@ -13,6 +13,9 @@
 namespace regdesk::store {
 
 namespace q {
+constexpr const char* kLockLedger =
+    "SELECT capacity, confirmed_count, waitlisted_count, waitlist_enabled, waitlist_capacity,"
+    " starts_at, ends_at, mail_schedule FROM events WHERE id = ? FOR UPDATE";
 constexpr const char* kFirstWaitlisted =
     "SELECT id, public_id FROM registrations WHERE event_id = ? AND status = 'waitlisted'"
     " ORDER BY number LIMIT ? FOR UPDATE";
@@ -22,6 +25,17 @@ constexpr const char* kMoveLedger =
     "UPDATE events SET confirmed_count = confirmed_count + ?,"
     " waitlisted_count = waitlisted_count - ? WHERE id = ?";
 }  // namespace q
+
+std::optional<LockedLedger> lock_ledger(sql::Connection& c, long long event_id) {
+  std::unique_ptr<sql::PreparedStatement> lock(c.prepareStatement(q::kLockLedger));
+  lock->setInt64(1, event_id);
+  std::unique_ptr<sql::ResultSet> rs(lock->executeQuery());
+  if (!rs->next()) return std::nullopt;
+  return LockedLedger{
+      {rs->getInt(1), rs->getInt(2), rs->getInt(3), rs->getBoolean(4), rs->getInt(5)},
+      {from_sql_time(rs->getString(6)), from_sql_time(rs->getString(7)),
+       decode_schedule(rs->getString(8))}};
+}
 
 int promote_waitlisted(sql::Connection& c, long long event_id, const SeatCounts& counts,
                        const EventTiming& timing, Instant now) {

@@ -2,6 +2,7 @@
 // Moving waitlisted people up when seats free. Internal to the store: runs inside a
 // transaction that already holds the event's ledger row.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,15 @@ struct EventTiming {
   Instant ends_at;
   MailSchedule schedule;
 };
+
+// The event's ledger row, locked FOR UPDATE: the first lock of every transaction that moves
+// seats (then registrations, then invitations), so they queue in one order and never deadlock.
+struct LockedLedger {
+  SeatCounts counts;
+  EventTiming timing;
+};
+// nullopt when the event is gone.
+std::optional<LockedLedger> lock_ledger(sql::Connection& c, long long event_id);
 
 // Promotes the first waitlisted registrations (by number) into free seats, updates the
 // ledger row, queues their promotion mail and scheduled mails, and returns how many moved up.
