@@ -171,36 +171,7 @@ class JsonWriter final : public ExportWriter {
     out_ << "{\"registrations\":[";
   }
   void row(const store::RegistrationRow& r) override {
-    nlohmann::json j = {
-        {"id", r.public_id},
-        {"number", r.number},
-        {"status", r.status},
-        {"email", r.email},
-        {"name", r.name},
-        {"name_kana", r.name_kana},
-        {"organization", r.organization},
-        {"department", r.department},
-        {"category", r.category ? nlohmann::json(to_string(*r.category)) : nlohmann::json()},
-        {"phone", r.phone},
-        {"question", r.question},
-        {"locale", r.locale},
-        {"registered_at", format_in_zone(r.registered_at, zone_)},
-        {"cancelled_at", r.cancelled_at ? nlohmann::json(format_in_zone(*r.cancelled_at, zone_))
-                                        : nlohmann::json()},
-        {"attended", attended(r)},
-        {"minutes_attended",
-         r.minutes_attended ? nlohmann::json(*r.minutes_attended) : nlohmann::json()},
-        {"first_joined_at",
-         first_join(r) ? nlohmann::json(format_in_zone(*first_join(r), zone_)) : nlohmann::json()},
-        {"last_left_at", r.attended_until ? nlohmann::json(format_in_zone(*r.attended_until, zone_))
-                                          : nlohmann::json()},
-        {"join_count", r.join_count},
-        {"unsubscribed", r.unsubscribed}};
-    nlohmann::json answers =
-        r.answers.empty() ? nlohmann::json() : nlohmann::json::parse(r.answers, nullptr, false);
-    j["answers"] = answers.is_object() ? answers : nlohmann::json::object();
-    if (!r.invitation_code.empty())
-      j["invitation"] = {{"code", r.invitation_code}, {"organization", r.invitation_organization}};
+    nlohmann::json j = row_json(r, zone_);
     out_ << (first_ ? "" : ",") << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     first_ = false;
   }
@@ -268,6 +239,40 @@ class XlsxWriter final : public ExportWriter {
 };
 
 }  // namespace
+
+nlohmann::json row_json(const store::RegistrationRow& r, const std::string& zone) {
+  nlohmann::json j = {
+      {"id", r.public_id},
+      {"number", r.number},
+      {"status", r.status},
+      {"email", r.email},
+      {"name", r.name},
+      {"name_kana", r.name_kana},
+      {"organization", r.organization},
+      {"department", r.department},
+      {"category", r.category ? nlohmann::json(to_string(*r.category)) : nlohmann::json()},
+      {"phone", r.phone},
+      {"question", r.question},
+      {"locale", r.locale},
+      {"registered_at", format_in_zone(r.registered_at, zone)},
+      {"cancelled_at", r.cancelled_at ? nlohmann::json(format_in_zone(*r.cancelled_at, zone))
+                                      : nlohmann::json()},
+      {"attended", attended(r)},
+      {"minutes_attended",
+       r.minutes_attended ? nlohmann::json(*r.minutes_attended) : nlohmann::json()},
+      {"first_joined_at",
+       first_join(r) ? nlohmann::json(format_in_zone(*first_join(r), zone)) : nlohmann::json()},
+      {"last_left_at", r.attended_until ? nlohmann::json(format_in_zone(*r.attended_until, zone))
+                                        : nlohmann::json()},
+      {"join_count", r.join_count},
+      {"unsubscribed", r.unsubscribed}};
+  nlohmann::json answers =
+      r.answers.empty() ? nlohmann::json() : nlohmann::json::parse(r.answers, nullptr, false);
+  j["answers"] = answers.is_object() ? answers : nlohmann::json::object();
+  if (!r.invitation_code.empty())
+    j["invitation"] = {{"code", r.invitation_code}, {"organization", r.invitation_organization}};
+  return j;
+}
 
 std::string neutralise_formula(const std::string& cell) {
   if (!cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos)

@@ -10,6 +10,8 @@
 #include <ostream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "store/organiser_store.hpp"
 
 namespace regdesk::exporting {
@@ -31,6 +33,9 @@ class ExportWriter {
 // xlsx writes to `xlsx_path` (the format is a zip file). Times in the event's zone.
 std::unique_ptr<ExportWriter> make_writer(Format format, Encoding encoding, const Event& event,
                                           std::ostream* out, const std::string& xlsx_path);
+
+// One registration as the JSON list shows it (times in `zone`).
+nlohmann::json row_json(const store::RegistrationRow& r, const std::string& zone);
 
 std::string neutralise_formula(const std::string& cell);
 std::string csv_field(const std::string& cell);

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <fstream>
 
 #include "domain/admission.hpp"
@@ -31,6 +33,56 @@ std::vector<std::string> statuses_from(const std::string& q) {
   return {q};
 }
 
+// A query parameter that must be a whole number in [min, max]; nullopt when it is not.
+std::optional<int> whole_number(const std::string& s, int min, int max) {
+  if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), [](char ch) {
+        return ch >= '0' && ch <= '9';
+      }))
+    return std::nullopt;
+  int n = std::stoi(s);
+  if (n < min || n > max) return std::nullopt;
+  return n;
+}
+
+// The dashboard's list, a page at a time (limit, after, q): the rows of one page, how many
+// match, and the cursor of the next page. Never reads the whole list.
+void list_page(ApiContext& ctx, const Request& req, const Responder& r, const std::string& slug,
+               const std::string& status) {
+  std::string limit_text = req.query_param("limit"), after_text = req.query_param("after");
+  std::optional<int> limit = limit_text.empty() ? 100 : whole_number(limit_text, 1, 500);
+  if (!limit) return r.problem(field_problem("limit", "invalid"));
+  std::optional<int> after = after_text.empty() ? 0 : whole_number(after_text, 0, 999999999);
+  if (!after) return r.problem(field_problem("after", "invalid"));
+  std::string q = req.query_param("q");
+  if (!text::is_valid_utf8(q) || text::has_control_chars(q))
+    return r.problem(field_problem("q", "invalid"));
+  std::string search = text::trim(text::nfkc(q));
+  if (text::length(search) > 200) return r.problem(field_problem("q", "too_long"));
+  auto audit = audit_entry(ctx, req, "registrations_viewed", slug, "",
+                           nlohmann::json{{"format", "json"},
+                                          {"status", status.empty() ? "all" : status},
+                                          {"after", *after},
+                                          {"search", !search.empty()}}
+                               .dump());
+  ctx.offload(r, [&ctx, r, slug, status, search, limit = *limit, after = *after, audit] {
+    try {
+      auto event = ctx.services.events.find(slug);
+      if (!event) return r.problem(problem(404, "not_found"));
+      ctx.services.audit.append(audit);
+      auto page = ctx.services.organiser.registration_page(event->id, statuses_from(status),
+                                                           search, after, limit);
+      nlohmann::json rows = nlohmann::json::array();
+      for (const auto& row : page.rows)
+        rows.push_back(exporting::row_json(row, event->event.timezone));
+      r.json(200, {{"registrations", std::move(rows)},
+                   {"total", page.total},
+                   {"next", page.more ? nlohmann::json(page.rows.back().number) : nlohmann::json()}});
+    } catch (const store::DatabaseUnavailable&) {
+      r.problem(unavailable());
+    }
+  });
+}
+
 void export_registrations(ApiContext& ctx, const Request& req, const Responder& r) {
   std::string slug = req.params.at("slug");
   std::string status = req.query_param("status"), format = req.query_param("format"),
@@ -49,6 +101,11 @@ void export_registrations(ApiContext& ctx, const Request& req, const Responder& 
     e = exporting::Encoding::kCp932;
   else if (!encoding.empty() && encoding != "utf-8" && encoding != "utf8")
     return r.problem(field_problem("encoding", "invalid"));
+  bool paged = !req.query_param("limit").empty() || !req.query_param("after").empty() ||
+               !req.query_param("q").empty();
+  if (paged && f != exporting::Format::kJson)
+    return r.problem(field_problem("format", "paging_is_json_only"));
+  if (paged) return list_page(ctx, req, r, slug, status);
 
   // A list read as JSON is a view; a file is an export. Either is in the trail before any
   // row leaves.

@@ -24,6 +24,7 @@ constexpr const char* kPage =
     " (SELECT i.code FROM invitations i WHERE i.id = invitation_id),"
     " (SELECT i.organization FROM invitations i WHERE i.id = invitation_id)"
     " FROM registrations WHERE event_id = ? AND number > ? ";
+constexpr const char* kCount = "SELECT COUNT(*) FROM registrations WHERE event_id = ? ";
 constexpr const char* kByStatus =
     "SELECT status, COUNT(*) FROM registrations WHERE event_id = ? GROUP BY status";
 constexpr const char* kByCategory =
@@ -70,62 +71,133 @@ constexpr const char* kDueForPurge =
     "SELECT id, slug FROM events WHERE ends_at < ? AND purged_at IS NULL ORDER BY ends_at";
 }  // namespace q
 
+namespace {
+
+// What the list is narrowed to, after "event_id = ?".
+struct ListFilter {
+  const std::vector<std::string>& statuses;
+  std::string pattern;  // a LIKE pattern for the text fields; empty: no search
+  int number = -1;      // the search read as a 受付番号, or -1
+};
+
+ListFilter list_filter(const std::vector<std::string>& statuses, const std::string& search) {
+  ListFilter f{statuses, "", -1};
+  if (search.empty()) return f;
+  f.pattern = "%";
+  for (char ch : search) {  // '\\' is LIKE's escape character in MariaDB
+    if (ch == '%' || ch == '_' || ch == '\\') f.pattern += '\\';
+    f.pattern += ch;
+  }
+  f.pattern += '%';
+  if (search.size() <= 9 && std::all_of(search.begin(), search.end(),
+                                        [](char ch) { return ch >= '0' && ch <= '9'; }))
+    f.number = std::stoi(search);
+  return f;
+}
+
+std::string filter_sql(const ListFilter& f) {
+  std::string sql;
+  if (!f.statuses.empty()) sql += "AND status IN (" + placeholders(f.statuses.size()) + ") ";
+  if (!f.pattern.empty())
+    sql += "AND (name LIKE ? OR name_kana LIKE ? OR email LIKE ? OR organization LIKE ?"
+           " OR number = ?) ";
+  return sql;
+}
+
+int bind_filter(sql::PreparedStatement& st, int p, const ListFilter& f) {
+  for (const auto& s : f.statuses) st.setString(p++, s);
+  if (!f.pattern.empty()) {
+    for (int i = 0; i < 4; ++i) st.setString(p++, f.pattern);
+    st.setInt(p++, f.number);
+  }
+  return p;
+}
+
+RegistrationRow read_registration(sql::ResultSet& rs) {
+  RegistrationRow r;
+  r.public_id = rs.getString(1);
+  r.number = rs.getInt(2);
+  r.status = rs.getString(3);
+  r.email = rs.getString(4);
+  r.name = rs.getString(5);
+  r.name_kana = rs.getString(6);
+  r.organization = rs.getString(7);
+  r.department = rs.getString(8);
+  if (!rs.isNull(9)) r.category = category_from_string(rs.getString(9));
+  r.phone = rs.getString(10);
+  r.question = rs.isNull(11) ? "" : std::string(rs.getString(11));
+  r.locale = rs.getString(12);
+  r.registered_at = from_sql_time(rs.getString(13));
+  if (!rs.isNull(14)) r.cancelled_at = from_sql_time(rs.getString(14));
+  r.first_joined_at = optional_sql_time(rs, 15);
+  r.join_count = rs.getInt(16);
+  if (!rs.isNull(17)) r.minutes_attended = rs.getInt(17);
+  r.attended_from = optional_sql_time(rs, 18);
+  r.attended_until = optional_sql_time(rs, 19);
+  r.unsubscribed = !rs.isNull(20);
+  if (!rs.isNull(21)) r.answers = rs.getString(21);
+  if (!rs.isNull(22)) {
+    r.invitation_code = rs.getString(22);
+    r.invitation_organization = rs.getString(23);
+  }
+  return r;
+}
+
+// Up to `limit` rows numbered above `after`: one statement, closed before the caller sees them.
+std::vector<RegistrationRow> read_page(sql::Connection& c, long long event_id,
+                                       const ListFilter& f, int after, int limit) {
+  std::unique_ptr<sql::PreparedStatement> st(
+      c.prepareStatement(q::kPage + filter_sql(f) + "ORDER BY number LIMIT ?"));
+  st->setInt64(1, event_id);
+  st->setInt(2, after);
+  int p = bind_filter(*st, 3, f);
+  st->setInt(p, limit);
+  std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+  std::vector<RegistrationRow> out;
+  out.reserve(static_cast<size_t>(limit));
+  while (rs->next()) out.push_back(read_registration(*rs));
+  return out;
+}
+
+}  // namespace
+
 void OrganiserStore::for_each_registration(long long event_id,
                                            const std::vector<std::string>& statuses,
                                            const std::function<void(const RegistrationRow&)>& row,
                                            size_t page_size) {
-  std::string sql = q::kPage;
-  if (!statuses.empty()) sql += "AND status IN (" + placeholders(statuses.size()) + ") ";
-  sql += "ORDER BY number LIMIT ?";
+  ListFilter all = list_filter(statuses, "");
   int after = 0;
   for (;;) {
-    // One page per round trip, a fresh statement each time so no result set stays open
-    // while the caller writes (keyset paging: "number > last").
+    // One page per round trip, so no result set stays open while the caller writes (keyset
+    // paging: "number > last").
     std::vector<RegistrationRow> page = with_connection(pool_, [&](sql::Connection& c) {
-      std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
-      int p = 1;
-      st->setInt64(p++, event_id);
-      st->setInt(p++, after);
-      for (const auto& s : statuses) st->setString(p++, s);
-      st->setInt(p++, static_cast<int>(page_size));
-      std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
-      std::vector<RegistrationRow> out;
-      out.reserve(page_size);
-      while (rs->next()) {
-        RegistrationRow r;
-        r.public_id = rs->getString(1);
-        r.number = rs->getInt(2);
-        r.status = rs->getString(3);
-        r.email = rs->getString(4);
-        r.name = rs->getString(5);
-        r.name_kana = rs->getString(6);
-        r.organization = rs->getString(7);
-        r.department = rs->getString(8);
-        if (!rs->isNull(9)) r.category = category_from_string(rs->getString(9));
-        r.phone = rs->getString(10);
-        r.question = rs->isNull(11) ? "" : std::string(rs->getString(11));
-        r.locale = rs->getString(12);
-        r.registered_at = from_sql_time(rs->getString(13));
-        if (!rs->isNull(14)) r.cancelled_at = from_sql_time(rs->getString(14));
-        r.first_joined_at = optional_sql_time(*rs, 15);
-        r.join_count = rs->getInt(16);
-        if (!rs->isNull(17)) r.minutes_attended = rs->getInt(17);
-        r.attended_from = optional_sql_time(*rs, 18);
-        r.attended_until = optional_sql_time(*rs, 19);
-        r.unsubscribed = !rs->isNull(20);
-        if (!rs->isNull(21)) r.answers = rs->getString(21);
-        if (!rs->isNull(22)) {
-          r.invitation_code = rs->getString(22);
-          r.invitation_organization = rs->getString(23);
-        }
-        out.push_back(std::move(r));
-      }
-      return out;
+      return read_page(c, event_id, all, after, static_cast<int>(page_size));
     });
     for (const auto& r : page) row(r);
     if (page.size() < page_size) return;
     after = page.back().number;
   }
+}
+
+RegistrationPage OrganiserStore::registration_page(long long event_id,
+                                                   const std::vector<std::string>& statuses,
+                                                   const std::string& search, int after,
+                                                   int limit) {
+  ListFilter f = list_filter(statuses, search);
+  return with_connection(pool_, [&](sql::Connection& c) {
+    RegistrationPage page;
+    page.rows = read_page(c, event_id, f, after, limit + 1);
+    if (static_cast<int>(page.rows.size()) > limit) {
+      page.more = true;
+      page.rows.pop_back();
+    }
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kCount + filter_sql(f)));
+    st->setInt64(1, event_id);
+    bind_filter(*st, 2, f);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    if (rs->next()) page.total = rs->getInt(1);
+    return page;
+  });
 }
 
 EventStats OrganiserStore::stats(long long event_id) {

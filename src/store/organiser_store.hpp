@@ -34,6 +34,12 @@ struct RegistrationRow {
   std::string invitation_code, invitation_organization;  // the invitation it used, if any
 };
 
+struct RegistrationPage {
+  std::vector<RegistrationRow> rows;
+  int total = 0;
+  bool more = false;
+};
+
 struct AttendanceStats {  // over confirmed registrations
   int confirmed = 0;
   int joined_by_button = 0;
@@ -66,6 +72,12 @@ class OrganiserStore {
   void for_each_registration(long long event_id, const std::vector<std::string>& statuses,
                              const std::function<void(const RegistrationRow&)>& row,
                              size_t page_size = 2000);
+  // One page of the dashboard's list: up to `limit` registrations numbered above `after`, in
+  // number order, of `statuses` (empty: all) and, when `search` is not empty, whose name,
+  // ふりがな, address or organisation contains it or whose number it is. `total` counts every
+  // match, `more` says whether another page follows. Reads limit + 1 rows, never the whole list.
+  RegistrationPage registration_page(long long event_id, const std::vector<std::string>& statuses,
+                                     const std::string& search, int after, int limit);
   EventStats stats(long long event_id);
   // For each select, multi and checkbox question: how many active (confirmed or waitlisted)
   // registrations chose each option ("true" for a ticked checkbox); options nobody chose are 0.

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import subprocess
+import urllib.parse
 
 import pytest
 
@@ -120,6 +121,52 @@ def test_json_export_and_cli_export_agree(populated):
     api = export(rd, SYMPOSIUM, format="csv").body.decode("utf-8")
     assert cli.stdout == api.replace("\r\n", "\n")  # run() reads text mode: CRLF -> LF
     assert "exported 5 registrations" in cli.stderr
+
+
+def test_the_list_pages_by_cursor_and_searches_on_the_server(populated):
+    rd, regs = populated
+    numbers = []
+    after, pages = 0, 0
+    while True:
+        r = export(rd, SYMPOSIUM, format="json", limit=2, after=after)
+        assert r.status == 200, r
+        page = r.json()
+        assert page["total"] == 5 and len(page["registrations"]) <= 2
+        numbers += [row["number"] for row in page["registrations"]]
+        pages += 1
+        if page["next"] is None:
+            break
+        assert page["next"] == page["registrations"][-1]["number"]
+        after = page["next"]
+    assert numbers == [1, 2, 3, 4, 5] and pages == 3
+
+    def search(q, **more):
+        page = export(rd, SYMPOSIUM, q=urllib.parse.quote(q), **more).json()
+        return page["total"], [row["number"] for row in page["registrations"]]
+
+    assert search("髙橋") == (1, [3])
+    assert search("ＪＡＮＥ") == (1, [4])  # NFKC, and the collation ignores case
+    assert search("b@example") == (1, [2])
+    assert search("テスト") == (4, [1, 3, 4, 5])  # 2 has the organisation "+cmd..."
+    assert search("テスト", status="cancelled") == (1, [4])
+    assert search("5") == (1, [5])  # a 受付番号
+    assert search("%") == (0, [])  # LIKE's wildcards are literal characters here
+    assert search("_") == (0, [])
+    assert search(" ") == (5, [1, 2, 3, 4, 5])  # only blanks: no search
+
+    for bad, field, code in [("limit=0", "limit", "invalid"), ("limit=501", "limit", "invalid"),
+                             ("limit=x", "limit", "invalid"), ("after=-1", "after", "invalid"),
+                             ("q=%FF", "q", "invalid"), ("q=" + "x" * 201, "q", "too_long"),
+                             ("limit=5&format=csv", "format", "paging_is_json_only")]:
+        r = admin(rd, "GET", f"/api/v1/admin/events/{SYMPOSIUM}/registrations?{bad}")
+        assert r.status == 422, (bad, r)
+        assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [(field, code)], bad
+    assert export(rd, "no-such-event", limit=10).status == 404
+
+    views = [e["detail"] for e in admin(rd, "GET", "/api/v1/admin/audit").json()["entries"]
+             if e["action"] == "registrations_viewed"]
+    assert {"format": "json", "status": "all", "after": 2, "search": False} in views
+    assert any(v.get("search") for v in views)
 
 
 def test_stats_are_exact(populated):

@@ -259,7 +259,7 @@ test('the list, search, status filter, charts, export, cancel and an announcemen
     await screenshot(page, 'admin-dashboard');
 
     await page.locator('#search').fill('佐藤');
-    await page.locator('#count').filter({ hasText: /^3件中 1件/ }).waitFor();
+    await page.locator('#count').filter({ hasText: /^1件中 1–1件目/ }).waitFor();
     assert.equal(await page.locator('#rows tr').count(), 1);
     await page.locator('#search').fill('');
 
@@ -276,7 +276,7 @@ test('the list, search, status filter, charts, export, cancel and an announcemen
     // Cancelled, the row has no button left (its status cell says キャンセル; the button did too).
     await poll(async () => (await page.locator('#rows tr').filter({ hasText: '佐藤 花子' }).locator('button').count()) === 0);
     await page.locator('#status').selectOption('cancelled');
-    await page.locator('#count').filter({ hasText: /^1件中 1件/ }).waitFor();  // the filtered list is in
+    await page.locator('#count').filter({ hasText: /^1件中 1–1件目/ }).waitFor();  // the filtered list is in
     assert.equal(await page.locator('#rows tr').count(), 1);
     assert.match(await page.locator('#rows tr').textContent(), /佐藤 花子/);
 
@@ -291,6 +291,45 @@ test('the list, search, status filter, charts, export, cancel and an announcemen
     const actions = await auditActions(rd, 'user:editor@example.jp');
     for (const a of ['registrations_viewed', 'export', 'registration_cancelled', 'announcement_sent'])
       assert.ok(actions.includes(a), `${a} in ${actions}`);
+  });
+
+test('the list comes a page of 100 at a time, by keyboard; search runs on the server over every page',
+  { timeout: TEST_TIMEOUT }, async (t) => {
+    const { rd, page } = await signedIn(t);
+    const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
+    assert.ok([200, 201].includes((await rd.request('PUT', '/api/v1/admin/events/many',
+      { body: smallEvent('many', { capacity: 500 }), headers: admin })).status));
+    for (let i = 1; i <= 130; i++) {
+      const name = i === 125 ? '最後 の方' : `参加 者${i}`;
+      const letters = [...String(i)].map((d) => 'abcdefghij'[d]).join('');  // no digits: search '120' finds one
+      const r = await rd.request('POST', '/api/v1/events/many/registrations', { body: person(`many-${letters}@example.test`, { name }) });
+      assert.equal(r.status, 201);
+    }
+    await signInWithToken(page, rd);
+    await page.locator('#event').selectOption('many');
+    await page.locator('#count').filter({ hasText: /^130件中 1–100件目/ }).waitFor();
+    assert.equal(await page.locator('#rows tr').count(), 100);
+    assert.ok(await page.locator('#page-previous').isDisabled());
+
+    await page.locator('#page-next').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#count').filter({ hasText: /^130件中 101–130件目/ }).waitFor();
+    assert.equal(await page.locator('#rows tr').count(), 30);
+    assert.match(await page.locator('#rows tr').first().textContent(), /^101/);
+    assert.ok(await page.locator('#page-next').isDisabled());
+    await page.locator('#page-previous').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#count').filter({ hasText: /^130件中 1–100件目/ }).waitFor();
+
+    // A name on the second page is found from the first, by the server.
+    await page.locator('#search').fill('最後');
+    await page.locator('#count').filter({ hasText: /^1件中 1–1件目/ }).waitFor();
+    assert.match(await page.locator('#rows tr').textContent(), /最後 の方/);
+    await page.locator('#search').fill('１２０');  // full-width digits: the 受付番号 120
+    await page.locator('#rows tr').filter({ hasText: /^120/ }).waitFor();
+    assert.equal(await page.locator('#rows tr').count(), 1);
+    assert.match(await page.locator('#count').textContent(), /^1件中 1–1件目/);
+    await screenshot(page, 'admin-list-paged');
   });
 
 test('an editor changes a registration in its dialog, resends its mail and promotes from the waitlist',

@@ -72,7 +72,7 @@
       bodyJa: "本文（日本語）", bodyEn: "本文（英語）", to: "宛先", send: "送信する",
       sent: (n) => `${n}名にお知らせを送信予約しました。`, mail: "メール送信状況",
       queued: "送信待ち", sending: "送信中", sentState: "送信済み", failed: "失敗", mailCancelled: "取消",
-      showing: (n, m) => `${m}件中 ${n}件を表示`, error: "エラーが発生しました：", none: "該当する登録はありません。",
+      showing: (from, to, total) => `${total}件中 ${from}–${to}件目を表示`, previousPage: "前の100件", nextPage: "次の100件", error: "エラーが発生しました：", none: "該当する登録はありません。",
       categories: { industry: "製造販売業者", academia: "アカデミア", cro: "CRO", healthcare: "医療機関", government: "行政", other: "その他", unknown: "未回答" },
       lang: "English",
       editEvent: "イベントを編集", newEvent: "新しいイベント", editorLinks: "イベントの設定",
@@ -146,7 +146,7 @@
       bodyJa: "Body (Japanese)", bodyEn: "Body (English)", to: "To", send: "Send",
       sent: (n) => `Announcement queued for ${n} people.`, mail: "Mail",
       queued: "Queued", sending: "Sending", sentState: "Sent", failed: "Failed", mailCancelled: "Cancelled",
-      showing: (n, m) => `Showing ${n} of ${m}`, error: "Something went wrong: ", none: "No matching registrations.",
+      showing: (from, to, total) => `Showing ${from}–${to} of ${total}`, previousPage: "Previous 100", nextPage: "Next 100", error: "Something went wrong: ", none: "No matching registrations.",
       categories: { industry: "Marketing-authorisation holder", academia: "Academia", cro: "CRO", healthcare: "Healthcare", government: "Government", other: "Other", unknown: "Not given" },
       lang: "日本語",
       editEvent: "Edit the event", newEvent: "New event", editorLinks: "Event settings",
@@ -320,7 +320,7 @@
   async function loadEvent() {
     editorLinks();
     const loads = [loadStats()];
-    if (actor && actor.role !== "viewer") loads.push(loadRegistrations(), loadMail(), loadAttendance());
+    if (actor && actor.role !== "viewer") loads.push(loadRegistrations("first"), loadMail(), loadAttendance());
     if (actor && actor.role === "owner") loads.push(loadAudit(), loadAccounts());
     await Promise.all(loads);
   }
@@ -493,24 +493,41 @@
     container.replaceChildren(chart);
   }
 
-  async function loadRegistrations() {
-    const status = $("status").value;
-    const q = status ? `&status=${status}` : "";
-    rows = (await (await api("GET", `/api/v1/admin/events/${slug()}/registrations?format=json${q}`)).json()).registrations;
+  // The list comes from the server a page at a time, searched and filtered there, so an event
+  // of 100,000 registrations opens as fast as one of 100. `cursors` holds the `after` of every
+  // page on the way to the one shown (the last), so 前へ goes back without counting offsets.
+  const PAGE_SIZE = 100;
+  let cursors = [0];
+  let listPage = { registrations: [], total: 0, next: null };
+  let listRequest = 0;  // answers to an older request (typing is fast) are dropped
+
+  async function loadRegistrations(move = "stay") {
+    if (move === "first") cursors = [0];
+    else if (move === "next" && listPage.next != null) cursors.push(listPage.next);
+    else if (move === "previous" && cursors.length > 1) cursors.pop();
+    const params = new URLSearchParams({ format: "json", limit: String(PAGE_SIZE), after: String(cursors.at(-1)) });
+    if ($("status").value) params.set("status", $("status").value);
+    const needle = $("search").value.trim();
+    if (needle) params.set("q", needle);
+    const mine = ++listRequest;
+    const answer = await (await api("GET", `/api/v1/admin/events/${slug()}/registrations?${params}`)).json();
+    if (mine !== listRequest) return;
+    listPage = answer;
+    rows = answer.registrations;
     renderRows();
   }
 
   function renderRows() {
-    const needle = $("search").value.trim().toLowerCase();
-    const shown = rows.filter((r) => !needle ||
-      [r.name, r.name_kana, r.email, r.organization, String(r.number)].some((f) => (f || "").toLowerCase().includes(needle)));
-    $("count").textContent = T.showing(shown.length, rows.length);
+    const from = (cursors.length - 1) * PAGE_SIZE + 1;
+    $("count").textContent = rows.length ? T.showing(from, from + rows.length - 1, listPage.total) : "";
+    $("page-previous").disabled = cursors.length <= 1;
+    $("page-next").disabled = listPage.next == null;
     const body = $("rows");
-    if (!shown.length) {
+    if (!rows.length) {
       body.replaceChildren(el("tr", {}, el("td", { colspan: "9", text: T.none })));
       return;
     }
-    body.replaceChildren(...shown.slice(0, 2000).map((r) => {
+    body.replaceChildren(...rows.map((r) => {
       const action = r.status === "cancelled" || r.status === "declined" ? el("span", { text: "—" }) : rowActions(r);
       return el("tr", {},
         el("td", { text: String(r.number) }), el("td", { text: T[r.status] || r.status }),
@@ -529,10 +546,12 @@
     const shown = stats.approval === "required" && actor && actor.role !== "viewer";
     $("approval-section").hidden = !shown;
     if (!shown) return;
-    queue = (await (await api("GET", `/api/v1/admin/events/${slug()}/registrations?format=json&status=pending`)).json()).registrations;
-    $("approval-count").textContent = T.waiting(queue.length);
+    // The first 500 in 受付番号 order (a bulk decision takes at most 500), and how many wait.
+    const waiting = await (await api("GET", `/api/v1/admin/events/${slug()}/registrations?format=json&status=pending&limit=500`)).json();
+    queue = waiting.registrations;
+    $("approval-count").textContent = T.waiting(waiting.total);
     $("approval-all").checked = false;
-    $("approval-rows").replaceChildren(...(queue.length ? queue.slice(0, 500).map((r) => el("tr", {},
+    $("approval-rows").replaceChildren(...(queue.length ? queue.map((r) => el("tr", {},
       el("td", {}, el("input", { type: "checkbox", class: "approval-pick", value: r.id, "aria-label": T.select(r) })),
       el("td", { text: String(r.number) }), el("td", { text: r.name }), el("td", { text: r.email }),
       el("td", { text: r.organization }), el("td", { text: (r.registered_at || "").replace("T", " ").slice(0, 16) }),
@@ -787,8 +806,15 @@
     });
     $("approve-selected").addEventListener("click", () => decide("approve", picked()));
     $("decline-selected").addEventListener("click", () => decide("decline", picked()));
-    $("status").addEventListener("change", () => loadRegistrations().catch((e) => say(T.error + e.message, "error")));
-    $("search").addEventListener("input", renderRows);
+    const reloadList = (move) => loadRegistrations(move).catch((e) => say(T.error + e.message, "error"));
+    let searchTimer = 0;
+    $("status").addEventListener("change", () => reloadList("first"));
+    $("search").addEventListener("input", () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => reloadList("first"), 250);
+    });
+    $("page-previous").addEventListener("click", () => reloadList("previous"));
+    $("page-next").addEventListener("click", () => reloadList("next"));
     $("export-csv").addEventListener("click", () => download("csv", "utf-8"));
     $("export-cp932").addEventListener("click", () => download("csv", "cp932"));
     $("export-xlsx").addEventListener("click", () => download("xlsx", "utf-8"));
