@@ -21,6 +21,9 @@ PACKAGES=(
 	# database server and client (a private instance is started by ops/lib/stack.sh);
 	# Galera, rsync (its state transfer) and haproxy for the cluster on loopback (ops/cluster)
 	mariadb-server mariadb-client galera-4 rsync haproxy
+	# nginx in front of several `regdesk serve` (ops/nginx; the cluster tests and bench/cluster.sh
+	# start a private one on loopback)
+	nginx
 	# tests: the SMTP server, pytest, the xlsx reader; openssl makes the STARTTLS
 	# test's self-signed certificate
 	libgtest-dev libgmock-dev googletest

@@ -1,0 +1,158 @@
+"""Several `regdesk serve` behind nginx, as on several machines: a private nginx on loopback
+(ops/nginx/nginx.sh) with the shipped proxy settings (ops/nginx/proxy.conf), in front of two
+services on one MariaDB. Through nginx the cap stays exact; a service killed in the middle of
+sign-ups costs no client an error (the sign-ups it was answering go to the other, and nothing
+acknowledged is lost); a restart of one service at a time costs no sign-up at all."""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import resource
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+import harness
+from events import REHEARSAL_NOW, applicant, small_event
+from test_concurrency import CLIENTS, SEATS, _burst
+
+NGINX = Path(__file__).resolve().parents[2] / "ops" / "nginx" / "nginx.sh"
+CLIENT_THREADS = 6
+
+
+@pytest.fixture
+def behind_nginx(db_url, regdesk_factory, tmp_path):
+    """start(slug, capacity) -> (nginx's URL, [two started services]) on one database."""
+    started = []
+
+    def start(slug: str, capacity: int):
+        services = [regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW}) for _ in range(2)]
+        services[0].check("migrate")
+        event_file = tmp_path / f"{slug}.json"
+        event_file.write_text(json.dumps(small_event(slug, capacity=capacity), ensure_ascii=False),
+                              encoding="utf-8")
+        services[0].check("events", "import", str(event_file))
+        for s in services:
+            s.start()
+        port = harness.free_port()
+        subprocess.run([str(NGINX), "start", str(tmp_path), str(port), *(str(s.port) for s in services)],
+                       check=True, timeout=30, stdin=subprocess.DEVNULL, capture_output=True)
+        started.append(tmp_path)
+        return f"http://127.0.0.1:{port}", services
+
+    yield start
+    for d in started:
+        subprocess.run([str(NGINX), "stop", str(d)], timeout=30)
+
+
+def test_two_services_behind_nginx_never_confirm_more_than_the_cap(behind_nginx, db_url):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    url, services = behind_nginx("race", SEATS)
+    port = int(url.rsplit(":", 1)[1])
+
+    statuses = collections.Counter(asyncio.run(_burst([port])))
+
+    assert statuses == {201: SEATS, 409: CLIENTS - SEATS}, statuses
+    rows = harness.db_query(db_url, "SELECT number FROM registrations WHERE status='confirmed' ORDER BY number")
+    assert [int(r[0]) for r in rows] == list(range(1, SEATS + 1))
+    # Both services took part: nginx spread the requests.
+    for s in services:
+        served = harness.http(s.base_url, "GET", "/metrics").text
+        assert 'regdesk_http_responses_total{route="signup",status="409"}' in served, s.port
+
+
+def signups_answered(service) -> int:
+    """How many sign-ups SERVICE answered 201, from its /metrics."""
+    for line in harness.http(service.base_url, "GET", "/metrics").text.splitlines():
+        if line.startswith('regdesk_http_responses_total{route="signup",status="201"}'):
+            return int(float(line.split()[-1]))
+    return 0
+
+
+class SignUps:
+    """Six clients signing up through URL until stopped: every 201's id, every answer counted
+    (a 409 by its code)."""
+
+    def __init__(self, url: str, slug: str):
+        self.url, self.slug = url, slug
+        self.confirmed: list[str] = []
+        self.statuses: collections.Counter = collections.Counter()
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run) for _ in range(CLIENT_THREADS)]
+
+    def _run(self):
+        while not self._stop.is_set():
+            try:
+                r = harness.http(self.url, "POST", f"/api/v1/events/{self.slug}/registrations",
+                                 body=applicant(harness.unique_email("nginx")), timeout=30)
+            except OSError as e:  # no answer at all: counted, and fails the tests
+                self.statuses[type(e).__name__] += 1
+                continue
+            self.statuses[f"409 {r.json().get('code')}" if r.status == 409 else r.status] += 1
+            if r.status == 201:
+                self.confirmed.append(r.json()["id"])
+
+    def __enter__(self):
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for t in self._threads:
+            t.join(60)
+
+    def wait_for_more(self, n: int, what: str):
+        at = len(self.confirmed)
+        harness.poll(lambda: len(self.confirmed) >= at + n, deadline_s=60, what=what)
+
+    def all_stored(self, db_url: str) -> bool:
+        stored = {r[0] for r in harness.db_query(
+            db_url, "SELECT public_id FROM registrations WHERE status = 'confirmed'")}
+        return len(set(self.confirmed)) == len(self.confirmed) and set(self.confirmed) <= stored
+
+
+def test_a_service_killed_behind_nginx_loses_no_acknowledged_sign_up(behind_nginx, db_url):
+    url, (doomed, survivor) = behind_nginx("failover", 100000)
+    with SignUps(url, "failover") as clients:
+        clients.wait_for_more(200, "sign-ups through nginx")
+        doomed.kill()
+        clients.wait_for_more(300, "sign-ups through nginx after one service died")
+
+    # The sign-ups the dead process was answering went to the other one (locations.conf): a
+    # 201, or, when the dead one had stored it already, 409 already_registered. No 5xx at all.
+    statuses = clients.statuses
+    assert set(statuses) <= {201, "409 already_registered"}, statuses
+    assert statuses["409 already_registered"] <= CLIENT_THREADS, statuses
+    assert clients.all_stored(db_url), "an acknowledged sign-up is not stored"
+    assert harness.http(survivor.base_url, "GET", "/healthz").status == 200
+    print(f"through nginx, one service killed: {dict(statuses)}")
+
+
+def test_a_restart_one_service_at_a_time_behind_nginx_costs_no_sign_up(behind_nginx, db_url,
+                                                                        regdesk_factory):
+    url, services = behind_nginx("rolling", 100000)
+    with SignUps(url, "rolling") as clients:
+        clients.wait_for_more(200, "sign-ups through nginx")
+        for i, old in enumerate(services):
+            assert old.stop() == 0  # SIGTERM: the graceful stop
+            clients.wait_for_more(100, "sign-ups through nginx while one service is down")
+            services[i] = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW,
+                                                       "REGDESK_LISTEN": f"127.0.0.1:{old.port}"})
+            services[i].start()
+            # The next one may stop once this one takes sign-ups again: nginx tries a process
+            # that failed again only after fail_timeout (10 s); stopping the other before that
+            # would leave nginx with no process it believes alive (502).
+            harness.poll(lambda: signups_answered(services[i]) > 0, deadline_s=30,
+                         what="the restarted service to take sign-ups from nginx")
+
+    # Draining, a stopping process answers 503 (nothing stored), and nginx sends the sign-up to
+    # the other: the clients saw nothing but 201s.
+    assert set(clients.statuses) == {201}, clients.statuses
+    assert clients.all_stored(db_url), "an acknowledged sign-up is not stored"
+    print(f"through nginx, both services restarted in turn: {dict(clients.statuses)}")
