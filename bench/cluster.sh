@@ -6,7 +6,11 @@
 #      agent per node (ops/cluster/haproxy.sh): one `regdesk serve` through haproxy (one writer);
 #   3. the same cluster, three `regdesk serve`, each on its own node (all writers), wrk on each;
 #   4. the writer killed with SIGKILL during a burst through haproxy: 503s, the time without a
-#      201, and the time from haproxy marking the node down to the next 201.
+#      201, and the time from haproxy marking the node down to the next 201;
+#   5. the same failover on a cluster started again with Galera's failure detection shortened
+#      (evs.suspect_timeout 2 s instead of 5, evs.inactive_timeout 4 s instead of 15);
+# and, on the one MariaDB of step 1, one and two `regdesk serve` behind a private nginx
+# (ops/nginx/nginx.sh, the shipped proxy settings).
 # Ratios are against step 1 of the same run. Writes the "Cluster" section of bench/RESULTS.md.
 #   bench/cluster.sh        (BENCH_DURATION 10s, ROUNDS 3, BENCH_CONNECTIONS 64)
 # All of it shares the machine's cores: three mariadbd, the agents, haproxy, regdesk and wrk.
@@ -24,6 +28,8 @@ ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 GALERA=$ROOT/ops/cluster/galera.sh
 HAPROXY=$ROOT/ops/cluster/haproxy.sh
+NGINX=$ROOT/ops/nginx/nginx.sh
+SHORT_DETECTION="evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S"
 command -v wrk >/dev/null || die "wrk is needed (ops/install-deps.sh --bench)"
 command -v haproxy >/dev/null || die "haproxy is needed (ops/install-deps.sh)"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DREGDESK_BENCH=ON >/dev/null
@@ -35,6 +41,7 @@ PIDS=()
 cleanup() {
 	local pid
 	for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+	"$NGINX" stop "$TMP/nginx" >/dev/null 2>&1 || true
 	"$HAPROXY" stop "$TMP/cluster" >/dev/null 2>&1 || true
 	"$GALERA" stop "$TMP/cluster" >/dev/null 2>&1 || true
 	stack_cleanup
@@ -85,27 +92,57 @@ mariadb --no-defaults --socket="$STACK_DB_SOCKET" -uroot -e "CREATE DATABASE ben
 prepare "mysql://regdesk:regdesk@127.0.0.1:$DB_PORT/bench"
 serve single "mysql://regdesk:regdesk@127.0.0.1:$DB_PORT/bench"
 single_pid=$STARTED_PID
+single_port=${STARTED_URL##*:}
 measure "$STARTED_URL" single
 single_rps=$RPS single_p99=$P99
+
+# 1b. The same database behind nginx: one service, then two.
+serve second "mysql://regdesk:regdesk@127.0.0.1:$DB_PORT/bench"
+second_pid=$STARTED_PID second_port=${STARTED_URL##*:}
+NGINX_PORT=$(free_port)
+"$NGINX" start "$TMP/nginx" "$NGINX_PORT" "$single_port"
+measure "http://127.0.0.1:$NGINX_PORT" nginx-one
+nginx1_rps=$RPS nginx1_p99=$P99
+"$NGINX" stop "$TMP/nginx"
+"$NGINX" start "$TMP/nginx" "$NGINX_PORT" "$single_port" "$second_port"
+measure "http://127.0.0.1:$NGINX_PORT" nginx-two
+nginx2_rps=$RPS nginx2_p99=$P99
+"$NGINX" stop "$TMP/nginx"
 stop_pid "$single_pid"
+stop_pid "$second_pid"
 stack_cleanup
 
 # 2. The cluster, one writer through haproxy.
-"$GALERA" start "$TMP/cluster" 3 >/dev/null 2>&1 || die "the Galera cluster did not start"
-mapfile -t NODE_PORTS < <(awk '{print $2}' "$TMP/cluster/nodes")
-agents=()
-for port in "${NODE_PORTS[@]}"; do
-	REGDESK_DB_URL="mysql://regdesk:regdesk@127.0.0.1:$port/mysql" \
-		start_server "agent$port" "$REGDESK" cluster-check --listen 127.0.0.1:0 || exit 1
-	PIDS+=("$STARTED_PID")
-	agents+=("${STARTED_URL##*:}")
-done
-PROXY_PORT=$(free_port)
-"$HAPROXY" start "$TMP/cluster" "$PROXY_PORT" "${agents[@]}" >/dev/null
-mariadb --no-defaults --socket="$TMP/cluster/node0/s.sock" -uroot -e "CREATE DATABASE bench"
-prepare "mysql://regdesk:regdesk@127.0.0.1:$PROXY_PORT/bench"
-serve proxied "mysql://regdesk:regdesk@127.0.0.1:$PROXY_PORT/bench"
-proxied_pid=$STARTED_PID proxied_url=$STARTED_URL
+# The cluster in $TMP/cluster with an agent per node, haproxy, and one service through it
+# (proxied_url); NODE_PORTS. The agents and the service are ended by cluster_down.
+CLUSTER_PIDS=()
+cluster_up() {
+	"$GALERA" start "$TMP/cluster" 3 >/dev/null 2>&1 || die "the Galera cluster did not start"
+	mapfile -t NODE_PORTS < <(awk '{print $2}' "$TMP/cluster/nodes")
+	local agents=() port
+	for port in "${NODE_PORTS[@]}"; do
+		REGDESK_DB_URL="mysql://regdesk:regdesk@127.0.0.1:$port/mysql" \
+			start_server "agent$port" "$REGDESK" cluster-check --listen 127.0.0.1:0 || exit 1
+		PIDS+=("$STARTED_PID") CLUSTER_PIDS+=("$STARTED_PID")
+		agents+=("${STARTED_URL##*:}")
+	done
+	PROXY_PORT=$(free_port)
+	"$HAPROXY" start "$TMP/cluster" "$PROXY_PORT" "${agents[@]}" >/dev/null
+	mariadb --no-defaults --socket="$TMP/cluster/node0/s.sock" -uroot -e "CREATE DATABASE bench"
+	prepare "mysql://regdesk:regdesk@127.0.0.1:$PROXY_PORT/bench"
+	serve proxied "mysql://regdesk:regdesk@127.0.0.1:$PROXY_PORT/bench"
+	CLUSTER_PIDS+=("$STARTED_PID")
+	proxied_url=$STARTED_URL
+}
+cluster_down() {
+	local pid
+	for pid in "${CLUSTER_PIDS[@]}"; do stop_pid "$pid"; done
+	CLUSTER_PIDS=()
+	"$HAPROXY" stop "$TMP/cluster" >/dev/null 2>&1 || true
+	"$GALERA" stop "$TMP/cluster" >/dev/null 2>&1 || true
+	rm -rf -- "$TMP/cluster"
+}
+cluster_up
 measure "$proxied_url" writer
 writer_rps=$RPS writer_p99=$P99
 
@@ -113,6 +150,7 @@ writer_rps=$RPS writer_p99=$P99
 urls=()
 for i in 0 1 2; do
 	serve "node$i" "mysql://regdesk:regdesk@127.0.0.1:${NODE_PORTS[$i]}/bench"
+	CLUSTER_PIDS+=("$STARTED_PID")
 	urls+=("$STARTED_URL")
 done
 # Every node writing the one hot ledger row: Galera refuses conflicting commits (certification),
@@ -143,8 +181,9 @@ for port in "${NODE_PORTS[@]}"; do
 	done
 done
 
-# 4. The writer killed during a burst through haproxy.
-failover=$(/usr/bin/python3 - "$proxied_url" "$TMP/cluster" <<'PY'
+# 4. The writer killed during a burst through haproxy: the JSON of failover URL.
+failover() {
+	/usr/bin/python3 - "$1" "$TMP/cluster" <<'PY'
 import json, os, socket, sys, threading, time, urllib.request
 url, cluster = sys.argv[1], sys.argv[2]
 ok, counts, stop, lock = [], {}, threading.Event(), threading.Lock()
@@ -193,13 +232,22 @@ since_mark = (after_mark[0] - marked[0]) if after_mark else None
 print(json.dumps({"counts": {str(k): v for k, v in counts.items()}, "gap_s": gap,
                   "mark_s": (marked[0] - killed) if marked else None, "resumed_after_mark_s": since_mark}))
 PY
-)
-log "failover: $failover"
-n503=$(jq -r '.counts["503"] // 0' <<<"$failover")
-others=$(jq -r '[.counts | to_entries[] | select(.key != "201" and .key != "503") | .value] | add // 0' <<<"$failover")
-gap=$(jq -r '.gap_s // "none" | if type == "number" then (. * 10 | round / 10 | tostring) else . end' <<<"$failover")
-mark=$(jq -r '.mark_s // "none" | if type == "number" then (. * 10 | round / 10 | tostring) else . end' <<<"$failover")
-resumed=$(jq -r '.resumed_after_mark_s // "none" | if type == "number" then (. * 10 | round / 10 | tostring) else . end' <<<"$failover")
+}
+# JSON -> "503s others gap mark resumed" (seconds to one decimal, or "none").
+failover_figures() {
+	jq -r 'def s: if type == "number" then (. * 10 | round / 10 | tostring) else "none" end;
+		"\(.counts["503"] // 0) \([.counts | to_entries[] | select(.key != "201" and .key != "503") | .value] | add // 0) \(.gap_s | s) \(.mark_s | s) \(.resumed_after_mark_s | s)"' <<<"$1"
+}
+result=$(failover "$proxied_url")
+log "failover: $result"
+read -r n503 others gap mark resumed <<<"$(failover_figures "$result")"
+
+# 5. Again, with Galera's failure detection shortened.
+cluster_down
+REGDESK_GALERA_OPTIONS=$SHORT_DETECTION cluster_up
+result=$(failover "$proxied_url")
+log "failover with $SHORT_DETECTION: $result"
+read -r short503 shortothers shortgap shortmark shortresumed <<<"$(failover_figures "$result")"
 
 ratio() { echo "scale=2; $1 / $2" | bc; }
 section="<!-- cluster -->
@@ -215,6 +263,8 @@ a 201).
 | one MariaDB | $(printf %.0f "$single_rps") | 1 | ${single_p99} ms |
 | 3-node cluster, one writer (haproxy) | $(printf %.0f "$writer_rps") | $(ratio "$writer_rps" "$single_rps") | ${writer_p99} ms |
 | 3-node cluster, all writers (a service per node) | $(printf %.0f "$all_rps") | $(ratio "$all_rps" "$single_rps") | ${all_p99} ms |
+| one MariaDB, one service behind nginx | $(printf %.0f "$nginx1_rps") | $(ratio "$nginx1_rps" "$single_rps") | ${nginx1_p99} ms |
+| one MariaDB, two services behind nginx | $(printf %.0f "$nginx2_rps") | $(ratio "$nginx2_rps" "$single_rps") | ${nginx2_p99} ms |
 
 - All writers: $conflicts certification failures and brute-force aborts, each retried; the
   ledger row is one hot row, so the nodes' commits conflict and run again, and $all_refused
@@ -225,8 +275,16 @@ a 201).
   time without a 201 after the kill ${gap} s; haproxy marked the node down ${mark} s after the
   kill, and the first 201 after that came ${resumed} s later. That wait is most likely Galera's
   own failure detection: until the survivors declare the dead node gone (\`evs.suspect_timeout\`,
-  5 s by default) they form no new view, and commits on them wait. A shorter timeout fails over
-  sooner and risks evicting a node on a slow network.
+  5 s by default) they form no new view, and commits on them wait.
+- The same failover on a cluster started with \`$SHORT_DETECTION\`
+  (\`REGDESK_GALERA_OPTIONS\` of ops/cluster/galera.sh; in production \`wsrep_provider_options\`):
+  $short503 answers 503, $shortothers others; the longest time without a 201 ${shortgap} s; marked
+  down ${shortmark} s after the kill, the first 201 ${shortresumed} s after that. A shorter timeout
+  fails over sooner and risks evicting a node that was only slow (a long GC-like pause, a
+  congested link): keep the default across machines on a shared network.
+- nginx: the two services share the same two cores as MariaDB, nginx and wrk, so a second
+  service cannot add throughput here; the rows say what nginx's hop costs and that spreading over
+  services costs nothing at the database (one ledger row, one writer).
 <!-- /cluster -->"
 echo "$section"
 write_results_section cluster "$section"

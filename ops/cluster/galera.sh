@@ -10,6 +10,8 @@
 #   ops/cluster/galera.sh start-node DIR I    start node I again (it rejoins by IST or SST)
 #
 # Not the system MariaDB: --no-defaults, sockets and data under DIR. Needs galera-4 and rsync.
+# REGDESK_GALERA_OPTIONS: more wsrep_provider_options for every node, e.g.
+# "evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S" (bench/cluster.sh tries that).
 set -euo pipefail
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=../lib/stack.sh
@@ -108,7 +110,7 @@ start_node() {
 		--wsrep-cluster-address="gcomm://$(cluster_address "$dir")" \
 		--wsrep-node-address="127.0.0.1:$gport" --wsrep-node-incoming-address="127.0.0.1:$port" \
 		--wsrep-sst-method=rsync --wsrep-sst-receive-address="127.0.0.1:$sport" \
-		--wsrep-provider-options="base_port=$gport;ist.recv_addr=127.0.0.1:$iport" \
+		--wsrep-provider-options="base_port=$gport;ist.recv_addr=127.0.0.1:$iport${REGDESK_GALERA_OPTIONS:+;$REGDESK_GALERA_OPTIONS}" \
 		"${extra[@]}" </dev/null >>"$node/err.log" 2>&1 &
 	wait_synced "$dir" "$i"
 }
