@@ -7,6 +7,8 @@
 #   ops/cluster/haproxy.sh stop DIR
 set -euo pipefail
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source-path=SCRIPTDIR source=../lib/stack.sh
+source "$here/../lib/stack.sh"
 
 die() {
 	printf 'haproxy.sh: %s\n' "$*" >&2
@@ -34,7 +36,7 @@ start() {
 	haproxy -db -f "$dir/haproxy.cfg" </dev/null >>"$dir/haproxy.log" 2>&1 &
 	echo $! >"$dir/haproxy.pid"
 	local deadline=$((SECONDS + 10))
-	until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+	until _stack_port_open "$port"; do
 		((SECONDS < deadline)) || die "haproxy did not listen on $port (see $dir/haproxy.log)"
 		sleep 0.1
 	done
@@ -44,11 +46,7 @@ stop() {
 	local dir=${1:?usage: stop DIR} pid
 	pid=$(cat "$dir/haproxy.pid" 2>/dev/null) || return 0
 	kill "$pid" 2>/dev/null || true
-	local deadline=$((SECONDS + 10))
-	while kill -0 "$pid" 2>/dev/null; do
-		((SECONDS < deadline)) || kill -9 "$pid" 2>/dev/null || true
-		sleep 0.1
-	done
+	_stack_wait_gone "$pid" 10
 	rm -f "$dir/haproxy.pid"
 }
 

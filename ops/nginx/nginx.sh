@@ -8,6 +8,8 @@
 #   ops/nginx/nginx.sh stop DIR
 set -euo pipefail
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source-path=SCRIPTDIR source=../lib/stack.sh
+source "$here/../lib/stack.sh"
 
 die() {
 	printf 'nginx.sh: %s\n' "$*" >&2
@@ -51,7 +53,7 @@ CONF
 		die "nginx refused $dir/nginx.conf (see $dir/nginx-error.log)"
 	nginx -e "$dir/nginx-error.log" -c "$dir/nginx.conf" </dev/null >>"$dir/nginx.log" 2>&1 &
 	local deadline=$((SECONDS + 10))
-	until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+	until _stack_port_open "$port"; do
 		((SECONDS < deadline)) || die "nginx did not listen on $port (see $dir/nginx-error.log)"
 		sleep 0.1
 	done
@@ -61,11 +63,7 @@ stop() {
 	local dir=${1:?usage: stop DIR} pid
 	pid=$(cat "$dir/nginx.pid" 2>/dev/null) || return 0
 	kill -QUIT "$pid" 2>/dev/null || true  # graceful: finish what is in flight
-	local deadline=$((SECONDS + 10))
-	while kill -0 "$pid" 2>/dev/null; do
-		((SECONDS < deadline)) || kill -9 "$pid" 2>/dev/null || true
-		sleep 0.1
-	done
+	_stack_wait_gone "$pid" 10
 	rm -f "$dir/nginx.pid"
 }
 
