@@ -238,8 +238,9 @@ int cmd_purge(const Config& config, const std::string& slug, int days) {
     due = organiser.events_due_for_purge(clock->now() - std::chrono::hours(24) * days);
   }
   for (const auto& [id, name] : due) {
+    auto event = events.find(name);
     int rows = organiser.purge(
-        id, clock->now(),
+        id, event ? event->event.questions : std::vector<Question>{}, clock->now(),
         store::AuditEntry{clock->now(), "cli", "personal_data_purged", name, "", "", ""});
     std::cout << "purged the personal data of " << rows << " registrations of " << name << "\n";
   }

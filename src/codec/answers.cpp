@@ -32,6 +32,18 @@ std::vector<Answer> parse_stored_answers(const std::string& text) {
   return out;
 }
 
+std::string answers_kept_by_purge(const std::string& stored,
+                                  const std::vector<Question>& questions) {
+  auto all = nlohmann::json::parse(stored, nullptr, false);
+  if (!all.is_object()) return "";
+  nlohmann::json kept = nlohmann::json::object();
+  for (const auto& q : questions) {
+    if (q.type == QuestionType::kText || q.type == QuestionType::kTextarea) continue;
+    if (auto it = all.find(q.id); it != all.end()) kept[q.id] = *it;
+  }
+  return kept.empty() ? "" : kept.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json answer_value_json(const std::optional<AnswerValue>& value) {
   if (!value) return nullptr;
   return std::visit([](const auto& v) { return nlohmann::json(v); }, *value);

@@ -19,6 +19,10 @@ std::string answers_text(const std::vector<Answer>& answers);
 // What answers_text stored, read back (values of a type no question takes are skipped);
 // "" or text that does not parse: none.
 std::vector<Answer> parse_stored_answers(const std::string& text);
+// What a purge keeps of stored answers: the choices (select, multi and checkbox questions of
+// `questions`, which the statistics count); free text, and answers to questions the event no
+// longer has, go. "" when nothing is left.
+std::string answers_kept_by_purge(const std::string& stored, const std::vector<Question>& questions);
 // One value as the API and the audit trail show it; nullopt as null.
 nlohmann::json answer_value_json(const std::optional<AnswerValue>& value);
 

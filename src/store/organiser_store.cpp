@@ -1,6 +1,7 @@
 #include "store/organiser_store.hpp"
 
 #include <cppconn/connection.h>
+#include <cppconn/datatype.h>
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
@@ -8,6 +9,9 @@
 #include <algorithm>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
+#include "codec/answers.hpp"
 #include "store/attendance_store.hpp"
 #include "store/connection_pool.hpp"
 #include "store/sql_text.hpp"
@@ -60,8 +64,17 @@ constexpr const char* kQueueAnnouncement =
 constexpr const char* kCountRecipients = "UPDATE announcements SET recipients = ? WHERE id = ?";
 constexpr const char* kPurge =
     "UPDATE registrations SET email = '', email_key = NULL, name = '', name_kana = '',"
-    " organization = '', department = '', phone = '', question = NULL"
+    " organization = '', department = '', phone = '', question = NULL, decline_message = NULL"
     " WHERE event_id = ?";
+constexpr const char* kAnswersToPurge =
+    "SELECT id, answers FROM registrations WHERE event_id = ? AND answers IS NOT NULL";
+constexpr const char* kKeepAnswers = "UPDATE registrations SET answers = ? WHERE id = ?";
+constexpr const char* kPurgeUnmatched = "UPDATE attendance_imports SET unmatched = '[]' WHERE event_id = ?";
+constexpr const char* kPurgeMailErrors =
+    "UPDATE outbox SET last_error = NULL WHERE event_id = ? AND last_error IS NOT NULL";
+constexpr const char* kChangesToPurge =
+    "SELECT id, detail FROM audit_log WHERE event_slug = ? AND action = 'registration_changed'";
+constexpr const char* kRewriteAudit = "UPDATE audit_log SET detail = ? WHERE id = ?";
 constexpr const char* kPurgeMail =
     "UPDATE outbox SET state = 'cancelled' WHERE event_id = ? AND state IN ('queued', 'sending')";
 constexpr const char* kPurgeInvitees =
@@ -329,7 +342,59 @@ std::pair<long long, int> OrganiserStore::announce(long long event_id, Audience 
   });
 }
 
-int OrganiserStore::purge(long long event_id, Instant now, const AuditEntry& audit) {
+namespace {
+
+// Free-text answers go; choices stay. One row at a time: a daily job, not a hot path.
+void purge_answers(sql::Connection& c, long long event_id, const std::vector<Question>& questions) {
+  std::vector<std::pair<long long, std::string>> rows;
+  {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kAnswersToPurge));
+    st->setInt64(1, event_id);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    while (rs->next()) rows.emplace_back(rs->getInt64(1), rs->getString(2));
+  }
+  std::unique_ptr<sql::PreparedStatement> keep(c.prepareStatement(q::kKeepAnswers));
+  for (const auto& [id, stored] : rows) {
+    std::string kept = codec::answers_kept_by_purge(stored, questions);
+    if (kept == stored) continue;
+    if (kept.empty())
+      keep->setNull(1, sql::DataType::VARCHAR);
+    else
+      keep->setString(1, kept);
+    keep->setInt64(2, id);
+    keep->executeUpdate();
+  }
+}
+
+// A registration change's entry keeps which fields changed; their old and new values go.
+void purge_change_values(sql::Connection& c, const std::string& slug) {
+  std::vector<std::pair<long long, std::string>> entries;
+  {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kChangesToPurge));
+    st->setString(1, slug);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    while (rs->next()) entries.emplace_back(rs->getInt64(1), rs->isNull(2) ? "" : std::string(rs->getString(2)));
+  }
+  std::unique_ptr<sql::PreparedStatement> rewrite(c.prepareStatement(q::kRewriteAudit));
+  for (const auto& [id, text] : entries) {
+    auto detail = nlohmann::json::parse(text, nullptr, false);
+    if (!detail.is_object() || !detail.contains("changed") || !detail["changed"].is_array())
+      continue;
+    nlohmann::json fields = nlohmann::json::array();
+    for (const auto& change : detail["changed"])
+      if (change.is_object() && change.contains("field")) fields.push_back({{"field", change["field"]}});
+    detail["changed"] = fields;
+    detail["values_purged"] = true;
+    rewrite->setString(1, detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    rewrite->setInt64(2, id);
+    rewrite->executeUpdate();
+  }
+}
+
+}  // namespace
+
+int OrganiserStore::purge(long long event_id, const std::vector<Question>& questions, Instant now,
+                          const AuditEntry& audit) {
   return in_transaction(pool_, [&](sql::Connection& c) {
     auto exec = [&](const char* sql, bool with_time) {
       std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
@@ -341,6 +406,10 @@ int OrganiserStore::purge(long long event_id, Instant now, const AuditEntry& aud
     int rows = exec(q::kPurge, false);
     exec(q::kPurgeMail, false);  // nothing may still be mailed to an address that is gone
     exec(q::kPurgeInvitees, false);
+    exec(q::kPurgeUnmatched, false);
+    exec(q::kPurgeMailErrors, false);
+    purge_answers(c, event_id, questions);
+    purge_change_values(c, audit.event_slug);
     exec(q::kMarkPurged, true);
     AuditEntry done = audit;
     done.detail_json = "{\"registrations\":" + std::to_string(rows) + "}";

@@ -88,9 +88,14 @@ class OrganiserStore {
   std::pair<long long, int> announce(long long event_id, Audience to, const LocalizedText& subject,
                                      const LocalizedText& body, Instant now,
                                      const AuditEntry& audit);
-  // Anonymises the personal fields of the event's registrations; returns how many rows.
-  // The audit trail itself is kept; `audit` records the purge, in its transaction.
-  int purge(long long event_id, Instant now, const AuditEntry& audit);
+  // Anonymises the personal data of the event: its registrations' fields, free-text answers
+  // (choices to `questions` stay, for the statistics) and decline messages, its invitees, the
+  // unmatched people of attendance reports, mail errors (they quote addresses), and the values
+  // in the audit trail's registration changes (which field changed, by whom and when, stays).
+  // Returns how many registrations. `audit` (its event_slug the event's) records the purge, in
+  // its transaction.
+  int purge(long long event_id, const std::vector<Question>& questions, Instant now,
+            const AuditEntry& audit);
   // Events that ended before `cutoff` and are not purged yet: (id, slug).
   std::vector<std::pair<long long, std::string>> events_due_for_purge(Instant cutoff);
 

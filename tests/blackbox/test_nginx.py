@@ -25,12 +25,22 @@ CLIENT_THREADS = 6
 
 
 @pytest.fixture
-def behind_nginx(db_url, regdesk_factory, tmp_path):
+def quiet(tmp_path):
+    """A config without the mail worker: these tests sign up thousands, whose confirmations
+    would flood the suite's shared mail catcher."""
+    config = tmp_path / "no-worker.json"
+    config.write_text(json.dumps({"worker": {"enabled": False}}))
+    return config
+
+
+@pytest.fixture
+def behind_nginx(db_url, regdesk_factory, tmp_path, quiet):
     """start(slug, capacity) -> (nginx's URL, [two started services]) on one database."""
     started = []
 
     def start(slug: str, capacity: int):
-        services = [regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW}) for _ in range(2)]
+        services = [regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW},
+                                    args=("--config", str(quiet), "serve")) for _ in range(2)]
         services[0].check("migrate")
         event_file = tmp_path / f"{slug}.json"
         event_file.write_text(json.dumps(small_event(slug, capacity=capacity), ensure_ascii=False),
@@ -135,7 +145,7 @@ def test_a_service_killed_behind_nginx_loses_no_acknowledged_sign_up(behind_ngin
 
 
 def test_a_restart_one_service_at_a_time_behind_nginx_costs_no_sign_up(behind_nginx, db_url,
-                                                                        regdesk_factory):
+                                                                        regdesk_factory, quiet):
     url, services = behind_nginx("rolling", 100000)
     with SignUps(url, "rolling") as clients:
         clients.wait_for_more(200, "sign-ups through nginx")
@@ -143,7 +153,8 @@ def test_a_restart_one_service_at_a_time_behind_nginx_costs_no_sign_up(behind_ng
             assert old.stop() == 0  # SIGTERM: the graceful stop
             clients.wait_for_more(100, "sign-ups through nginx while one service is down")
             services[i] = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW,
-                                                       "REGDESK_LISTEN": f"127.0.0.1:{old.port}"})
+                                                       "REGDESK_LISTEN": f"127.0.0.1:{old.port}"},
+                                          args=("--config", str(quiet), "serve"))
             services[i].start()
             # The next one may stop once this one takes sign-ups again: nginx tries a process
             # that failed again only after fail_timeout (10 s); stopping the other before that

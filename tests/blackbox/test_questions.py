@@ -6,6 +6,7 @@ bad question in the event document refused with its path."""
 from __future__ import annotations
 
 import csv
+import json
 import io
 
 import openpyxl
@@ -149,3 +150,44 @@ def test_a_bad_question_in_the_event_is_refused_with_its_path(service):
     # The stored event is unchanged.
     event = service.http("GET", f"/api/v1/events/{SLUG}").json()
     assert len(event["questions"]) == len(QUESTIONS)
+
+
+def test_the_purge_takes_free_text_answers_report_names_and_changed_values_and_keeps_choices(service):
+    from test_attendance import zoom_report
+
+    rd = service
+    a = rd.http("POST", f"/api/v1/events/{SLUG}/registrations",
+                body=applicant("purge-a@example.jp", name="消去 花子",
+                               answers=answers(accommodation="車椅子で参加します")))
+    assert a.status == 201, a
+    b = rd.http("POST", f"/api/v1/events/{SLUG}/registrations",
+                body=applicant("purge-b@example.jp", answers=answers(role="pv", panel=None)))
+    assert b.status == 201, b
+    changed = rd.http("PATCH", f"/api/v1/admin/events/{SLUG}/registrations/{a.json()['id']}",
+                      headers=ADMIN, body={"name": "改名 花子", "phone": "03-1234-5678"})
+    assert changed.status == 200, changed
+    report = zoom_report("purge-a@example.jp", "purge-b@example.jp", "stranger@elsewhere.example")
+    imported = rd.http("POST", f"/api/v1/admin/events/{SLUG}/attendance", raw_body=report.encode(),
+                       headers={**ADMIN, "Content-Type": "text/csv"})
+    assert imported.status == 200 and imported.json()["unmatched"], imported
+    counts_before = rd.http("GET", f"/api/v1/admin/events/{SLUG}/stats", headers=ADMIN).json()["answers"]
+
+    out = rd.check("purge", "--event", SLUG)
+    assert "purged the personal data of 2 registrations" in out.stdout
+
+    stored = {row["number"]: row["answers"] for row in rd.http(
+        "GET", f"/api/v1/admin/events/{SLUG}/registrations", headers=ADMIN).json()["registrations"]}
+    # Choices stay (the statistics count them); free text goes.
+    assert stored == {1: {"sessions": ["keynote", "qa"], "role": "epi", "recording": True},
+                      2: {"sessions": ["keynote", "qa"], "role": "pv", "recording": True}}
+    assert rd.http("GET", f"/api/v1/admin/events/{SLUG}/stats", headers=ADMIN).json()["answers"] == counts_before
+    assert rd.http("GET", f"/api/v1/admin/events/{SLUG}/attendance", headers=ADMIN).json()["unmatched"] == []
+    trail = harness.db_query(rd.db_url, "SELECT action, detail FROM audit_log")
+    text = " ".join(detail or "" for _, detail in trail)
+    for personal in ("消去", "改名", "03-1234-5678", "車椅子", "stranger@elsewhere.example", "purge-a@"):
+        assert personal not in text, personal
+    change = next(json.loads(d) for act, d in trail if act == "registration_changed")
+    assert change["values_purged"] is True and {"field": "name"} in change["changed"]
+    assert all(set(c) == {"field"} for c in change["changed"]), change
+    assert any(act == "personal_data_purged" for act, _ in trail)
+    assert harness.db_query(rd.db_url, "SELECT COUNT(*) FROM outbox WHERE last_error IS NOT NULL") == [("0",)]
