@@ -442,6 +442,55 @@ test('the answers to the event\'s own questions are charted per option', { timeo
   await screenshot(page, 'admin-answers');
 });
 
+test('the edit dialog shows the event\'s questions with their answers, and saves only what changed',
+  { timeout: TEST_TIMEOUT }, async (t) => {
+    const { rd, page } = await signedIn(t);
+    await rd.putEvent(smallEvent('asked', {
+      capacity: 10,
+      questions: [
+        { id: 'role', type: 'select', label: { ja: 'ご担当', en: 'Role' }, required: true,
+          options: [{ value: 'pv', label: { ja: '安全性', en: 'Safety' } }, { value: 'epi', label: { ja: '疫学', en: 'Epidemiology' } }] },
+        { id: 'sessions', type: 'multi', label: { ja: '参加するセッション', en: 'Sessions' }, required: false,
+          options: [{ value: 'keynote', label: { ja: '基調講演', en: 'Keynote' } }, { value: 'qa', label: { ja: '質疑応答', en: 'Q&A' } }] },
+        { id: 'panel', type: 'textarea', label: { ja: 'パネルへの質問', en: 'For the panel' }, required: false },
+        { id: 'recording', type: 'checkbox', label: { ja: '録画の公開に同意する', en: 'Recording' }, required: false },
+      ],
+    }));
+    const r = await rd.request('POST', '/api/v1/events/asked/registrations', {
+      body: person(uniqueEmail('asked'), { name: '回答 一郎', answers: { role: 'pv', sessions: ['keynote', 'qa'], recording: true } }),
+    });
+    assert.equal(r.status, 201);
+    await signInWithToken(page, rd);
+    await page.locator('#event').selectOption('asked');
+    const row = page.locator('#rows tr').filter({ hasText: '回答 一郎' });
+    await row.locator('button.edit').click();
+    await page.locator('#edit-answer-role').waitFor();
+    assert.equal(await page.locator('#edit-answer-role').inputValue(), 'pv');
+    assert.ok(await page.locator('#edit-answer-sessions input[value=qa]').isChecked());
+    assert.ok(await page.locator('#edit-answer-recording').isChecked());
+    await screenshot(page, 'admin-edit-answers');
+
+    // By keyboard: another role, one session less, a question typed.
+    await page.locator('#edit-answer-role').focus();
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.locator('#edit-answer-role').inputValue(), 'epi');
+    await page.locator('#edit-answer-sessions input[value=qa]').focus();
+    await page.keyboard.press('Space');
+    await page.locator('#edit-answer-panel').fill('データの期間は？');
+    await page.locator('#edit-form button[type=submit]').click();
+    await page.locator('#messages').filter({ hasText: '変更しました' }).waitFor();
+
+    const self = (await rd.request('GET', '/api/v1/admin/events/asked/registrations?format=json',
+      { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json.registrations[0];
+    assert.deepEqual(self.answers, { role: 'epi', sessions: ['keynote'], panel: 'データの期間は？', recording: true });
+    assert.equal(self.name, '回答 一郎');
+    const changes = (await rd.request('GET', '/api/v1/admin/audit?event=asked',
+      { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json.entries.filter((e) => e.action === 'registration_changed');
+    assert.equal(changes.length, 1);
+    assert.deepEqual(changes[0].detail.changed.map((c) => c.field).sort(),
+      ['answers.panel', 'answers.role', 'answers.sessions']);
+  });
+
 test('the approval queue: one approved by button, the rest selected and declined with a message',
   { timeout: TEST_TIMEOUT }, async (t) => {
     const { rd, page } = await signedIn(t);

@@ -62,7 +62,7 @@
       edit: "編集", resendConfirmation: "受付メールを再送", resendLink: "参加URLを再送", promote: "繰り上げる",
       forNumber: (n) => `（受付番号 ${n}）`, editHeading: "登録内容の変更", save: "保存する", close: "閉じる",
       kana: "ふりがな", dept: "部署", category: "所属区分", phone: "電話番号", question: "質問・要望",
-      noCategory: "（未回答）", saved: (n) => `受付番号 ${n} の登録内容を変更しました。`,
+      noCategory: "（未回答）", noAnswer: "（未回答）", saved: (n) => `受付番号 ${n} の登録内容を変更しました。`,
       unchanged: "変更はありません。", resent: (n) => `受付番号 ${n} へのメールを送信予約しました。`,
       alreadyQueued: (n) => `受付番号 ${n} へのメールは送信待ちです（重ねては送りません）。`,
       promotedMsg: (n) => `受付番号 ${n} を参加確定に繰り上げました。`,
@@ -136,7 +136,7 @@
       edit: "Edit", resendConfirmation: "Resend sign-up mail", resendLink: "Resend meeting link", promote: "Promote",
       forNumber: (n) => ` (No. ${n})`, editHeading: "Change a registration", save: "Save", close: "Close",
       kana: "Name reading (furigana)", dept: "Department", category: "Category", phone: "Phone", question: "Questions and requests",
-      noCategory: "(not given)", saved: (n) => `Registration No. ${n} changed.`,
+      noCategory: "(not given)", noAnswer: "(not answered)", saved: (n) => `Registration No. ${n} changed.`,
       unchanged: "Nothing changed.", resent: (n) => `Mail to No. ${n} queued.`,
       alreadyQueued: (n) => `A mail to No. ${n} is already waiting to go (not queued twice).`,
       promotedMsg: (n) => `No. ${n} promoted to confirmed.`,
@@ -588,7 +588,7 @@
     const button = (text, cls, onclick) => el("button", {
       type: "button", class: cls, "data-id": r.id, "aria-label": text + T.forNumber(r.number), text, onclick,
     });
-    const buttons = [button(T.edit, "edit", () => openEdit(r)),
+    const buttons = [button(T.edit, "edit", () => openEdit(r).catch((e) => say(T.error + e.message, "error"))),
       button(T.resendConfirmation, "resend", () => resend(r, "confirmation"))];
     if (r.status === "confirmed") buttons.push(button(T.resendLink, "resend-link", () => resend(r, "meeting_link")));
     if (r.status === "waitlisted") buttons.push(button(T.promote, "promote", () => promote(r)));
@@ -600,9 +600,54 @@
   let editing = null;  // the row being edited, and the button that opened the dialog
   let editOpener = null;
 
-  function openEdit(r) {
+  // The event's own questions in the dialog, pre-filled with the registration's answers; each
+  // reads back as the API takes it (text, an option's value, the chosen values, true/false).
+  let editQuestions = [];
+
+  function answerControls(q, stored) {
+    const words = (text) => (text && (text[lang] || text.ja || text.en)) || "";
+    const id = `edit-answer-${q.id}`;
+    if (q.type === "multi") {
+      const chosen = new Set(Array.isArray(stored) ? stored : []);
+      return el("fieldset", { id },
+        el("legend", { text: words(q.label) }),
+        ...(q.options || []).map((o) => el("label", { class: "choice" },
+          el("input", { type: "checkbox", value: o.value, ...(chosen.has(o.value) ? { checked: "" } : {}) }),
+          el("span", { text: words(o.label) || o.value }))));
+    }
+    if (q.type === "checkbox") {
+      return el("label", { class: "choice" },
+        el("input", { type: "checkbox", id, ...(stored === true ? { checked: "" } : {}) }),
+        el("span", { text: words(q.label) }));
+    }
+    let control;
+    if (q.type === "select") {
+      control = el("select", { id }, el("option", { value: "", text: T.noAnswer }),
+        ...(q.options || []).map((o) => el("option", { value: o.value, text: words(o.label) || o.value })));
+    } else {
+      control = el(q.type === "textarea" ? "textarea" : "input", { id, autocomplete: "off", ...(q.type === "textarea" ? { rows: "3" } : {}) });
+    }
+    control.value = typeof stored === "string" ? stored : "";
+    return el("label", {}, el("span", { text: words(q.label) }), control);
+  }
+
+  function answerValue(q) {
+    const node = $(`edit-answer-${q.id}`);
+    if (q.type === "multi") return [...node.querySelectorAll("input:checked")].map((box) => box.value);
+    if (q.type === "checkbox") return node.checked;
+    return node.value;
+  }
+
+  // Unanswered reads as "", [] or false alike, so opening and saving changes nothing.
+  const sameAnswer = (a, b) => JSON.stringify(a ?? "") === JSON.stringify(b ?? "") ||
+    [a, b].every((v) => v == null || v === "" || v === false || (Array.isArray(v) && !v.length));
+
+  async function openEdit(r) {
     editing = r;
     editOpener = document.activeElement;
+    const doc = await (await api("GET", `/api/v1/admin/events/${slug()}`)).json();
+    editQuestions = doc.questions || [];
+    $("edit-answers").replaceChildren(...editQuestions.map((q) => answerControls(q, (r.answers || {})[q.id])));
     $("edit-who").textContent = `${T.number} ${r.number} / ${r.email}`;
     $("edit-errors").textContent = "";
     $("edit-category").replaceChildren(el("option", { value: "", text: T.noCategory }),
@@ -625,6 +670,12 @@
       const v = $(`edit-${f}`).value;
       if (v !== (editing[f] || "")) body[f] = v;
     }
+    const answers = {};
+    for (const q of editQuestions) {
+      const v = answerValue(q);
+      if (!sameAnswer(v, (editing.answers || {})[q.id])) answers[q.id] = v;
+    }
+    if (Object.keys(answers).length) body.answers = answers;
     if (!Object.keys(body).length) {
       say(T.unchanged);
       closeEdit();
