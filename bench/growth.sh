@@ -3,11 +3,12 @@
 # `regdesk serve` (mail worker off); one event is filled to each level in turn (GROWTH_LEVELS,
 # default "10000 100000 1000000" registrations, written by bench/db_ceiling through the store's
 # own SeatLedger::admit, with their outbox rows), and at each level:
-#   - sign-ups/s and p99 into that event (wrk, 64 plain connections, GROWTH_DURATION, 10 s);
 #   - the xlsx and the UTF-8 CSV export: time, size, and regdesk's peak RSS during it (VmHWM,
 #     reset before through /proc/PID/clear_refs);
 #   - stats, and the dashboard's list: the first page, the last page, a status filter, and a
-#     search that matches no one (the whole event read): median of 5 requests each.
+#     search that matches no one (the whole event read): median of 5 requests each;
+#   - then sign-ups/s and p99 into that event (wrk, 64 plain connections, GROWTH_DURATION,
+#     10 s): their rows count towards the next level.
 # Writes the "Growth" section of bench/RESULTS.md.
 #   bench/growth.sh            (about 10 minutes on 2 cores)
 set -euo pipefail
@@ -83,14 +84,6 @@ for level in "${LEVELS[@]}"; do
 		fill_rps="$(sed -n 's/.* rows_per_s=\([0-9]*\).*/\1/p' <<<"$out") ($(sed -n 's/.* db_cpu_us_per_row=\([0-9.]*\).*/\1/p' <<<"$out") µs)"
 	fi
 	n=$(rows)
-	log "$n registrations: sign-ups"
-	wrk_out=$(BENCH_KEEP_ALIVE=0 wrk -t2 -c64 -d"$DURATION" -s bench/signup.lua "$URL" -- growth "w$level" 2>&1)
-	line=$(grep '^BENCH ' <<<"$wrk_out")
-	rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<" $line")
-	p99=$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<" $line")
-	non2xx=$(sed -n 's/.* non2xx=\([0-9]*\).*/\1/p' <<<" $line")
-	[[ $non2xx == 0 ]] || die "sign-ups at $n: $non2xx answers were not 201"
-	n=$(rows)  # the sign-ups just made are in the exports and lists below
 	log "$n registrations: exports"
 	read -r xs xm xr <<<"$(export_cost "$API/registrations?format=xlsx" "$TMP/x.xlsx")"
 	read -r cs cm cr <<<"$(export_cost "$API/registrations?format=csv" "$TMP/x.csv")"
@@ -101,6 +94,13 @@ for level in "${LEVELS[@]}"; do
 	last=$(median_ms "$API/registrations?format=json&limit=100&after=$last_after")
 	filtered=$(median_ms "$API/registrations?format=json&limit=100&status=cancelled")
 	search=$(median_ms "$API/registrations?format=json&limit=100&q=nobody-at-all")
+	log "$n registrations: sign-ups"
+	wrk_out=$(BENCH_KEEP_ALIVE=0 wrk -t2 -c64 -d"$DURATION" -s bench/signup.lua "$URL" -- growth "w$level" 2>&1)
+	line=$(grep '^BENCH ' <<<"$wrk_out")
+	rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<" $line")
+	p99=$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<" $line")
+	non2xx=$(sed -n 's/.* non2xx=\([0-9]*\).*/\1/p' <<<" $line")
+	[[ $non2xx == 0 ]] || die "sign-ups at $n: $non2xx answers were not 201"
 	TABLE+=$'\n'"| $n | $fill_rps | $(printf '%.0f' "$rps") | $p99 | $xs ($xm) | $xr | $cs ($cm) | $cr | $stats | $first | $last | $filtered | $search |"
 	log "$(tail -n 1 <<<"$TABLE")"
 done

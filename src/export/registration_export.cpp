@@ -2,6 +2,7 @@
 
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <optional>
@@ -188,38 +189,35 @@ class JsonWriter final : public ExportWriter {
 
 class XlsxWriter final : public ExportWriter {
  public:
-  XlsxWriter(const std::string& path, std::string zone, std::vector<Column> columns)
-      : zone_(std::move(zone)), columns_(std::move(columns)) {
+  XlsxWriter(const std::string& path, std::string zone, std::vector<Column> columns,
+             size_t rows_per_sheet)
+      : zone_(std::move(zone)), columns_(std::move(columns)),
+        rows_per_sheet_(std::clamp<size_t>(rows_per_sheet, 1, kXlsxRowsPerSheet)) {
     lxw_workbook_options options = {};
     options.constant_memory = LXW_TRUE;  // rows go to disk as they are written
     options.tmpdir = nullptr;
     workbook_ = workbook_new_opt(path.c_str(), &options);
     if (!workbook_) throw std::runtime_error("cannot create the .xlsx file");
-    sheet_ = workbook_add_worksheet(workbook_, "参加者");
-    lxw_format* bold = workbook_add_format(workbook_);
-    format_set_bold(bold);
+    bold_ = workbook_add_format(workbook_);
+    format_set_bold(bold_);
     text_ = workbook_add_format(workbook_);
     format_set_num_format(text_, "@");  // text cells: Excel never reinterprets them
-    const auto& cols = columns_;
-    for (size_t i = 0; i < cols.size(); ++i) {
-      worksheet_set_column(sheet_, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i),
-                           cols[i].width, nullptr);
-      worksheet_write_string(sheet_, 0, static_cast<lxw_col_t>(i), cols[i].header.c_str(), bold);
-    }
-    worksheet_freeze_panes(sheet_, 1, 0);
-    worksheet_autofilter(sheet_, 0, 0, 0, static_cast<lxw_col_t>(cols.size() - 1));
+    start_sheet();
   }
   ~XlsxWriter() override {
     if (workbook_) workbook_close(workbook_);
   }
   void row(const store::RegistrationRow& r) override {
+    if (row_ == rows_per_sheet_) start_sheet();  // a full sheet: on to the next, never a row lost
     ++row_;
     const auto& cols = columns_;
     for (size_t i = 0; i < cols.size(); ++i) {
       std::string v = neutralise_formula(cols[i].value(r, zone_));
       // Every cell a string, never a formula or a number Excel would reformat.
-      if (!v.empty())
-        worksheet_write_string(sheet_, row_, static_cast<lxw_col_t>(i), v.c_str(), text_);
+      if (!v.empty() && worksheet_write_string(sheet_, static_cast<lxw_row_t>(row_),
+                                               static_cast<lxw_col_t>(i), v.c_str(),
+                                               text_) != LXW_NO_ERROR)
+        throw std::runtime_error("writing an .xlsx cell failed");
     }
   }
   void finish() override {
@@ -230,12 +228,32 @@ class XlsxWriter final : public ExportWriter {
   }
 
  private:
+  // A sheet with the header row, frozen and filtered: "参加者", then "参加者 (2)", ...
+  void start_sheet() {
+    ++sheets_;
+    std::string name = sheets_ == 1 ? "参加者" : "参加者 (" + std::to_string(sheets_) + ")";
+    sheet_ = workbook_add_worksheet(workbook_, name.c_str());
+    if (!sheet_) throw std::runtime_error("cannot add an .xlsx sheet");
+    const auto& cols = columns_;
+    for (size_t i = 0; i < cols.size(); ++i) {
+      worksheet_set_column(sheet_, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i),
+                           cols[i].width, nullptr);
+      worksheet_write_string(sheet_, 0, static_cast<lxw_col_t>(i), cols[i].header.c_str(), bold_);
+    }
+    worksheet_freeze_panes(sheet_, 1, 0);
+    worksheet_autofilter(sheet_, 0, 0, 0, static_cast<lxw_col_t>(cols.size() - 1));
+    row_ = 0;
+  }
+
   std::string zone_;
   std::vector<Column> columns_;
+  size_t rows_per_sheet_;
   lxw_workbook* workbook_ = nullptr;
   lxw_worksheet* sheet_ = nullptr;
+  lxw_format* bold_ = nullptr;
   lxw_format* text_ = nullptr;
-  lxw_row_t row_ = 0;
+  size_t row_ = 0;  // data rows on this sheet
+  int sheets_ = 0;
 };
 
 }  // namespace
@@ -307,7 +325,8 @@ const char* file_extension(Format f) {
 }
 
 std::unique_ptr<ExportWriter> make_writer(Format format, Encoding encoding, const Event& event,
-                                          std::ostream* out, const std::string& xlsx_path) {
+                                          std::ostream* out, const std::string& xlsx_path,
+                                          size_t xlsx_rows_per_sheet) {
   const std::string& zone = event.timezone;
   switch (format) {
     case Format::kCsv:
@@ -315,7 +334,7 @@ std::unique_ptr<ExportWriter> make_writer(Format format, Encoding encoding, cons
     case Format::kJson:
       return std::make_unique<JsonWriter>(*out, zone);
     case Format::kXlsx:
-      return std::make_unique<XlsxWriter>(xlsx_path, zone, columns(event));
+      return std::make_unique<XlsxWriter>(xlsx_path, zone, columns(event), xlsx_rows_per_sheet);
   }
   return nullptr;
 }

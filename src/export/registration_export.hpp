@@ -29,10 +29,16 @@ class ExportWriter {
   virtual size_t replaced_characters() const { return 0; }
 };
 
+// Rows an xlsx sheet holds under its header: Excel's limit (1,048,576 rows in all).
+inline constexpr size_t kXlsxRowsPerSheet = 1048575;
+
 // CSV (RFC 4180, CRLF, header row; UTF-8 with BOM, or CP932) and JSON write to `out`;
-// xlsx writes to `xlsx_path` (the format is a zip file). Times in the event's zone.
+// xlsx writes to `xlsx_path` (the format is a zip file), continuing on sheets "参加者 (2)",
+// "参加者 (3)", ... (each with the header) past `xlsx_rows_per_sheet` rows, so no row is
+// dropped. Times in the event's zone.
 std::unique_ptr<ExportWriter> make_writer(Format format, Encoding encoding, const Event& event,
-                                          std::ostream* out, const std::string& xlsx_path);
+                                          std::ostream* out, const std::string& xlsx_path,
+                                          size_t xlsx_rows_per_sheet = kXlsxRowsPerSheet);
 
 // One registration as the JSON list shows it (times in `zone`).
 nlohmann::json row_json(const store::RegistrationRow& r, const std::string& zone);
