@@ -29,31 +29,17 @@ constexpr const char* kPage =
     " (SELECT i.organization FROM invitations i WHERE i.id = invitation_id)"
     " FROM registrations WHERE event_id = ? AND number > ? ";
 constexpr const char* kCount = "SELECT COUNT(*) FROM registrations WHERE event_id = ? ";
-constexpr const char* kByStatus =
-    "SELECT status, COUNT(*) FROM registrations WHERE event_id = ? GROUP BY status";
-constexpr const char* kByCategory =
-    "SELECT COALESCE(category, ''), COUNT(*) FROM registrations"
-    " WHERE event_id = ? AND status IN ('confirmed', 'waitlisted') GROUP BY category";
-// 15-minute UTC buckets: fine enough to be counted into days of any zone in C++.
-constexpr const char* kPerQuarterHour =
-    "SELECT FLOOR(UNIX_TIMESTAMP(registered_at) / 900) * 900 AS bucket, COUNT(*)"
-    " FROM registrations WHERE event_id = ? GROUP BY bucket ORDER BY bucket";
-constexpr const char* kJoins =
-    "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND first_joined_at IS NOT NULL";
-// Attendance of confirmed registrations: by the join button, by a report, either; and the
-// reports' minutes in 15-minute bands for the dashboard's chart.
-const std::string kAttendance =
-    "SELECT COUNT(*), COALESCE(SUM(join_count > 0), 0),"
-    " COALESCE(SUM(minutes_attended IS NOT NULL AND minutes_attended > 0), 0),"
-    " COALESCE(SUM(" +
+// Every figure of the dashboard's stats in one pass over the event's registrations: grouped by
+// status, category, 15-minute UTC bucket (fine enough to be counted into days of any zone in
+// C++) and, for confirmed people with report minutes, 15-minute band of minutes attended.
+const std::string kStats =
+    "SELECT status, COALESCE(category, ''), FLOOR(UNIX_TIMESTAMP(registered_at) / 900) * 900,"
+    " IF(status = 'confirmed' AND minutes_attended > 0, FLOOR(minutes_attended / 15) * 15, -1),"
+    " COUNT(*), SUM(first_joined_at IS NOT NULL), SUM(join_count > 0),"
+    " SUM(minutes_attended IS NOT NULL AND minutes_attended > 0), SUM(" +
     std::string(kAttendedSql) +
-    "), 0),"
-    " COALESCE(SUM(unsubscribed_at IS NOT NULL), 0)"
-    " FROM registrations WHERE event_id = ? AND status = 'confirmed'";
-constexpr const char* kMinutesBands =
-    "SELECT FLOOR(minutes_attended / 15) * 15 AS band, COUNT(*) FROM registrations"
-    " WHERE event_id = ? AND status = 'confirmed' AND minutes_attended > 0"
-    " GROUP BY band ORDER BY band";
+    "), SUM(unsubscribed_at IS NOT NULL)"
+    " FROM registrations WHERE event_id = ? GROUP BY 1, 2, 3, 4";
 constexpr const char* kInsertAnnouncement =
     "INSERT INTO announcements (event_id, audience, subject_ja, subject_en, body_ja, body_en,"
     " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -216,29 +202,30 @@ RegistrationPage OrganiserStore::registration_page(long long event_id,
 EventStats OrganiserStore::stats(long long event_id) {
   return with_connection(pool_, [&](sql::Connection& c) {
     EventStats s;
-    auto run = [&](const char* sql) {
-      std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(sql));
-      st->setInt64(1, event_id);
-      return std::unique_ptr<sql::ResultSet>(st->executeQuery());
-    };
-    for (auto rs = run(q::kByStatus); rs->next();) s.by_status[rs->getString(1)] = rs->getInt(2);
-    for (auto rs = run(q::kByCategory); rs->next();) {
-      std::string c = rs->getString(1);
-      s.by_category[c.empty() ? "unknown" : c] = rs->getInt(2);
+    std::map<long long, int> per_bucket;
+    std::map<int, int> per_band;
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kStats));
+    st->setInt64(1, event_id);
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    while (rs->next()) {
+      const std::string status = rs->getString(1), category = rs->getString(2);
+      const int n = rs->getInt(5);
+      s.by_status[status] += n;
+      if (status == "confirmed" || status == "waitlisted")
+        s.by_category[category.empty() ? "unknown" : category] += n;
+      per_bucket[rs->getInt64(3)] += n;
+      s.joins += rs->getInt(6);
+      if (status != "confirmed") continue;
+      s.attendance.confirmed += n;
+      s.attendance.joined_by_button += rs->getInt(7);
+      s.attendance.in_reports += rs->getInt(8);
+      s.attendance.attended += rs->getInt(9);
+      s.attendance.unsubscribed += rs->getInt(10);
+      if (int band = rs->getInt(4); band >= 0) per_band[band] += n;
     }
-    for (auto rs = run(q::kPerQuarterHour); rs->next();)
-      s.signups_per_quarter_hour.emplace_back(Instant(std::chrono::seconds(rs->getInt64(1))),
-                                              rs->getInt(2));
-    if (auto rs = run(q::kJoins); rs->next()) s.joins = rs->getInt(1);
-    if (auto rs = run(q::kAttendance.c_str()); rs->next()) {
-      s.attendance.confirmed = rs->getInt(1);
-      s.attendance.joined_by_button = rs->getInt(2);
-      s.attendance.in_reports = rs->getInt(3);
-      s.attendance.attended = rs->getInt(4);
-      s.attendance.unsubscribed = rs->getInt(5);
-    }
-    for (auto rs = run(q::kMinutesBands); rs->next();)
-      s.attendance.minutes_bands.emplace_back(rs->getInt(1), rs->getInt(2));
+    for (const auto& [bucket, n] : per_bucket)
+      s.signups_per_quarter_hour.emplace_back(Instant(std::chrono::seconds(bucket)), n);
+    s.attendance.minutes_bands.assign(per_band.begin(), per_band.end());
     return s;
   });
 }
