@@ -11,7 +11,8 @@
 #
 # Not the system MariaDB: --no-defaults, sockets and data under DIR. Needs galera-4 and rsync.
 # REGDESK_GALERA_OPTIONS: more wsrep_provider_options for every node, e.g.
-# "evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S" (bench/cluster.sh tries that).
+# "evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_timeout=PT4S" (bench/cluster.sh
+# tries that; the keepalive must stay under a third of the suspect timeout).
 set -euo pipefail
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 # shellcheck source-path=SCRIPTDIR source=../lib/stack.sh
