@@ -344,7 +344,7 @@ int cmd_serve(const Config& config) {
   auto clock = make_clock(config);
   store::ConnectionPool pool(config.database);
   try {
-    int version = store::schema_version(pool);
+    int version = store::schema_version(pool, store::SchemaRead::kCausal);
     if (version < store::latest_schema_version()) {
       std::cerr << "the database schema is at version " << version << ", this build needs "
                 << store::latest_schema_version() << ": run `regdesk migrate` first\n";

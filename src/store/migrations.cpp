@@ -59,10 +59,16 @@ int latest_schema_version() {
   return all.empty() ? 0 : all.back().version;
 }
 
-int schema_version(ConnectionPool& pool) {
+int schema_version(ConnectionPool& pool, SchemaRead read) {
   auto conn = pool.acquire();
   try {
     std::unique_ptr<sql::Statement> st(conn->createStatement());
+    if (read == SchemaRead::kCausal) {
+      // The setting must not go back to the pool with the connection (every later statement
+      // would wait too): this connection is closed after the read, whatever happens.
+      conn.mark_broken();
+      st->execute("SET SESSION wsrep_sync_wait = 1");  // without wsrep it is ignored
+    }
     std::unique_ptr<sql::ResultSet> rs(
         st->executeQuery("SELECT COUNT(*) FROM information_schema.tables"
                          " WHERE table_schema = DATABASE() AND table_name = 'schema_migrations'"));
@@ -70,7 +76,8 @@ int schema_version(ConnectionPool& pool) {
     rs.reset(st->executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
     return rs->next() ? rs->getInt(1) : 0;
   } catch (const sql::SQLException& e) {
-    if (is_connection_error(e)) {
+    if (is_connection_error(e) || is_retryable(e)) {
+      // 1205 here is the causal read timing out: the node is not keeping up with the cluster.
       conn.mark_broken();
       throw DatabaseUnavailable(e.what());
     }

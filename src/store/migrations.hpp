@@ -24,8 +24,13 @@ struct MigrationReport {
 
 // Idempotent; safe when several processes migrate at once (they take a named lock).
 MigrationReport migrate(ConnectionPool& pool);
-// The schema version the database is at (0 when never migrated).
-int schema_version(ConnectionPool& pool);
+// The schema version the database is at (0 when never migrated). kCausal waits until a Galera
+// node has applied every write-set the cluster had committed when the read began
+// (wsrep_sync_wait), so a service started on one node right after `migrate` ran on another
+// sees the new version. On a node outside the Primary component that wait lasts up to
+// Galera's causal-read timeout, so it is for the start check, not for /readyz.
+enum class SchemaRead { kLocal, kCausal };
+int schema_version(ConnectionPool& pool, SchemaRead read = SchemaRead::kLocal);
 int latest_schema_version();
 
 }  // namespace regdesk::store

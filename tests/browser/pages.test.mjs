@@ -503,12 +503,16 @@ test('double submission: one request in flight, the same Idempotency-Key for a r
   await openEvent(page, rd);
   const posts = [];
   let failNext = false;
+  // The retry is held on the wire until the test has looked at the button: otherwise a fast
+  // answer re-enables it first, and the check would race the server.
+  let hold = null;
   await page.route('**/registrations', async (route) => {
     posts.push(route.request());
     if (failNext) {
       failNext = false;
       await route.abort('connectionreset');
     } else {
+      if (hold) await hold;
       await route.continue();
     }
   });
@@ -525,12 +529,15 @@ test('double submission: one request in flight, the same Idempotency-Key for a r
   await screenshot(page, 'event-network-error-ja');
 
   // The retry: two submits at once make one request, with the key of the lost one.
+  let release;
+  hold = new Promise((resolve) => { release = resolve; });
   await page.evaluate(() => {
     const form = document.getElementById('signup-form');
     form.requestSubmit();
     form.requestSubmit();
   });
   assert.ok(await page.locator('#submit-button').isDisabled(), 'the button is disabled in flight');
+  release();
   await page.locator('#result').waitFor();
   assert.equal(posts.length, 3);
   const keys = posts.map((r) => r.headers()['idempotency-key']);
