@@ -88,7 +88,6 @@ class PistacheHandler : public Http::Handler {
   void onRequest(const Http::Request& in, Http::ResponseWriter response) override {
     Request req = copy_request(in, ctx_->settings.trusted_proxies);
     auto match = routes_->match(req.method, req.path);
-    ctx_->in_flight->begin();
     Responder responder(std::make_shared<Http::ResponseWriter>(std::move(response)), req.request_id,
                         req.lang, match.handler ? match.name : "unmatched", req.started,
                         ctx_->metrics, ctx_->in_flight);
@@ -164,7 +163,8 @@ Responder::Responder(std::shared_ptr<Http::ResponseWriter> writer, std::string r
       route_(std::move(route)),
       started_(started),
       metrics_(std::move(metrics)),
-      in_flight_(std::move(in_flight)) {}
+      in_flight_(std::move(in_flight)),
+      ticket_(in_flight_ ? in_flight_->begin() : 0) {}
 
 void Responder::send(int status, const std::string& content_type, const std::string& body,
                      const std::vector<std::pair<std::string, std::string>>& headers) const {
@@ -184,8 +184,8 @@ void Responder::send(int status, const std::string& content_type, const std::str
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
   // A client that has gone away makes the promise fail; what was committed stays committed.
   // Either way the request is no longer in flight once the write is done.
-  auto done = [in_flight = in_flight_] {
-    if (in_flight) in_flight->end();
+  auto done = [in_flight = in_flight_, ticket = ticket_] {
+    if (in_flight) in_flight->end(ticket);
   };
   writer_->send(static_cast<Http::Code>(status), body)
       .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
@@ -201,9 +201,9 @@ void Responder::send_temporary_file(
   metrics_->observe_request(
       route_, 200,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
-  auto done = [in_flight = in_flight_, path] {
+  auto done = [in_flight = in_flight_, ticket = ticket_, path] {
     ::unlink(path.c_str());
-    if (in_flight) in_flight->end();
+    if (in_flight) in_flight->end(ticket);
   };
   Http::serveFile(*writer_, path, media_type(content_type))
       .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
@@ -305,17 +305,20 @@ void HttpServer::drain(std::chrono::milliseconds limit) {
   auto& ctx = *impl_->ctx;
   ctx.draining = true;
   const auto deadline = std::chrono::steady_clock::now() + limit;
-  if (!ctx.in_flight->wait_idle(limit))
+  auto left = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::max<
+        std::chrono::steady_clock::duration>(deadline - std::chrono::steady_clock::now(),
+                                             std::chrono::milliseconds(0)));
+  };
+  if (!ctx.in_flight->wait_for_earlier(limit))
     std::fprintf(stderr, "stopping: requests still unanswered after %lld ms\n",
                  static_cast<long long>(limit.count()));
   // A moment more of 503s for whoever is still sending (a proxy's next health check sees
   // /readyz fail), then whatever those turned-away requests wrote is out too.
-  auto linger = std::min<std::chrono::steady_clock::duration>(
-      std::chrono::milliseconds(500), deadline - std::chrono::steady_clock::now());
+  auto linger = std::min<std::chrono::steady_clock::duration>(std::chrono::milliseconds(500),
+                                                              left());
   if (linger > linger.zero()) std::this_thread::sleep_for(linger);
-  ctx.in_flight->wait_idle(std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::max<std::chrono::steady_clock::duration>(deadline - std::chrono::steady_clock::now(),
-                                                    std::chrono::milliseconds(0))));
+  ctx.in_flight->wait_for_earlier(left());
 }
 
 void HttpServer::stop() {

@@ -14,6 +14,7 @@
 
 #include "domain/access.hpp"
 #include "domain/clock.hpp"
+#include "http/in_flight.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
 
@@ -102,12 +103,11 @@ Request copy_request(const Pistache::Http::Request& in,
                      const std::vector<std::string>& trusted_proxies);
 
 class Metrics;
-class InFlight;
 
 // Sends exactly one response; safe to copy and to use from any thread.
 class Responder {
  public:
-  // `in_flight` (may be null) is told when the answer has been written.
+  // Counts itself in `in_flight` (may be null) until the answer has been written.
   Responder(std::shared_ptr<Pistache::Http::ResponseWriter> writer, std::string request_id,
             std::string lang, std::string route, std::chrono::steady_clock::time_point started,
             std::shared_ptr<Metrics> metrics, std::shared_ptr<InFlight> in_flight);
@@ -129,6 +129,7 @@ class Responder {
   std::chrono::steady_clock::time_point started_;
   std::shared_ptr<Metrics> metrics_;
   std::shared_ptr<InFlight> in_flight_;
+  InFlight::Ticket ticket_ = 0;
 };
 
 using Handler = std::function<void(const Request&, const Responder&)>;

@@ -79,3 +79,57 @@ def test_sigterm_in_a_burst_answers_everything_it_read_and_loses_nothing(seeded_
         (str(len(stored)),)]
     assert harness.db_query(rd.db_url, "SELECT COUNT(*) FROM outbox WHERE state = 'sending'") == [("0",)]
     print(f"graceful stop: {outcomes}, exit in {took:.1f} s")
+
+
+def test_sigterm_while_clients_keep_sending_exits_once_the_earlier_requests_are_answered(
+        seeded_service, tmp_path):
+    """Like nginx retrying a 503 at once: the draining service keeps answering new requests
+    503 for as long as they come. It waits for the requests it had before the stop, not for a
+    moment with nothing in flight (which steady traffic never gives), so it exits in about the
+    half-second it lingers, not after its whole 20 s drain."""
+    rd = seeded_service
+    event = tmp_path / "steady.json"
+    event.write_text(json.dumps(small_event("steady", capacity=100000), ensure_ascii=False))
+    rd.check("events", "import", str(event))
+    rd.start()
+
+    confirmed: list[str] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    running = threading.Event()
+    running.set()
+
+    def client() -> None:
+        while running.is_set():
+            try:
+                r = rd.http("POST", "/api/v1/events/steady/registrations",
+                            body=applicant(harness.unique_email("steady")), timeout=30)
+            except (OSError, http.client.HTTPException):
+                continue  # refused or cut once the listener is gone: try again, as nginx would
+            with lock:
+                statuses[r.status] = statuses.get(r.status, 0) + 1
+                if r.status == 201:
+                    confirmed.append(r.json()["id"])
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    try:
+        harness.poll(lambda: len(confirmed) >= 200, deadline_s=60, what="200 sign-ups before the stop")
+        stopped_at = time.monotonic()
+        rd.proc.send_signal(signal.SIGTERM)
+        code = rd.proc.wait(timeout=30)
+        took = time.monotonic() - stopped_at
+    finally:
+        running.clear()
+        for t in threads:
+            t.join(60)
+
+    assert code == 0, rd.output()[-3000:]
+    assert statuses.get(503, 0) > 0, statuses  # the clients did keep sending while it drained
+    assert took < 10, f"exit took {took:.1f} s under steady traffic; {statuses}"
+    assert set(statuses) <= {201, 503}, statuses
+    stored = {row[0] for row in harness.db_query(
+        rd.db_url, "SELECT public_id FROM registrations WHERE status = 'confirmed'")}
+    assert set(confirmed) <= stored
+    print(f"graceful stop under steady traffic: {statuses}, exit in {took:.1f} s")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
+import time
 import resource
 import subprocess
 import threading
@@ -152,7 +153,9 @@ def test_a_restart_one_service_at_a_time_behind_nginx_costs_no_sign_up(behind_ng
         for i, old in enumerate(services):
             # SIGTERM: the graceful stop. Traffic keeps coming through nginx while it drains, so it
             # may take its whole drain (20 s; systemd's TimeoutStopSec is 30) on a loaded machine.
+            began = time.monotonic()
             assert old.stop(deadline_s=30) == 0
+            print(f"service {i} stopped in {time.monotonic() - began:.1f} s")
             clients.wait_for_more(100, "sign-ups through nginx while one service is down")
             services[i] = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW,
                                                        "REGDESK_LISTEN": f"127.0.0.1:{old.port}"},
