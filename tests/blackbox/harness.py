@@ -12,6 +12,7 @@ never by sleeping.
 from __future__ import annotations
 
 import atexit
+import collections
 import email.message
 import email.parser
 import email.policy
@@ -30,7 +31,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Mapping
-from http.client import HTTPConnection  # not "import http": http() is defined below
+from http.client import HTTPConnection, HTTPException  # not "import http": http() is defined below
 from pathlib import Path
 
 # A fixed admin token for tests (64 hex digits, like var/admin-token).
@@ -499,6 +500,69 @@ class Regdesk:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class SignUpLoad:
+    """CLIENTS threads signing up at BASE_URL (a service, nginx) for event SLUG until the
+    `with` block ends, each with a fresh address and BODY_FOR(address) as the body. Records
+    every 201 as (id, when) and counts every answer by `label` (the status; a 409 with its
+    code); an answer that never came (refused, reset, cut off) is counted by its exception's
+    type, so tests can fail on it.
+    Subclasses may add threads (`extra_threads`) and override `label`."""
+
+    def __init__(self, base_url: str, slug: str, body_for, clients: int = 6,
+                 prefix: str = "load"):
+        self.base_url, self.slug, self._body_for, self._prefix = base_url, slug, body_for, prefix
+        self.confirmed: list[tuple[str, float]] = []
+        self.statuses: collections.Counter = collections.Counter()
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._sign_up) for _ in range(clients)]
+        self._threads += [threading.Thread(target=t) for t in self.extra_threads()]
+
+    def extra_threads(self) -> list:
+        return []
+
+    def label(self, r: "Response"):
+        return f"409 {r.json().get('code')}" if r.status == 409 else r.status
+
+    def _sign_up(self) -> None:
+        while not self._stop.is_set():
+            try:
+                r = http(self.base_url, "POST", f"/api/v1/events/{self.slug}/registrations",
+                         body=self._body_for(unique_email(self._prefix)), timeout=30)
+            except (OSError, HTTPException) as e:
+                self.statuses[type(e).__name__] += 1
+                continue
+            self.statuses[self.label(r)] += 1
+            if r.status == 201:
+                self.confirmed.append((r.json()["id"], time.monotonic()))
+
+    def __enter__(self) -> "SignUpLoad":
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(60)
+
+    def ids(self) -> set[str]:
+        return {i for i, _ in self.confirmed}
+
+    def wait_for(self, n: int, what: str, deadline_s: float = 60) -> None:
+        """Until N sign-ups in all have been confirmed."""
+        poll(lambda: len(self.confirmed) >= n, deadline_s=deadline_s, what=what)
+
+    def wait_for_more(self, n: int, what: str, deadline_s: float = 60) -> None:
+        """Until N more than now have been confirmed."""
+        self.wait_for(len(self.confirmed) + n, what, deadline_s)
+
+    def all_stored(self, db_url: str) -> bool:
+        """Every 201 once, and each a confirmed row."""
+        stored = {r[0] for r in db_query(
+            db_url, "SELECT public_id FROM registrations WHERE status = 'confirmed'")}
+        return len(self.ids()) == len(self.confirmed) and self.ids() <= stored
 
 
 @atexit.register

@@ -18,7 +18,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -195,54 +194,28 @@ def haproxy_status(tmp: str, server: str) -> str:
     raise AssertionError(f"haproxy does not list {server}")
 
 
-class Burst:
-    """Six clients signing up through SERVICE until stopped: every 201 (id, when), every other
-    answer counted, and the moment haproxy first said WATCHED was DOWN."""
+class Burst(harness.SignUpLoad):
+    """Six clients signing up through SERVICE until stopped (harness.SignUpLoad), a 503
+    without Retry-After counted apart, and the moment haproxy first said WATCHED was DOWN."""
 
     def __init__(self, service, slug: str, tmp: str, watched: str = "node0"):
-        self.service, self.slug, self.tmp, self.watched = service, slug, tmp, watched
-        self.confirmed: list[tuple[str, float]] = []
-        self.statuses: collections.Counter = collections.Counter()
+        self.tmp, self.watched = tmp, watched
         self.marked_down_at: float | None = None
-        self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._sign_up) for _ in range(6)]
-        self._threads.append(threading.Thread(target=self._watch))
+        super().__init__(service.base_url, slug, applicant, prefix="burst")
 
-    def _sign_up(self):
-        while not self._stop.is_set():
-            try:
-                r = self.service.http("POST", f"/api/v1/events/{self.slug}/registrations",
-                                      body=applicant(harness.unique_email("burst")), timeout=30)
-            except OSError as e:  # counted, and fails the tests: no answer at all
-                self.statuses[type(e).__name__] += 1
-                continue
-            self.statuses[r.status] += 1
-            if r.status == 201:
-                self.confirmed.append((r.json()["id"], time.monotonic()))
-            elif r.status == 503 and not r.headers.get("Retry-After"):
-                self.statuses["503 without Retry-After"] += 1
+    def extra_threads(self) -> list:
+        return [self._watch]
+
+    def label(self, r):
+        if r.status == 503 and not r.headers.get("Retry-After"):
+            return "503 without Retry-After"
+        return r.status
 
     def _watch(self):
         while not self._stop.is_set() and self.marked_down_at is None:
             if haproxy_status(self.tmp, self.watched).startswith("DOWN"):
                 self.marked_down_at = time.monotonic()
             self._stop.wait(0.05)
-
-    def __enter__(self):
-        for t in self._threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        for t in self._threads:
-            t.join(30)
-
-    def ids(self) -> set[str]:
-        return {i for i, _ in self.confirmed}
-
-    def wait_for(self, n: int, what: str, deadline_s: float = 60):
-        harness.poll(lambda: len(self.confirmed) >= n, deadline_s=deadline_s, what=what)
 
     def recovery(self, since: float) -> tuple[float, float]:
         """(seconds from SINCE to the first 201 after haproxy marked the node down, seconds

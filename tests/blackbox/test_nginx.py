@@ -12,7 +12,6 @@ import json
 import time
 import resource
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
@@ -85,52 +84,13 @@ def signups_answered(service) -> int:
     return 0
 
 
-class SignUps:
-    """Six clients signing up through URL until stopped: every 201's id, every answer counted
-    (a 409 by its code)."""
-
-    def __init__(self, url: str, slug: str):
-        self.url, self.slug = url, slug
-        self.confirmed: list[str] = []
-        self.statuses: collections.Counter = collections.Counter()
-        self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run) for _ in range(CLIENT_THREADS)]
-
-    def _run(self):
-        while not self._stop.is_set():
-            try:
-                r = harness.http(self.url, "POST", f"/api/v1/events/{self.slug}/registrations",
-                                 body=applicant(harness.unique_email("nginx")), timeout=30)
-            except OSError as e:  # no answer at all: counted, and fails the tests
-                self.statuses[type(e).__name__] += 1
-                continue
-            self.statuses[f"409 {r.json().get('code')}" if r.status == 409 else r.status] += 1
-            if r.status == 201:
-                self.confirmed.append(r.json()["id"])
-
-    def __enter__(self):
-        for t in self._threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        for t in self._threads:
-            t.join(60)
-
-    def wait_for_more(self, n: int, what: str):
-        at = len(self.confirmed)
-        harness.poll(lambda: len(self.confirmed) >= at + n, deadline_s=60, what=what)
-
-    def all_stored(self, db_url: str) -> bool:
-        stored = {r[0] for r in harness.db_query(
-            db_url, "SELECT public_id FROM registrations WHERE status = 'confirmed'")}
-        return len(set(self.confirmed)) == len(self.confirmed) and set(self.confirmed) <= stored
+def sign_ups(url: str, slug: str) -> harness.SignUpLoad:
+    return harness.SignUpLoad(url, slug, applicant, clients=CLIENT_THREADS, prefix="nginx")
 
 
 def test_a_service_killed_behind_nginx_loses_no_acknowledged_sign_up(behind_nginx, db_url):
     url, (doomed, survivor) = behind_nginx("failover", 100000)
-    with SignUps(url, "failover") as clients:
+    with sign_ups(url, "failover") as clients:
         clients.wait_for_more(200, "sign-ups through nginx")
         doomed.kill()
         clients.wait_for_more(300, "sign-ups through nginx after one service died")
@@ -148,7 +108,7 @@ def test_a_service_killed_behind_nginx_loses_no_acknowledged_sign_up(behind_ngin
 def test_a_restart_one_service_at_a_time_behind_nginx_costs_no_sign_up(behind_nginx, db_url,
                                                                         regdesk_factory, quiet):
     url, services = behind_nginx("rolling", 100000)
-    with SignUps(url, "rolling") as clients:
+    with sign_ups(url, "rolling") as clients:
         clients.wait_for_more(200, "sign-ups through nginx")
         for i, old in enumerate(services):
             # SIGTERM: the graceful stop. Traffic keeps coming through nginx while it drains, so it

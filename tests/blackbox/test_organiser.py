@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 
 import harness
-from events import REHEARSAL_NOW, SEED_DIR, SYMPOSIUM, applicant, small_event
+from events import REHEARSAL_NOW, SEED_DIR, SYMPOSIUM, applicant
 from mailtools import body_text, wait_for_mail
 
 ADMIN = {"Authorization": f"Bearer {harness.ADMIN_TOKEN}"}
