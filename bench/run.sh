@@ -30,7 +30,9 @@
 # socket instead of TCP on 127.0.0.1,
 # BENCH_BURST_CLIENTS (5000), BENCH_KEEP=1 keeps the temp dir (logs, database) afterwards,
 # BENCH_NO_RESULTS=1 leaves bench/RESULTS.md alone, BENCH_PERF=DIR records a flat `perf` profile
-# of regdesk and mariadbd during each measured regdesk run into DIR/perf-TARGET-C-CLIENT.data.
+# of regdesk and mariadbd during each measured regdesk run into DIR/perf-TARGET-C-CLIENT.data
+# (BENCH_PERF_CALLS=1: with call graphs, from DWARF, so a Release build without frame pointers
+# still shows the callers).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -184,7 +186,9 @@ run_wrk() {  # KEY CONNECTIONS URL SLUG CLIENT
 	local perf_pid=""
 	if [[ -n ${BENCH_PERF:-} && $url == "$REGDESK_URL" ]]; then
 		mkdir -p "$BENCH_PERF"
-		perf record -q -F 999 -p "$REGDESK_PID,$DB_PID" -o "$BENCH_PERF/perf-$key.data" >/dev/null 2>&1 &
+		local calls=()
+		[[ ${BENCH_PERF_CALLS:-0} == 1 ]] && calls=(--call-graph dwarf,16384)
+		perf record -q -F 999 "${calls[@]}" -p "$REGDESK_PID,$DB_PID" -o "$BENCH_PERF/perf-$key.data" >/dev/null 2>&1 &
 		perf_pid=$!
 	fi
 	# wrk's own CPU time: the subshell's reaped-children time once wrk has exited.

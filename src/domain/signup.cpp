@@ -265,6 +265,7 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
       a.email_key = text::ascii_lower(a.email);
     }
   }
+  // (duplicate_key_of below must give the same key.)
   if (!wrong("email_confirmation") && form.email_confirmation && !a.email_key.empty() &&
       text::ascii_lower(normalize_email(*form.email_confirmation)) != a.email_key)
     errors.push_back({"email_confirmation", "mismatch"});
@@ -316,6 +317,12 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
   result.errors = std::move(errors);
   if (result.errors.empty()) result.applicant = std::move(a);
   return result;
+}
+
+std::string duplicate_key_of(const SignupForm& form) {
+  if (!form.email || !text::is_valid_utf8(*form.email) || text::has_control_chars(*form.email))
+    return {};
+  return text::ascii_lower(normalize_email(*form.email));
 }
 
 }  // namespace regdesk

@@ -132,6 +132,18 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
     const Event& event = stored->event;
     if (event.visibility == Visibility::kDraft) return r.problem(problem(404, "not_found"));
 
+    // A full event answers sold_out from memory before the form is checked: at the rush most
+    // requests ask for seats that are gone, and checking every field of a form that cannot be
+    // accepted was a fifth of what such an answer cost (perf, bench/RESULTS.md). Not where an
+    // outsider must not learn the event's state (an allow-list, invitations), nor outside the
+    // window, nor with an Idempotency-Key (its first answer may have been a seat).
+    if (!idempotency && event.eligible_email_domains.empty() && !event.invitation_required &&
+        window_state(event, received_at) == WindowState::kOpen) {
+      if (auto full = ctx.services.admission.sold_out_from_memory(
+              stored->id, duplicate_key_of(form), form.wants_waitlist))
+        return answer_signup(ctx, r, *full, event);
+    }
+
     ValidatedSignup v = validate_signup(form, event);
     if (!v.applicant) {
       bool bot = std::any_of(v.errors.begin(), v.errors.end(),

@@ -47,16 +47,11 @@ void GroupAdmission::submit(long long event_id, SignupRequest request, Callback 
     lock.unlock();
     return done(SignupResult{SignupOutcome::kUnavailable});
   }
-  bool memory_fresh = std::chrono::steady_clock::now() - q.full_seen_at < kSoldOutMemory;
-  if (!request.idempotency && q.known_full && memory_fresh &&
-      !(request.applicant.wants_waitlist && q.waitlist_room) && q.maybe_registered_loaded &&
-      !q.maybe_registered.count(request.applicant.email_key)) {
+  if (!request.idempotency &&
+      known_sold_out(q, request.applicant.email_key, request.applicant.wants_waitlist)) {
     bool waitlist_room = q.waitlist_room;
     lock.unlock();
-    {
-      std::lock_guard s(mu_);
-      ++stats_.answered_from_memory;
-    }
+    count_answer_from_memory();
     SignupResult r{SignupOutcome::kSoldOut};
     r.waitlist_available = waitlist_room;
     return done(r);
@@ -64,6 +59,32 @@ void GroupAdmission::submit(long long event_id, SignupRequest request, Callback 
   q.pending.push_back({std::move(request), std::move(done)});
   lock.unlock();
   q.ready.notify_one();
+}
+
+bool GroupAdmission::known_sold_out(const EventQueue& q, const std::string& email_key,
+                                    bool wants_waitlist) {
+  bool memory_fresh = std::chrono::steady_clock::now() - q.full_seen_at < kSoldOutMemory;
+  return q.known_full && memory_fresh && !(wants_waitlist && q.waitlist_room) &&
+         q.maybe_registered_loaded && !q.maybe_registered.count(email_key);
+}
+
+void GroupAdmission::count_answer_from_memory() {
+  std::lock_guard s(mu_);
+  ++stats_.answered_from_memory;
+}
+
+std::optional<SignupResult> GroupAdmission::sold_out_from_memory(long long event_id,
+                                                                 const std::string& email_key,
+                                                                 bool wants_waitlist) {
+  EventQueue* queue = queue_for(event_id);
+  if (!queue) return std::nullopt;
+  std::unique_lock lock(queue->mu);
+  if (queue->stopping || !known_sold_out(*queue, email_key, wants_waitlist)) return std::nullopt;
+  SignupResult r{SignupOutcome::kSoldOut};
+  r.waitlist_available = queue->waitlist_room;
+  lock.unlock();
+  count_answer_from_memory();
+  return r;
 }
 
 void GroupAdmission::seats_changed(long long event_id) {

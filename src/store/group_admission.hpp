@@ -47,6 +47,12 @@ class GroupAdmission {
   GroupAdmission& operator=(const GroupAdmission&) = delete;
 
   void submit(long long event_id, SignupRequest request, Callback done);
+  // kSoldOut when the event is known full (a fresh memory of its last batch) and EMAIL_KEY is
+  // not among those registered for it, so no transaction could give this person anything;
+  // nullopt when only the database can say. For sign-ups without an Idempotency-Key.
+  std::optional<SignupResult> sold_out_from_memory(long long event_id,
+                                                   const std::string& email_key,
+                                                   bool wants_waitlist);
   // The first answer to an Idempotency-Key (see SeatLedger::replay). Blocks on the database.
   std::optional<SignupResult> replay(long long event_id, const IdempotencyKey& key) {
     return ledger_.replay(event_id, key);
@@ -92,6 +98,10 @@ class GroupAdmission {
   };
 
   EventQueue* queue_for(long long event_id);  // nullptr once stopped
+  // sold_out_from_memory's test, on Q with its lock held.
+  static bool known_sold_out(const EventQueue& q, const std::string& email_key,
+                             bool wants_waitlist);
+  void count_answer_from_memory();
   void run_writer(long long event_id, EventQueue& q);
 
   SeatLedger& ledger_;

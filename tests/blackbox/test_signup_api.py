@@ -182,6 +182,41 @@ def test_sold_out_then_waitlist_then_nothing(service):
                             "SELECT confirmed_count, waitlisted_count FROM events WHERE slug='tiny'") == [("2", "1")]
 
 
+def test_a_full_event_answers_sold_out_before_checking_the_form(service):
+    """At the rush most sign-ups ask for seats that are gone: once the service knows the event
+    is full, it says so without checking every field. Not to someone registered (their own
+    retry), nor with an Idempotency-Key, nor on a members-only event."""
+    assert put_event(service, small_event("full-fast", capacity=1)).status == 201
+    assert signup(service, "full-fast", applicant("first@example.jp")).status == 201
+    incomplete = {"email": "hurry@example.jp", "locale": "ja"}
+
+    def answered_from_memory():
+        # A complete sign-up learns (again) that the event is full; the memory lasts 250 ms.
+        assert_problem(signup(service, "full-fast", applicant(harness.unique_email("late"))),
+                       409, "sold_out")
+        r = signup(service, "full-fast", incomplete)
+        return r if r.status == 409 else None
+
+    assert_problem(harness.poll(answered_from_memory, what="sold_out for an incomplete form"),
+                   409, "sold_out")
+    # The one who has the seat, retrying with a broken form, is told what is wrong with it.
+    assert_problem(signup(service, "full-fast", {"email": "first@example.jp", "locale": "ja"}),
+                   422, "validation_failed")
+    assert_problem(signup(service, "full-fast", incomplete, headers={"Idempotency-Key": "k-1"}),
+                   422, "validation_failed")
+    assert count_rows(service) == 1
+
+    members = small_event("full-members", capacity=1, eligibility={"email_domains": ["member.co.jp"]})
+    assert put_event(service, members).status == 201
+    assert signup(service, "full-members", applicant("a@member.co.jp")).status == 201
+    for _ in range(3):  # never sold_out to an outsider, memory or not
+        assert_problem(signup(service, "full-members", applicant("b@member.co.jp")), 409, "sold_out")
+        assert_problem(signup(service, "full-members", {"email": "x@outsider.jp"}), 422,
+                       "validation_failed")
+        assert_problem(signup(service, "full-members", applicant("x@outsider.jp")), 403,
+                       "not_eligible")
+
+
 def test_idempotency_key_replays_the_first_answer(service):
     key = {"Idempotency-Key": "form-fill-7f3a"}
     first = signup(service, SYMPOSIUM, applicant("idem@example.jp"), headers=key)
