@@ -151,6 +151,7 @@ void apply_file(Config& c, const json& doc) {
     http.integer("threads", c.http.threads, 1, 64);
     http.integer("blocking_threads", c.http.blocking_threads, 1, 256);
     http.integer("max_body_bytes", c.http.max_body_bytes, 1024, 1024 * 1024 - 8192);
+    http.integer("request_timeout_seconds", c.http.request_timeout_seconds, 1, 3600);
     http.strings("trusted_proxies", c.http.trusted_proxies);
     http.string("web_root", c.http.web_root);
     http.integer("signups_per_minute_per_client", c.http.signups_per_minute_per_client, 0, 1000000);

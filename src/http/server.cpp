@@ -291,7 +291,9 @@ void HttpServer::start() {
                   .threads(s.threads)
                   .flags(Tcp::Options::ReuseAddr)
                   .maxRequestSize(1024 * 1024)
-                  .backlog(1024);
+                  .backlog(1024)
+                  .headerTimeout(std::chrono::seconds(s.request_timeout_seconds))
+                  .bodyTimeout(std::chrono::seconds(s.request_timeout_seconds));
   impl_->endpoint->init(opts);
   impl_->endpoint->setHandler(Http::make_handler<PistacheHandler>(impl_->ctx, impl_->routes));
   impl_->endpoint->serveThreaded();

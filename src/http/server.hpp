@@ -44,6 +44,10 @@ struct HttpSettings {
   int port = 8080;  // 0: any free port (read back with HttpServer::port())
   int threads = 2;
   size_t max_body_bytes = 16 * 1024;
+  // Pistache 0.0.5 answers 408 itself once this long has passed since a request's first byte
+  // without its answer, however long the handler has legitimately worked: so it bounds a slow
+  // client's headers and body, and also the longest export.
+  int request_timeout_seconds = 180;
   int signups_per_minute_per_client = 0;        // 0: no limit
   std::vector<std::string> trusted_proxies;     // addresses whose X-Forwarded-For is believed
   std::vector<std::string> admin_token_hashes;  // config tokens: they act as owners

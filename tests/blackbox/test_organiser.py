@@ -111,6 +111,47 @@ def test_xlsx_export_opens_in_openpyxl_with_strings_only(populated, tmp_path):
     assert "𠮷" in data["rows"][3][6]  # xlsx is Unicode: nothing replaced
 
 
+def test_an_export_may_take_longer_than_a_slow_client_may_take_to_send(db_url, regdesk_factory,
+                                                                       tmp_path):
+    """Pistache 0.0.5 answers 408 itself once a request is http.request_timeout_seconds old
+    without its answer, even while the export is being written. The setting bounds both, so an
+    export slower than it is cut, one within it is not (the table is held locked to make the
+    export slow)."""
+    def service_with(timeout_s: int):
+        config = tmp_path / f"timeout-{timeout_s}.json"
+        config.write_text(json.dumps({"http": {"request_timeout_seconds": timeout_s}}))
+        rd = regdesk_factory(db_url, env={"REGDESK_NOW": REHEARSAL_NOW},
+                             args=("--config", str(config), "serve"))
+        return rd
+
+    first = service_with(1)
+    first.check("migrate")
+    first.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
+    first.start()
+    signup(first, SYMPOSIUM, applicant("slow-export@example.jp"))
+
+    def export_while_locked(rd) -> harness.Response:
+        held = subprocess.Popen(
+            [*harness.env_var("REGDESK_TEST_DB_ADMIN").split(), "--unbuffered",
+             harness.db_name(db_url), "-e",
+             "LOCK TABLES registrations WRITE; SELECT 'locked'; SELECT SLEEP(3); UNLOCK TABLES;"],
+            stdout=subprocess.PIPE, text=True)
+        try:
+            assert held.stdout.readline()  # the header line: the lock is held from here
+            return harness.http(rd.base_url, "GET",
+                                f"/api/v1/admin/events/{SYMPOSIUM}/registrations?format=csv",
+                                headers=ADMIN, timeout=30)
+        finally:
+            held.communicate(timeout=30)
+
+    assert export_while_locked(first).status == 408
+    first.stop()
+    patient = service_with(20).start()
+    r = export_while_locked(patient)
+    assert r.status == 200, r
+    assert "slow-export@example.jp" in r.text
+
+
 def test_json_export_and_cli_export_agree(populated):
     rd, regs = populated
     j = export(rd, SYMPOSIUM, format="json").json()["registrations"]
