@@ -134,7 +134,7 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
 
     // A full event answers sold_out from memory before the form is checked: at the rush most
     // requests ask for seats that are gone, and checking every field of a form that cannot be
-    // accepted was a fifth of what such an answer cost (perf, bench/RESULTS.md). Not where an
+    // accepted was 8 % of such an answer's CPU (perf, bench/RESULTS.md). Not where an
     // outsider must not learn the event's state (an allow-list, invitations), nor outside the
     // window, nor with an Idempotency-Key (its first answer may have been a seat).
     if (!idempotency && event.eligible_email_domains.empty() && !event.invitation_required &&
