@@ -319,10 +319,9 @@ ValidatedSignup validate_signup(const SignupForm& form, const Event& event) {
   return result;
 }
 
-std::string duplicate_key_of(const SignupForm& form) {
-  if (!form.email || !text::is_valid_utf8(*form.email) || text::has_control_chars(*form.email))
-    return {};
-  return text::ascii_lower(normalize_email(*form.email));
+std::string duplicate_key_of(const std::optional<std::string>& email) {
+  if (!email || !text::is_valid_utf8(*email) || text::has_control_chars(*email)) return {};
+  return text::ascii_lower(normalize_email(*email));
 }
 
 }  // namespace regdesk

@@ -68,9 +68,9 @@ struct ValidatedSignup {
 };
 
 ValidatedSignup validate_signup(const SignupForm& form, const Event& event);
-// The duplicate key validate_signup would give the form's address (Applicant::email_key),
-// without checking anything else; "" when there is no usable address.
-std::string duplicate_key_of(const SignupForm& form);
+// The duplicate key validate_signup would give the address EMAIL (SignupForm::email, as given)
+// as Applicant::email_key, without checking anything else; "" when there is no usable address.
+std::string duplicate_key_of(const std::optional<std::string>& email);
 
 // Exposed for unit tests and for the cancel/lookup paths.
 std::string normalize_email(const std::string& raw);

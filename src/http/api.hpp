@@ -66,5 +66,7 @@ void add_registration_admin_routes(Routes& routes, ApiContext& ctx);
 // answering the problem itself.
 bool parse_json_body(const Request& req, const Responder& r, const ApiContext& ctx,
                      nlohmann::json& out);
+// parse_json_body's checks of size and media type, for a handler that reads the body itself.
+bool accept_json_body(const Request& req, const Responder& r, const ApiContext& ctx);
 
 }  // namespace regdesk::http

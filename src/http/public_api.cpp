@@ -105,13 +105,31 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
     p.retry_after_seconds = wait;
     return r.problem(p);
   }
-  nlohmann::json body;
-  if (!parse_json_body(req, r, ctx, body)) {
+  if (!accept_json_body(req, r, ctx)) {
     ctx.metrics->count_signup("bad_request");
     return;
   }
+  // A sign-up that may be answered sold_out from memory (no Idempotency-Key: its first answer
+  // may have been a seat) is first read only as far as that answer needs, and the document is
+  // built once the event turns out not to be full. Any other body is parsed now, so a malformed
+  // one hears 400 before anything about the event.
+  const std::string key = req.header("idempotency-key");
+  std::optional<SignupBodyPeek> peek;
+  if (key.empty()) peek = peek_signup_body(req.body);
+  std::optional<SignupForm> form;
+  std::string unparsed;
+  if (peek) {
+    unparsed = req.body;
+  } else {
+    nlohmann::json body;
+    if (!parse_json_body(req, r, ctx, body)) {
+      ctx.metrics->count_signup("bad_request");
+      return;
+    }
+    form = signup_form_from_json(body);
+  }
   std::optional<store::IdempotencyKey> idempotency;
-  if (std::string key = req.header("idempotency-key"); !key.empty()) {
+  if (!key.empty()) {
     if (key.size() > 255) {
       Problem p = problem(422, "validation_failed");
       p.errors.push_back({"idempotency_key", "too_long"});
@@ -119,11 +137,11 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
     }
     idempotency = store::IdempotencyKey{store::sha256(key), store::sha256(req.body)};
   }
-  SignupForm form = signup_form_from_json(body);
   Instant received_at = ctx.services.clock.now();
 
-  ctx.events.get(req.params.at("slug"), [&ctx, r, form = std::move(form), idempotency, received_at](
-                                            EventCache::Entry stored, bool unavailable_now) {
+  ctx.events.get(req.params.at("slug"), [&ctx, r, form = std::move(form), peek = std::move(peek),
+                                         unparsed = std::move(unparsed), idempotency, received_at](
+                                            EventCache::Entry stored, bool unavailable_now) mutable {
     if (unavailable_now) {
       ctx.metrics->count_signup("unavailable");
       return r.problem(unavailable());
@@ -136,15 +154,17 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
     // requests ask for seats that are gone, and checking every field of a form that cannot be
     // accepted was 8 % of such an answer's CPU (perf, bench/RESULTS.md). Not where an
     // outsider must not learn the event's state (an allow-list, invitations), nor outside the
-    // window, nor with an Idempotency-Key (its first answer may have been a seat).
-    if (!idempotency && event.eligible_email_domains.empty() && !event.invitation_required &&
+    // window.
+    if (peek && event.eligible_email_domains.empty() && !event.invitation_required &&
         window_state(event, received_at) == WindowState::kOpen) {
       if (auto full = ctx.services.admission.sold_out_from_memory(
-              stored->id, duplicate_key_of(form), form.wants_waitlist))
+              stored->id, duplicate_key_of(peek->email), peek->wants_waitlist))
         return answer_signup(ctx, r, *full, event);
     }
+    // The peek vouched that this parses.
+    if (!form) form = signup_form_from_json(nlohmann::json::parse(unparsed));
 
-    ValidatedSignup v = validate_signup(form, event);
+    ValidatedSignup v = validate_signup(*form, event);
     if (!v.applicant) {
       bool bot = std::any_of(v.errors.begin(), v.errors.end(),
                              [](const FieldError& e) { return e.field == "website"; });

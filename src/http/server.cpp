@@ -231,8 +231,7 @@ void ApiContext::offload(const Responder& r, std::function<void()> job) {
   }
 }
 
-bool parse_json_body(const Request& req, const Responder& r, const ApiContext& ctx,
-                     nlohmann::json& out) {
+bool accept_json_body(const Request& req, const Responder& r, const ApiContext& ctx) {
   if (req.body.size() > ctx.settings.max_body_bytes) {
     r.problem(problem(413, "payload_too_large",
                       "limit: " + std::to_string(ctx.settings.max_body_bytes) + " bytes"));
@@ -242,6 +241,12 @@ bool parse_json_body(const Request& req, const Responder& r, const ApiContext& c
     r.problem(problem(415, "unsupported_media_type"));
     return false;
   }
+  return true;
+}
+
+bool parse_json_body(const Request& req, const Responder& r, const ApiContext& ctx,
+                     nlohmann::json& out) {
+  if (!accept_json_body(req, r, ctx)) return false;
   out = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (out.is_discarded()) {
     r.problem(problem(400, "malformed_json"));

@@ -1,8 +1,9 @@
 // The sign-up request body as POST /api/v1/events/:slug/registrations reads it: JSON parsed as
 // parse_json_body does, signup_form_from_json, validate_signup against each seed event of
 // config/events/ (read with codec::parse_event_document), the eligibility check, and the problem
-// document in both languages. What validation lets through must be what the store and the
-// exports may rely on: the properties of an Applicant are checked below.
+// document in both languages; and peek_signup_body, which must agree with the full parse. What
+// validation lets through must be what the store and the exports may rely on: the properties of
+// an Applicant are checked below.
 
 #include <cstddef>
 #include <cstdint>
@@ -104,9 +105,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string body(reinterpret_cast<const char*>(data), size);
   // As parse_json_body: no exceptions, and only an object goes on.
   const nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) return 0;
+  // The peek read before a sold-out answer must agree with the full parse wherever it answers.
+  const auto peek = http::peek_signup_body(body);
+  if (json.is_discarded() || !json.is_object()) {
+    FUZZ_CHECK(!peek, body);
+    return 0;
+  }
 
   const SignupForm form = http::signup_form_from_json(json);
+  if (peek) {
+    FUZZ_CHECK(peek->email == form.email, body);
+    FUZZ_CHECK(peek->wants_waitlist == form.wants_waitlist, body);
+    FUZZ_CHECK(duplicate_key_of(peek->email) == duplicate_key_of(form.email), body);
+  }
   for (const Event& event : seed_events()) {
     const ValidatedSignup v = validate_signup(form, event);
     FUZZ_CHECK(v.applicant.has_value() == v.errors.empty(), body);
