@@ -24,9 +24,10 @@ namespace {
 
 std::string new_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(16, '0');
+  for (uint64_t bits = rng(), i = 16; i-- > 0; bits >>= 4) id[i] = kHex[bits & 0xF];
+  return id;
 }
 
 // Lower-case, as Request::header() is asked for them.
@@ -46,17 +47,27 @@ std::string dump(const nlohmann::json& body) {
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// The problem document as text. Those without field errors or free text are the same every
-// time for their status, code, language and extras (a sold-out rush answers one of two), so
-// they are written once per thread.
-std::string problem_text(const Problem& p, const std::string& lang) {
-  if (!p.errors.empty() || !p.detail.empty()) return dump(problem_body(p, lang));
+// The problem document as text, valid until the next call on this thread. Those without field
+// errors or free text are the same every time for their status, code, language and extras (a
+// sold-out rush answers one of two), so they are written once per thread, and finding one
+// allocates nothing.
+const std::string& problem_text(const Problem& p, const std::string& lang) {
+  thread_local std::string scratch;
+  if (!p.errors.empty() || !p.detail.empty()) return scratch = dump(problem_body(p, lang));
   thread_local std::unordered_map<std::string, std::string> written;
-  std::string key = std::to_string(p.status) + ' ' + p.code + ' ' + lang + ' ' + p.extra.dump();
+  thread_local std::string key;
+  key.assign(std::to_string(p.status)).append(1, ' ').append(p.code).append(1, ' ').append(lang);
+  for (const auto& [name, value] : p.extra.items()) {
+    key.append(1, ' ').append(name).append(1, '=');
+    if (value.is_boolean())
+      key.append(value.get<bool>() ? "true" : "false");
+    else
+      key.append(value.dump());
+  }
   if (auto it = written.find(key); it != written.end()) return it->second;
-  std::string text = dump(problem_body(p, lang));
-  if (written.size() < 256) written.emplace(std::move(key), text);
-  return text;
+  scratch = dump(problem_body(p, lang));
+  if (written.size() < 256) return written.emplace(key, scratch).first->second;
+  return scratch;
 }
 
 // Pistache 0.0.5 never writes "raw" headers (pistache#967), so every header we add is a typed
