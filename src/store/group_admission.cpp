@@ -47,25 +47,29 @@ void GroupAdmission::submit(long long event_id, SignupRequest request, Callback 
     lock.unlock();
     return done(SignupResult{SignupOutcome::kUnavailable});
   }
-  if (!request.idempotency &&
-      known_sold_out(q, request.applicant.email_key, request.applicant.wants_waitlist)) {
-    bool waitlist_room = q.waitlist_room;
-    lock.unlock();
-    count_answer_from_memory();
-    SignupResult r{SignupOutcome::kSoldOut};
-    r.waitlist_available = waitlist_room;
-    return done(r);
+  if (!request.idempotency) {
+    if (auto full =
+            known_sold_out(q, request.applicant.email_key, request.applicant.wants_waitlist)) {
+      lock.unlock();
+      count_answer_from_memory();
+      return done(*full);
+    }
   }
   q.pending.push_back({std::move(request), std::move(done)});
   lock.unlock();
   q.ready.notify_one();
 }
 
-bool GroupAdmission::known_sold_out(const EventQueue& q, const std::string& email_key,
-                                    bool wants_waitlist) {
+std::optional<SignupResult> GroupAdmission::known_sold_out(const EventQueue& q,
+                                                           const std::string& email_key,
+                                                           bool wants_waitlist) {
   bool memory_fresh = std::chrono::steady_clock::now() - q.full_seen_at < kSoldOutMemory;
-  return q.known_full && memory_fresh && !(wants_waitlist && q.waitlist_room) &&
-         q.maybe_registered_loaded && !q.maybe_registered.count(email_key);
+  if (!q.known_full || !memory_fresh || (wants_waitlist && q.waitlist_room) ||
+      !q.maybe_registered_loaded || q.maybe_registered.count(email_key))
+    return std::nullopt;
+  SignupResult r{SignupOutcome::kSoldOut};
+  r.waitlist_available = q.waitlist_room;
+  return r;
 }
 
 void GroupAdmission::count_answer_from_memory() {
@@ -79,12 +83,11 @@ std::optional<SignupResult> GroupAdmission::sold_out_from_memory(long long event
   EventQueue* queue = queue_for(event_id);
   if (!queue) return std::nullopt;
   std::unique_lock lock(queue->mu);
-  if (queue->stopping || !known_sold_out(*queue, email_key, wants_waitlist)) return std::nullopt;
-  SignupResult r{SignupOutcome::kSoldOut};
-  r.waitlist_available = queue->waitlist_room;
+  if (queue->stopping) return std::nullopt;
+  auto full = known_sold_out(*queue, email_key, wants_waitlist);
   lock.unlock();
-  count_answer_from_memory();
-  return r;
+  if (full) count_answer_from_memory();  // not under the queue's lock: mu_ comes first
+  return full;
 }
 
 void GroupAdmission::seats_changed(long long event_id) {

@@ -98,9 +98,11 @@ class GroupAdmission {
   };
 
   EventQueue* queue_for(long long event_id);  // nullptr once stopped
-  // sold_out_from_memory's test, on Q with its lock held.
-  static bool known_sold_out(const EventQueue& q, const std::string& email_key,
-                             bool wants_waitlist);
+  // The sold-out answer from memory, or nullopt when only the database can say; on Q with its
+  // lock held.
+  static std::optional<SignupResult> known_sold_out(const EventQueue& q,
+                                                    const std::string& email_key,
+                                                    bool wants_waitlist);
   void count_answer_from_memory();
   void run_writer(long long event_id, EventQueue& q);
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
-import time
 import resource
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
