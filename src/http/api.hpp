@@ -66,7 +66,9 @@ void add_registration_admin_routes(Routes& routes, ApiContext& ctx);
 // answering the problem itself.
 bool parse_json_body(const Request& req, const Responder& r, const ApiContext& ctx,
                      nlohmann::json& out);
-// parse_json_body's checks of size and media type, for a handler that reads the body itself.
+// parse_json_body in two steps, for a handler that may not need the document: the checks of
+// size and media type, then the parse of a body that passed them.
 bool accept_json_body(const Request& req, const Responder& r, const ApiContext& ctx);
+bool parse_accepted_json_body(const Request& req, const Responder& r, nlohmann::json& out);
 
 }  // namespace regdesk::http

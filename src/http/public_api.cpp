@@ -122,7 +122,7 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
     unparsed = req.body;
   } else {
     nlohmann::json body;
-    if (!parse_json_body(req, r, ctx, body)) {
+    if (!parse_accepted_json_body(req, r, body)) {
       ctx.metrics->count_signup("bad_request");
       return;
     }

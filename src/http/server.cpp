@@ -257,7 +257,10 @@ bool accept_json_body(const Request& req, const Responder& r, const ApiContext& 
 
 bool parse_json_body(const Request& req, const Responder& r, const ApiContext& ctx,
                      nlohmann::json& out) {
-  if (!accept_json_body(req, r, ctx)) return false;
+  return accept_json_body(req, r, ctx) && parse_accepted_json_body(req, r, out);
+}
+
+bool parse_accepted_json_body(const Request& req, const Responder& r, nlohmann::json& out) {
   out = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (out.is_discarded()) {
     r.problem(problem(400, "malformed_json"));
