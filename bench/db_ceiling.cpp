@@ -1,7 +1,7 @@
 // db_ceiling (bench/run.sh): what MariaDB alone can admit on this machine. No HTTP and no
 // `regdesk serve`: two writer threads call the store's own SeatLedger::admit, so every batch is
 // exactly the SQL a sign-up batch sends (lock the event's ledger row, one multi-row INSERT of
-// registrations, the outbox rows of their confirmations, the ledger UPDATE, a durable COMMIT),
+// registrations (their confirmations owed by the rows), the ledger UPDATE, a durable COMMIT),
 // with the rows, indexes and batch size regdesk reached. The two writers pipeline as
 // GroupAdmission's do: one waits on the ledger row while the other's commit is flushed.
 //
@@ -9,6 +9,8 @@
 //              [--tag WORD]
 //   db_ceiling --db-url URL --slug EVENT --batch N --rows R ...   (bench/growth.sh: fills the
 //              event with R more registrations, as fast as the database takes them)
+//   --queue 1: a third thread queues the owed confirmations as the mail worker does (every
+//              250 ms, and once more at the end), so db_cpu counts that part of a sign-up too.
 //
 // Prints one line: "DBCEILING rows=.. seconds=.. rows_per_s=.. batches=.. db_cpu_s=..
 // db_cpu_us_per_row=.. client_cpu_s=..". Addresses are "<TAG>-w<writer>-<n>@db.example.jp".
@@ -32,6 +34,7 @@
 #include "store/connection_pool.hpp"
 #include "store/db_settings.hpp"
 #include "store/event_store.hpp"
+#include "store/outbox_store.hpp"
 #include "store/seat_ledger.hpp"
 
 using namespace regdesk;
@@ -45,6 +48,7 @@ struct Options {
   unsigned long long rows = 0;  // stop after this many instead of after `seconds`
   int writers = 2;
   long db_pid = 0;
+  bool queue = false;
 };
 
 Options parse(int argc, char** argv) {
@@ -59,13 +63,14 @@ Options parse(int argc, char** argv) {
     else if (k == "--rows") o.rows = std::stoull(v);
     else if (k == "--writers") o.writers = std::stoi(v);
     else if (k == "--db-pid") o.db_pid = std::stol(v);
+    else if (k == "--queue") o.queue = v == "1";
     else throw std::invalid_argument("unknown option " + k);
   }
   if (o.db_url.empty() || o.slug.empty() || o.batch == 0 || o.batch > 500 || o.writers < 1 ||
       (o.seconds > 0) == (o.rows > 0))
     throw std::invalid_argument(
         "usage: db_ceiling --db-url URL --slug EVENT --batch 1..500 (--seconds S | --rows R)"
-        " [--writers N] [--db-pid PID] [--tag WORD]");
+        " [--writers N] [--db-pid PID] [--tag WORD] [--queue 1]");
   return o;
 }
 
@@ -113,7 +118,7 @@ int main(int argc, char** argv) try {
   std::string error;
   auto settings = store::parse_db_url(o.db_url, error);
   if (!settings) throw std::invalid_argument(error);
-  settings->pool_size = static_cast<size_t>(o.writers) + 1;
+  settings->pool_size = static_cast<size_t>(o.writers) + 2;
   store::ConnectionPool pool(*settings);
   store::EventStore events(pool);
   auto event = events.find(o.slug);
@@ -149,12 +154,28 @@ int main(int argc, char** argv) try {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (int w = 0; w < o.writers; ++w) threads.emplace_back(writer, w);
+  store::OutboxStore outbox(pool);
+  std::atomic<bool> writing{true};
+  std::atomic<unsigned long long> queued{0};
+  std::thread queuing;
+  if (o.queue)
+    queuing = std::thread([&] {
+      while (writing.load()) {
+        queued += static_cast<unsigned long long>(outbox.queue_owed_confirmations(at));
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));  // the worker's idle poll
+      }
+    });
   if (o.seconds > 0) {
     std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
     stop = true;
   }
   for (auto& t : threads) t.join();
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (o.queue) {
+    writing = false;
+    queuing.join();
+    queued += static_cast<unsigned long long>(outbox.queue_owed_confirmations(at));
+  }
   const double db_cpu = process_cpu_seconds(o.db_pid) - db0, me = own_cpu_seconds() - me0;
   if (refused.load() != 0) {
     std::fprintf(stderr, "db_ceiling: %llu sign-ups were not confirmed\n", refused.load());
@@ -162,9 +183,9 @@ int main(int argc, char** argv) try {
   }
   std::printf(
       "DBCEILING rows=%llu seconds=%.3f rows_per_s=%.0f batches=%llu db_cpu_s=%.2f"
-      " db_cpu_us_per_row=%.1f client_cpu_s=%.2f\n",
+      " db_cpu_us_per_row=%.1f client_cpu_s=%.2f queued=%llu\n",
       rows.load(), elapsed, static_cast<double>(rows.load()) / elapsed, batches.load(), db_cpu,
-      rows.load() ? db_cpu * 1e6 / static_cast<double>(rows.load()) : 0.0, me);
+      rows.load() ? db_cpu * 1e6 / static_cast<double>(rows.load()) : 0.0, me, queued.load());
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "db_ceiling: %s\n", e.what());

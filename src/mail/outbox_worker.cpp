@@ -214,6 +214,11 @@ void OutboxWorker::pace() {
 }
 
 bool OutboxWorker::deliver(const store::OutboxItem& item) {
+  if (item.kind == "confirmation" && item.status == "cancelled") {
+    // Cancelled between queuing and sending: a confirmation now would only mislead.
+    outbox_.mark_cancelled(item.id, "not sent: the registration was cancelled first");
+    return true;
+  }
   Instant now = clock_.now();
   std::string mime;
   try {
@@ -244,9 +249,12 @@ bool OutboxWorker::deliver(const store::OutboxItem& item) {
 
 size_t OutboxWorker::run_once() {
   size_t handled = 0;
+  outbox_.queue_owed_confirmations(clock_.now());
   outbox_.materialize_schedules(clock_.now());
   bool relay_down = false;  // then wait for the next poll before trying the relay again
-  while (!stopping_ && !relay_down) {
+  for (bool first = true; !stopping_ && !relay_down; first = false) {
+    // Sign-ups go on while this sends: their confirmations join the next claim.
+    if (!first) outbox_.queue_owed_confirmations(clock_.now());
     auto items = outbox_.claim(clock_.now(), settings_.claim_size(), settings_.lease);
     if (items.empty()) break;
     // The rows are this worker's until the lease runs out; then another worker may take them.

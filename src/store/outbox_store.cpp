@@ -62,6 +62,27 @@ constexpr const char* kList =
     " WHERE o.event_id = ? AND (? = '' OR o.state = ?) ORDER BY o.id DESC LIMIT ?";
 constexpr const char* kCounts =
     "SELECT state, COUNT(*) FROM outbox WHERE event_id = ? GROUP BY state";
+constexpr const char* kCancelled =
+    "UPDATE outbox SET state = 'cancelled', lease_until = NULL, last_error = ? WHERE id = ?";
+// Events with numbers given since their mark (a number is given with every registration).
+constexpr const char* kEventsPastMark =
+    "SELECT e.id, e.next_number, COALESCE(m.queued_below, 1) FROM events e"
+    " LEFT JOIN confirmation_marks m ON m.event_id = e.id"
+    " WHERE e.next_number > COALESCE(m.queued_below, 1)";
+// Locked (shared) so a cancellation is ordered with this: it either waits and then cancels
+// what this queued, or goes first, and this sees the row cancelled and owes it nothing.
+constexpr const char* kOwedConfirmations =
+    "SELECT public_id, number, registered_at FROM registrations WHERE confirmation_owed"
+    " AND status = 'confirmed' AND event_id = ";
+constexpr int kOwedPerTransaction = 1000;
+// Two workers may queue the same numbers at once: the mark only goes up.
+constexpr const char* kMoveMark = "INSERT INTO confirmation_marks (event_id, queued_below) VALUES (";
+constexpr const char* kMarkOnlyUp =
+    ") ON DUPLICATE KEY UPDATE queued_below = GREATEST(queued_below, VALUES(queued_below))";
+constexpr const char* kOwedNotQueued =
+    "SELECT COUNT(*) FROM registrations r LEFT JOIN confirmation_marks m ON m.event_id = r.event_id"
+    " WHERE r.event_id = ? AND r.number >= COALESCE(m.queued_below, 1) AND r.confirmation_owed"
+    " AND r.status = 'confirmed'";
 }  // namespace q
 
 struct OutboxStore::Impl {
@@ -92,6 +113,50 @@ void bind_ids(sql::PreparedStatement& st, int first, const std::vector<long long
 int OutboxStore::materialize_schedules(Instant now) {
   return with_connection(pool_,
                          [&](sql::Connection& c) { return materialize_due_schedules(c, now); });
+}
+
+int OutboxStore::queue_owed_confirmations(Instant now) {
+  struct Range {
+    long long event_id;
+    int from, below;
+  };
+  std::vector<Range> ranges = with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kEventsPastMark));
+    std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
+    std::vector<Range> out;
+    while (rs->next()) out.push_back({rs->getInt64(1), rs->getInt(3), rs->getInt(2)});
+    return out;
+  });
+  // Every number below `below` was committed with the next_number just read, so nothing this
+  // skips over can still appear.
+  int queued = 0;
+  for (Range r : ranges) {
+    while (r.from < r.below) {
+      // Text, not prepared: three statements in a transaction (see sql_text.hpp).
+      auto [done_below, rows] = in_transaction(pool_, [&](sql::Connection& c) {
+        SqlText owed(c, q::kOwedConfirmations);
+        owed.number(r.event_id).sql(" AND number >= ").number(r.from).sql(" AND number < ");
+        owed.number(r.below).sql(" ORDER BY number LIMIT ").number(q::kOwedPerTransaction);
+        auto rs = owed.sql(" LOCK IN SHARE MODE").execute_query();
+        std::vector<QueuedMail> mails;
+        int last = 0;
+        while (rs->next()) {
+          last = rs->getInt(2);
+          Instant registered = from_sql_time(rs->getString(3));
+          mails.push_back({rs->getString(1), "confirmation", "confirmation", registered});
+        }
+        const int inserted = insert_mails(c, r.event_id, mails, now);
+        const int done_below =
+            mails.size() == static_cast<size_t>(q::kOwedPerTransaction) ? last + 1 : r.below;
+        SqlText mark(c, q::kMoveMark);
+        mark.number(r.event_id).sql(",").number(done_below).sql(q::kMarkOnlyUp).execute_update();
+        return std::pair{done_below, inserted};
+      });
+      r.from = done_below;
+      queued += rows;
+    }
+  }
+  return queued;
 }
 
 std::vector<OutboxItem> OutboxStore::claim(Instant now, size_t limit, std::chrono::seconds lease) {
@@ -188,6 +253,15 @@ void OutboxStore::release(const std::vector<long long>& ids, Instant next_due,
   });
 }
 
+void OutboxStore::mark_cancelled(long long id, const std::string& why) {
+  with_connection(pool_, [&](sql::Connection& c) {
+    std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kCancelled));
+    st->setString(1, why.substr(0, 1000));
+    st->setInt64(2, id);
+    return st->executeUpdate();
+  });
+}
+
 void OutboxStore::mark_failed(long long id, const std::string& error) {
   with_connection(pool_, [&](sql::Connection& c) {
     std::unique_ptr<sql::PreparedStatement> st(c.prepareStatement(q::kFailed));
@@ -232,6 +306,11 @@ std::map<std::string, int> OutboxStore::counts_by_state(long long event_id) {
     std::unique_ptr<sql::ResultSet> rs(st->executeQuery());
     std::map<std::string, int> out;
     while (rs->next()) out[rs->getString(1)] = rs->getInt(2);
+    // Confirmations owed but not yet in the outbox are queued, as far as anyone can tell.
+    std::unique_ptr<sql::PreparedStatement> owed(c.prepareStatement(q::kOwedNotQueued));
+    owed->setInt64(1, event_id);
+    std::unique_ptr<sql::ResultSet> n(owed->executeQuery());
+    if (n->next() && n->getInt(1) > 0) out["queued"] += n->getInt(1);
     return out;
   });
 }

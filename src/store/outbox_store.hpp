@@ -62,12 +62,18 @@ class OutboxStore {
   explicit OutboxStore(ConnectionPool& pool);
   ~OutboxStore();
 
+  // Queues the confirmations sign-ups owe (registrations.confirmation_owed, past each event's
+  // mark in confirmation_marks); returns the rows. Safe from several workers at once and again
+  // after a crash: the dedupe key keeps one confirmation per registration.
+  int queue_owed_confirmations(Instant now);
   // Queues the scheduled mail (meeting links, reminders) that has come due; returns the rows.
   int materialize_schedules(Instant now);
   std::vector<OutboxItem> claim(Instant now, size_t limit, std::chrono::seconds lease);
   void mark_sent(long long id, Instant now);
   void mark_retry(long long id, Instant next_due, const std::string& error);
   void mark_failed(long long id, const std::string& error);
+  // Not sent, and never will be (a confirmation for a registration cancelled since).
+  void mark_cancelled(long long id, const std::string& why);
   // Puts claimed rows back for later in one statement (the relay is unreachable: trying each
   // would only fail the same way).
   void release(const std::vector<long long>& ids, Instant next_due, const std::string& error);

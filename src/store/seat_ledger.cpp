@@ -39,7 +39,7 @@ constexpr const char* kTakenEmails = "SELECT email_key FROM registrations WHERE 
 constexpr const char* kInsertRegistrations =
     "INSERT INTO registrations (public_id, event_id, number, status, email, email_key, name,"
     " name_kana, organization, department, category, phone, question, locale, registered_at,"
-    " confirmed_at, answers, invitation_id) VALUES ";
+    " confirmed_at, answers, invitation_id, confirmation_owed) VALUES ";
 constexpr const char* kPresentedInvitations =
     "SELECT id, code, organization, COALESCE(email_key, ''), max_uses, uses, expires_at"
     " FROM invitations WHERE event_id = ";
@@ -114,7 +114,8 @@ void insert_registrations(sql::Connection& c, long long event_id,
                           const std::vector<const SignupRequest*>& fresh,
                           const std::vector<size_t>& admitted,
                           const std::vector<const RegistrationReceipt*>& receipts,
-                          const std::vector<long long>& invitation_ids) {
+                          const std::vector<long long>& invitation_ids,
+                          const std::vector<char>& confirmation_owed) {
   SqlText insert(c, q::kInsertRegistrations);
   for (size_t n = 0; n < admitted.size(); ++n) {
     const Applicant& a = fresh[admitted[n]]->applicant;
@@ -147,9 +148,38 @@ void insert_registrations(sql::Connection& c, long long event_id,
       insert.number(invitation);
     else
       insert.null();
-    insert.sql(")");
+    insert.sql(confirmation_owed[n] ? ",1)" : ",0)");
   }
   insert.execute_update();
+}
+
+// The mail each admitted sign-up owes. A confirmation with nothing else to send is owed by its
+// registration row (confirmation_owed): the mail worker queues it (queue_owed_confirmations),
+// which leaves the admission one row to write per sign-up, not two. With a meeting link already
+// due, both are queued here, so the link never goes before the confirmation.
+void owed_mail(const EventTiming& timing, const std::vector<const SignupRequest*>& fresh,
+               const std::vector<size_t>& admitted,
+               const std::vector<const RegistrationReceipt*>& receipts,
+               std::vector<QueuedMail>& mails, std::vector<char>& confirmation_owed) {
+  mails.clear();
+  confirmation_owed.assign(admitted.size(), 0);
+  for (size_t n = 0; n < admitted.size(); ++n) {
+    const RegistrationReceipt& receipt = *receipts[n];
+    const Instant at = fresh[admitted[n]]->received_at;
+    if (receipt.status != "confirmed") {
+      // "pending": received, under review; "waitlisted": the place in the queue.
+      mails.push_back({receipt.public_id, receipt.status, receipt.status, at});
+      continue;
+    }
+    const size_t before = mails.size();
+    add_overdue_scheduled_mails(mails, receipt.public_id, timing.schedule, timing.starts_at,
+                                timing.ends_at, at);
+    if (mails.size() == before)
+      confirmation_owed[n] = 1;
+    else
+      mails.insert(mails.begin() + static_cast<long>(before),
+                   {receipt.public_id, "confirmation", "confirmation", at});
+  }
 }
 
 // The invitations a batch presents, by code, locked (behind the ledger row: the lock order).
@@ -293,6 +323,8 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
   SeatCounts counts;
   int next_number = 0;
   std::vector<size_t> admitted;
+  std::vector<QueuedMail> mails;       // what the admitted are sent, queued in this transaction
+  std::vector<char> confirmation_owed;  // per admitted: its confirmation owed by its row alone
   std::unordered_set<std::string> taken;
   for (bool looked_up = false;; looked_up = true) {
     counts = counts_before;
@@ -343,8 +375,10 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
       continue;
     }
     if (admitted.empty()) break;
+    owed_mail(timing, fresh, admitted, receipts, mails, confirmation_owed);
     try {
-      insert_registrations(c, event_id, fresh, admitted, receipts, invitation_ids);
+      insert_registrations(c, event_id, fresh, admitted, receipts, invitation_ids,
+                           confirmation_owed);
       break;
     } catch (const sql::SQLException& e) {
       // Only this statement was rolled back; the ledger row stays locked.
@@ -353,22 +387,9 @@ BatchResult admit_locked(sql::Connection& c, long long event_id,
     }
   }
 
-  // 3. The mail each admission owes, its idempotency answer, and the ledger: all in this
+  // 3. The mail owed beside the rows, the idempotency answers, and the ledger: all in this
   //    same transaction.
   if (!admitted.empty()) {
-    std::vector<QueuedMail> mails;
-    for (size_t k : admitted) {
-      const auto& receipt = out.results[fresh_index[k]].receipt;
-      const Instant at = fresh[k]->received_at;
-      if (receipt.status == "confirmed") {
-        mails.push_back({receipt.public_id, "confirmation", "confirmation", at});
-        add_overdue_scheduled_mails(mails, receipt.public_id, timing.schedule, timing.starts_at,
-                                    timing.ends_at, at);
-      } else {
-        // "pending": received, under review; "waitlisted": the place in the queue.
-        mails.push_back({receipt.public_id, receipt.status, receipt.status, at});
-      }
-    }
     insert_mails(c, event_id, mails, fresh[admitted.back()]->received_at);
 
     SqlText keys(c, q::kInsertAnswers);

@@ -295,9 +295,12 @@ def queue_without_sending(db_url, regdesk_factory, relay, cfg, prefix, n):
     addresses = [harness.unique_email(f"{prefix}{i}") for i in range(n)]
     for a in addresses:
         signup(rd, SYMPOSIUM, applicant(a))
-    # Each sign-up queued its confirmation now (and its meeting link and reminders for later).
-    assert harness.db_query(db_url, "SELECT COUNT(*) FROM outbox WHERE state='queued'"
-                                    " AND kind='confirmation'") == [(str(n),)]
+    # Each sign-up owes its confirmation by its own row, stored with it; a worker queues it in
+    # the outbox (the meeting link and reminders come later). The organiser sees it queued.
+    assert harness.db_query(db_url, "SELECT COUNT(*) FROM registrations WHERE confirmation_owed") == [(str(n),)]
+    assert harness.db_query(db_url, "SELECT COUNT(*) FROM outbox") == [("0",)]
+    mail = harness.http(rd.base_url, "GET", f"/api/v1/admin/events/{SYMPOSIUM}/mail", headers=ADMIN)
+    assert mail.status == 200 and mail.json()["counts"] == {"queued": n}, mail
     return addresses, env
 
 
@@ -324,6 +327,14 @@ def test_a_worker_that_died_after_claiming_does_not_lose_the_mail(db_url, regdes
     rd.start()
     address = harness.unique_email("orphan")
     signup(rd, SYMPOSIUM, applicant(address))
+    # A worker queues the confirmation, finds the relay unreachable, and is killed.
+    unreachable = {**env, "REGDESK_SMTP_URL": f"smtp://127.0.0.1:{harness.free_port()}"}
+    first = regdesk_factory(db_url, env=unreachable, args=("--config", cfg, "worker"))
+    first.start(ready=r"mail worker running")
+    harness.poll(lambda: harness.db_query(db_url, "SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'"
+                                                  " AND last_error IS NOT NULL") == [("1",)],
+                 deadline_s=30, what="the confirmation queued and tried")
+    first.kill()
     # As a worker leaves a row it claimed and then died: 'sending', its lease running out
     # two seconds into the rehearsal clock the next worker starts with.
     rehearsal_utc = NOW.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
@@ -334,6 +345,37 @@ def test_a_worker_that_died_after_claiming_does_not_lose_the_mail(db_url, regdes
     worker.start(ready=r"mail worker running")
     [msg] = wait_for_mail(address, root=private_relay.maildir, deadline_s=30)
     assert "受付完了" in str(msg["Subject"])
+
+
+def test_a_confirmation_queued_after_its_cancellation_is_never_sent(db_url, regdesk_factory, private_relay,
+                                                                    tmp_path):
+    private_relay.start()
+    env = {"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_SMTP_URL": private_relay.url}
+    cfg = relay_config(tmp_path, worker={"enabled": False})
+    rd = regdesk_factory(db_url, env=env, args=("--config", cfg, "serve"))
+    rd.check("migrate")
+    rd.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
+    rd.start()
+    address = harness.unique_email("gone")
+    reg = signup(rd, SYMPOSIUM, applicant(address))
+    r = harness.http(rd.base_url, "POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/{reg['id']}/cancel",
+                     headers=ADMIN)
+    assert r.status == 200, r
+    # Cancelled before any worker ran: the owed confirmation is not queued. And one queued all the
+    # same (a cluster's worker that read the row just before another node cancelled it) is
+    # dropped at sending time, not sent.
+    harness.db_query(db_url, "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, due_at,"
+                             " created_at) SELECT event_id, public_id, 'confirmation', 'raced', registered_at,"
+                             f" registered_at FROM registrations WHERE public_id = '{reg['id']}'")
+    worker = regdesk_factory(db_url, env=env, args=("--config", cfg, "worker"))
+    worker.start(ready=r"mail worker running")
+    [msg] = wait_for_mail(address, root=private_relay.maildir, deadline_s=30)
+    assert "キャンセル" in str(msg["Subject"])
+    harness.poll(lambda: harness.db_query(db_url, "SELECT kind, state FROM outbox ORDER BY id")
+                 == [("cancellation", "sent"), ("confirmation", "cancelled")], deadline_s=30,
+                 what="the raced confirmation dropped")
+    assert harness.db_query(db_url, "SELECT COUNT(*) FROM registrations WHERE confirmation_owed") == [("1",)]
+    assert len(harness.maildir_messages(to=address, root=private_relay.maildir)) == 1
 
 
 def test_messages_per_minute_paces_the_relay(db_url, regdesk_factory, private_relay, tmp_path):

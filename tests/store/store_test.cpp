@@ -23,7 +23,9 @@
 #include "store/event_store.hpp"
 #include "store/group_admission.hpp"
 #include "store/migrations.hpp"
+#include "store/outbox_store.hpp"
 #include "store/random_id.hpp"
+#include "store/registration_store.hpp"
 #include "store/seat_ledger.hpp"
 #include "store/sql_text.hpp"
 
@@ -201,7 +203,126 @@ TEST_F(StoreTest, DuplicatesAcrossAndWithinBatchesAreRefused) {
   auto later = ledger_->admit(id, {request("c@example.jp"), request("b@example.jp")});
   EXPECT_EQ(later.results[0].receipt.number, 3);
   EXPECT_EQ(later.results[1].outcome, SignupOutcome::kAlreadyRegistered);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations WHERE confirmation_owed"), 3);
+  OutboxStore outbox(*pool_);
+  EXPECT_EQ(outbox.queue_owed_confirmations(at("2024-01-15T10:00:01+09:00")), 3);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox"), 3);  // one confirmation each, no more
+}
+
+// ---- A sign-up's confirmation is owed by its row and queued by the mail worker ----
+
+TEST_F(StoreTest, AConfirmationIsOwedByTheRowAndQueuedOnceWhateverRunsIt) {
+  long long id = create_event(3, true, 5);
+  std::vector<SignupRequest> batch;
+  for (int i = 0; i < 4; ++i) batch.push_back(request("o" + std::to_string(i) + "@example.jp", true));
+  ledger_->admit(id, batch);
+  // The admission wrote only the waitlisted person's mail; the three confirmations are owed.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox"), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'waitlisted'"), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations WHERE confirmation_owed"), 3);
+  OutboxStore outbox(*pool_);
+  EXPECT_EQ(outbox.counts_by_state(id)["queued"], 4);  // the owed ones count as queued
+
+  const Instant now = at("2024-01-15T10:00:01+09:00");
+  EXPECT_EQ(outbox.queue_owed_confirmations(now), 3);
+  EXPECT_EQ(scalar("SELECT queued_below FROM confirmation_marks WHERE event_id = " +
+                   std::to_string(id)),
+            5);
+  // Again, from another store on another pool (a second worker, or one after a restart), and
+  // with the mark put back as if a crash had lost it: still one confirmation each.
+  ConnectionPool other_pool(settings_);
+  OutboxStore other(other_pool);
+  EXPECT_EQ(other.queue_owed_confirmations(now), 0);
+  in_transaction(*pool_, [&](sql::Connection& c) {
+    execute_text(c, "UPDATE confirmation_marks SET queued_below = 1");
+  });
+  EXPECT_EQ(other.queue_owed_confirmations(now), 0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'"), 3);
+  EXPECT_EQ(scalar("SELECT COUNT(DISTINCT registration_public_id) FROM outbox"
+                   " WHERE kind = 'confirmation'"),
+            3);
+  // Due when the person signed up, so it goes before anything queued for them later.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox o JOIN registrations r"
+                   " ON r.public_id = o.registration_public_id"
+                   " WHERE o.kind = 'confirmation' AND o.due_at = r.registered_at"),
+            3);
+  EXPECT_EQ(outbox.counts_by_state(id)["queued"], 4);
+}
+
+TEST_F(StoreTest, ARegistrationCancelledBeforeItsConfirmationIsQueuedGetsNone) {
+  long long id = create_event(3, true, 5);
+  auto result = ledger_->admit(
+      id, {request("stay@example.jp"), request("leave@example.jp"), request("c@example.jp"),
+           request("w@example.jp", true)});
+  RegistrationStore registrations(*pool_);
+  const Instant now = at("2024-01-15T10:05:00+09:00");
+  auto cancelled =
+      registrations.cancel(id, result.results[1].receipt.public_id, now, by_test("cancel"));
+  ASSERT_EQ(cancelled.outcome, CancelOutcome::kCancelled);
+  OutboxStore outbox(*pool_);
+  // The waitlisted person took the seat: a promotion mail, not a confirmation.
+  EXPECT_EQ(outbox.queue_owed_confirmations(now), 2);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation' AND"
+                   " registration_public_id = '" + result.results[1].receipt.public_id + "'"),
+            0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'cancellation'"), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'promoted'"), 1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation' AND"
+                   " registration_public_id = '" + result.results[3].receipt.public_id + "'"),
+            0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'"), 2);
+}
+
+TEST_F(StoreTest, ASignUpWithAMeetingLinkAlreadyDueHasBothQueuedAtOnce) {
+  long long id = create_event(3);
+  // Two days before the start, the meeting link is due to everyone confirmed.
+  SignupRequest late = request("late@example.jp");
+  late.received_at = at("2024-02-27T10:00:00+09:00");
+  ledger_->admit(id, {late});
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations WHERE confirmation_owed"), 0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox"), 2);
+  // The confirmation first: claims go by due time, then by id.
+  EXPECT_EQ(scalar("SELECT kind = 'confirmation' FROM outbox ORDER BY id LIMIT 1"), 1);
+  OutboxStore outbox(*pool_);
+  EXPECT_EQ(outbox.queue_owed_confirmations(late.received_at), 0);
+}
+
+// The mark never passes a number whose row is not yet visible: with admissions and two
+// queuing workers racing, every confirmed sign-up ends with exactly one confirmation.
+TEST_F(StoreTest, QueuingRacingAdmissionsSkipsNobodyAndQueuesNobodyTwice) {
+  long long id = create_event(100000);
+  std::atomic<bool> admitting{true};
+  std::atomic<int> queued{0};
+  auto queue = [&] {
+    ConnectionPool pool(settings_);
+    OutboxStore outbox(pool);
+    while (admitting) queued += outbox.queue_owed_confirmations(at("2024-01-15T10:00:01+09:00"));
+  };
+  auto admit = [&](int writer) {
+    ConnectionPool pool(settings_);
+    SeatLedger ledger(pool);
+    for (int b = 0; b < 40; ++b) {
+      std::vector<SignupRequest> batch;
+      for (int i = 0; i < 10; ++i)
+        batch.push_back(request("r" + std::to_string(writer) + "-" + std::to_string(b) + "-" +
+                                std::to_string(i) + "@example.jp"));
+      ledger.admit(id, batch);
+    }
+  };
+  std::thread q1(queue), q2(queue);
+  std::thread a1(admit, 1), a2(admit, 2);
+  a1.join();
+  a2.join();
+  admitting = false;
+  q1.join();
+  q2.join();
+  OutboxStore outbox(*pool_);
+  queued += outbox.queue_owed_confirmations(at("2024-01-15T10:00:01+09:00"));
+  EXPECT_EQ(queued.load(), 800);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'"), 800);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations r WHERE NOT EXISTS (SELECT 1 FROM outbox o"
+                   " WHERE o.registration_public_id = r.public_id AND o.kind = 'confirmation')"),
+            0);
 }
 
 TEST_F(StoreTest, ARegisteredPersonHearsAlreadyRegisteredEvenWhenFull) {
@@ -509,11 +630,37 @@ TEST_P(LostCommitTest, AdmissionAnswersALostCommitByWhatIsStored) {
   EXPECT_EQ(result.results[3].outcome, SignupOutcome::kSoldOut);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations"), 3);
   EXPECT_EQ(scalar("SELECT confirmed_count FROM events"), 3);
-  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'"), 3);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations WHERE confirmation_owed"), 3);
+  OutboxStore outbox(*pool_);
+  EXPECT_EQ(outbox.queue_owed_confirmations(at("2024-01-15T10:00:01+09:00")), 3);
   // The Idempotency-Key's stored answer is the one given.
   auto replay = ledger_->replay(id, *batch[0].idempotency);
   ASSERT_TRUE(replay);
   EXPECT_EQ(replay->receipt.public_id, result.results[0].receipt.public_id);
+}
+
+// The confirmations' own COMMIT lost: stored or not, the next run leaves one each.
+TEST_P(LostCommitTest, QueuingConfirmationsAnswersALostCommitByRunningAgain) {
+  long long id = create_event(3);
+  ledger_->admit(id, {request("q0@example.jp"), request("q1@example.jp"), request("q2@example.jp")});
+  CommitCutter cutter(settings_.port);
+  ConnectionPool pool(settings_on_port(cutter.port()));
+  OutboxStore cut(pool);
+  const Instant now = at("2024-01-15T10:00:01+09:00");
+  cutter.arm(GetParam());
+  EXPECT_THROW(cut.queue_owed_confirmations(now), CommitOutcomeUnknown);
+  EXPECT_TRUE(cutter.fired());
+  // (Polled: the server ends the dropped session by itself, a moment later.)
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (scalar("SELECT COUNT(*) FROM information_schema.innodb_trx") > 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  OutboxStore outbox(*pool_);
+  outbox.queue_owed_confirmations(now);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'"), 3);
+  EXPECT_EQ(scalar("SELECT queued_below FROM confirmation_marks WHERE event_id = " +
+                   std::to_string(id)),
+            4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cuts, LostCommitTest,
