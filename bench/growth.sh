@@ -2,7 +2,7 @@
 # bench/growth.sh — what costs grow as an event's registrations do. One private MariaDB and one
 # `regdesk serve` (mail worker off); one event is filled to each level in turn (GROWTH_LEVELS,
 # default "10000 100000 1000000" registrations, written by bench/db_ceiling through the store's
-# own SeatLedger::admit, with their outbox rows), and at each level:
+# own SeatLedger::admit, their confirmations owed by the rows), and at each level:
 #   - the xlsx and the UTF-8 CSV export: time, size, and regdesk's peak RSS during it (VmHWM,
 #     reset before through /proc/PID/clear_refs);
 #   - stats, and the dashboard's list: the first page, the last page, a status filter, and a
@@ -110,7 +110,7 @@ section="<!-- growth -->
 
 Command: \`bench/growth.sh\` ($(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, Release build, commit
 $(git rev-parse --short HEAD 2>/dev/null || echo unknown)). The event is filled by \`bench/db_ceiling --rows\` (the store's
-own admission, batches of 500, with their outbox rows); sign-ups: wrk, 64 plain connections,
+own admission, batches of 500, their confirmations owed by the rows); sign-ups: wrk, 64 plain connections,
 $DURATION, into the same event; exports and lists: one request each (exports) or the median of 5,
 with the admin token; peak RSS is regdesk's VmHWM during that export alone.
 

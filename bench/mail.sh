@@ -8,10 +8,11 @@
 # capacity BENCH_MAILS, starting months after the rehearsal instant, so at that instant only
 # confirmation mails are due). `regdesk serve` with the worker off (worker.enabled=false, rate
 # limit off, REGDESK_NOW inside the sign-up window) takes BENCH_MAILS sign-ups from
-# bench/burst.py and is stopped; the script checks that exactly BENCH_MAILS confirmation rows are
-# queued and nothing else is due. The first measurement is one worker sending those rows right
-# after the sign-ups, with the table statistics as InnoDB left them; then ANALYZE TABLE brings
-# the statistics up to date, and for each sink (bench/smtp_sink.py: aiosmtpd that accepts
+# bench/burst.py and is stopped; the script checks that exactly BENCH_MAILS confirmations are
+# owed (by their registration rows, none yet in the outbox) and nothing else is due. The first
+# measurement is one worker queuing and sending those confirmations right after the sign-ups,
+# with the table statistics as InnoDB left them; then ANALYZE TABLE brings the statistics up to
+# date, and for each sink (bench/smtp_sink.py: aiosmtpd that accepts
 # and discards, and aiosmtpd's Mailbox handler into a temp maildir, as the tests use):
 #   worker x1   `regdesk worker` (mail.poll_milliseconds 50, REGDESK_NOW one minute after serve's,
 #               so every confirmation is due at once and nothing else is), timed from its start
@@ -164,14 +165,17 @@ SERVE_ERR_LINES=$(wc -l <"$TMP/serve.err")
 OUTBOX_AFTER_SIGNUP=$(sql "SELECT kind, state, COUNT(*), MIN(due_at) FROM outbox GROUP BY kind, state ORDER BY kind, state" |
 	awk -F'\t' '{ printf "%s%s %s: %s (due from %s)", sep, $1, $2, $3, $4; sep = "; " }')
 log "outbox after the sign-ups: $OUTBOX_AFTER_SIGNUP"
-QUEUED=$(sql "SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND kind = 'confirmation'")
-[[ $QUEUED == "$MAILS" ]] || die "expected $MAILS queued confirmation rows, found $QUEUED"
+# Each confirmation is owed by its registration row; the first worker queues them in the outbox.
+OWED=$(sql "SELECT COUNT(*) FROM registrations WHERE confirmation_owed AND status = 'confirmed'")
+[[ $OWED == "$MAILS" ]] || die "expected $MAILS owed confirmations, found $OWED"
+QUEUED=$(sql "SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'")
+[[ $QUEUED == 0 ]] || die "expected the confirmations owed, not queued; found $QUEUED queued"
 # Nothing but the confirmations may fall due during a measurement (a day of margin).
 OTHER_DUE=$(sql "SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending') AND kind <> 'confirmation'
 	AND due_at <= '$NOW_SQL' + INTERVAL 1 DAY")
 [[ $OTHER_DUE == 0 ]] || die "$OTHER_DUE other mails are due at the rehearsal instant"
-LAST_DUE=$(sql "SELECT MAX(due_at) FROM outbox WHERE kind = 'confirmation'")
-[[ $(sql "SELECT MAX(due_at) < '$WORKER_NOW_SQL' FROM outbox WHERE kind = 'confirmation'") == 1 ]] ||
+LAST_DUE=$(sql "SELECT MAX(registered_at) FROM registrations")  # a confirmation is due from then
+[[ $(sql "SELECT MAX(registered_at) < '$WORKER_NOW_SQL' FROM registrations") == 1 ]] ||
 	die "the last confirmation is due at $LAST_DUE, after the workers' REGDESK_NOW $WORKER_NOW"
 
 # ------------------------------------------------------------------ measurements
@@ -206,9 +210,14 @@ sink_cmd() {  # stats | reset: one JSON line from the sink's control port
 maildir_count() { if [[ -d $MAILDIR/new ]]; then find "$MAILDIR/new" -type f | wc -l; else echo 0; fi; }
 
 # The poll: due confirmations not yet sent, through the index the worker's claim uses (the
-# meeting-link and reminder rows are not due before May). The poller connects as root; the
-# workers as regdesk, whose work MariaDB counts separately (userstat, USER_STATISTICS).
-REMAINING_SQL="SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending') AND due_at <= '$WORKER_NOW_SQL'"
+# meeting-link and reminder rows are not due before May), plus those still owed and not queued
+# (registrations numbered from the event's mark: an empty range once they are). The poller
+# connects as root; the workers as regdesk, whose work MariaDB counts separately (userstat,
+# USER_STATISTICS).
+REMAINING_SQL="SELECT (SELECT COUNT(*) FROM outbox WHERE state IN ('queued', 'sending') AND due_at <= '$WORKER_NOW_SQL')
+	+ (SELECT COUNT(*) FROM events e LEFT JOIN confirmation_marks m ON m.event_id = e.id
+	   JOIN registrations r ON r.event_id = e.id AND r.number >= COALESCE(m.queued_below, 1)
+	   WHERE r.confirmation_owed AND r.status = 'confirmed')"
 STATES_SQL="SELECT COALESCE(SUM(state = 'sent'), 0), COALESCE(SUM(state = 'queued'), 0),
 	COALESCE(SUM(state = 'sending'), 0), COALESCE(SUM(state = 'failed'), 0)
 	FROM outbox WHERE kind = 'confirmation'"

@@ -414,9 +414,10 @@ wrk runs, before the burst). The ceiling server: $CEILING_RSS_MIB MiB.
 
 After each signup run, \`bench/db_ceiling\` ran for $DURATION (after a $WARMUP warm-up): two writer
 threads calling the store's \`SeatLedger::admit\` directly, so each batch is the very SQL of a
-sign-up batch (the ledger row locked, one multi-row INSERT of registrations, their outbox rows,
-the ledger UPDATE, a durable COMMIT) on the same tables and indexes, at the mean batch size regdesk
-reached in that run (its \`admission_requests\` / \`admission_batches\`). No HTTP, no regdesk. The
+sign-up batch (the ledger row locked, one multi-row INSERT of registrations that owe their
+confirmations, the ledger UPDATE, a durable COMMIT) on the same tables and indexes, at the mean
+batch size regdesk reached in that run (its \`admission_requests\` / \`admission_batches\`). No
+HTTP, no regdesk. The
 combined limit is what the two stages can do sharing the machine, 1 / (1/HTTP ceiling +
 1/database ceiling); MariaDB's CPU per sign-up is its CPU time over the run divided by the
 sign-ups.

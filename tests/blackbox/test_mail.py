@@ -283,15 +283,21 @@ def test_relay_outage_loses_nothing_and_sends_nothing_twice(db_url, regdesk_fact
         assert len(harness.maildir_messages(to=a, root=private_relay.maildir)) == 1
 
 
-def queue_without_sending(db_url, regdesk_factory, relay, cfg, prefix, n):
-    """serve with its worker off: N sign-ups queue their confirmations and nothing is sent.
-    Returns (the addresses, the environment for workers of the same setup)."""
+def serve_without_worker(db_url, regdesk_factory, relay, cfg):
+    """serve with its worker off (CFG says so), the seed symposium loaded, RELAY started.
+    Returns (the service, the environment for workers of the same setup)."""
     relay.start()
     env = {"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_SMTP_URL": relay.url}
     rd = regdesk_factory(db_url, env=env, args=("--config", cfg, "serve"))
     rd.check("migrate")
     rd.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
-    rd.start()
+    return rd.start(), env
+
+
+def queue_without_sending(db_url, regdesk_factory, relay, cfg, prefix, n):
+    """serve with its worker off: N sign-ups owe their confirmations and nothing is sent.
+    Returns (the addresses, the environment for workers of the same setup)."""
+    rd, env = serve_without_worker(db_url, regdesk_factory, relay, cfg)
     addresses = [harness.unique_email(f"{prefix}{i}") for i in range(n)]
     for a in addresses:
         signup(rd, SYMPOSIUM, applicant(a))
@@ -318,13 +324,8 @@ def test_two_workers_never_send_a_row_twice(db_url, regdesk_factory, private_rel
 
 
 def test_a_worker_that_died_after_claiming_does_not_lose_the_mail(db_url, regdesk_factory, private_relay, tmp_path):
-    private_relay.start()
-    env = {"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_SMTP_URL": private_relay.url}
     cfg = relay_config(tmp_path, worker={"enabled": False})
-    rd = regdesk_factory(db_url, env=env, args=("--config", cfg, "serve"))
-    rd.check("migrate")
-    rd.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
-    rd.start()
+    rd, env = serve_without_worker(db_url, regdesk_factory, private_relay, cfg)
     address = harness.unique_email("orphan")
     signup(rd, SYMPOSIUM, applicant(address))
     # A worker queues the confirmation, finds the relay unreachable, and is killed.
@@ -349,13 +350,8 @@ def test_a_worker_that_died_after_claiming_does_not_lose_the_mail(db_url, regdes
 
 def test_a_confirmation_queued_after_its_cancellation_is_never_sent(db_url, regdesk_factory, private_relay,
                                                                     tmp_path):
-    private_relay.start()
-    env = {"REGDESK_NOW": REHEARSAL_NOW, "REGDESK_SMTP_URL": private_relay.url}
     cfg = relay_config(tmp_path, worker={"enabled": False})
-    rd = regdesk_factory(db_url, env=env, args=("--config", cfg, "serve"))
-    rd.check("migrate")
-    rd.check("events", "import", str(SEED_DIR / f"{SYMPOSIUM}.json"))
-    rd.start()
+    rd, env = serve_without_worker(db_url, regdesk_factory, private_relay, cfg)
     address = harness.unique_email("gone")
     reg = signup(rd, SYMPOSIUM, applicant(address))
     r = harness.http(rd.base_url, "POST", f"/api/v1/admin/events/{SYMPOSIUM}/registrations/{reg['id']}/cancel",
