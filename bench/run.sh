@@ -230,7 +230,7 @@ run_wrk() {  # KEY CONNECTIONS URL SLUG CLIENT
 	log "$key: ${RPS[$key]} req/s, p50 ${P50[$key]} ms, p99 ${P99[$key]} ms, non-2xx ${NON2XX[$key]}/${REQS[$key]}, ${ERRS[$key]}; ${MDELTA[$key]}"
 }
 
-declare -A DBC_RPS DBC_US DBC_BATCH
+declare -A DBC_RPS DBC_US DBC_BATCH DBC_QUS
 run_db_ceiling() {  # KEY of a signup run: the database alone, at that run's mean batch size
 	local key=$1 requests batches out line secs=${DURATION%s}
 	requests=$(field "${MDELTA[$key]}" admission_requests)
@@ -247,6 +247,13 @@ run_db_ceiling() {  # KEY of a signup run: the database alone, at that run's mea
 	DBC_RPS[$key]=$(field "$line" rows_per_s)
 	DBC_US[$key]=$(field "$line" db_cpu_us_per_row)
 	log "$key: database ceiling ${DBC_RPS[$key]} rows/s at batches of ${DBC_BATCH[$key]}; MariaDB ${DBC_US[$key]} µs CPU per row"
+	# The same with the mail worker's part of a sign-up: queuing the confirmation it owes.
+	out=$("$DB_CEILING" "${args[@]}" --seconds "$secs" --tag "dq$RUN_ID$key" --queue 1) || {
+		log "db_ceiling --queue 1 failed for $key: $out"
+		return 1
+	}
+	DBC_QUS[$key]=$(field "$(grep '^DBCEILING ' <<<"$out")" db_cpu_us_per_row)
+	log "$key: with the confirmations queued, MariaDB ${DBC_QUS[$key]} µs CPU per row"
 }
 
 CPU_STAT_START=$(awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat)
@@ -305,13 +312,13 @@ done
 # The two stages' ceilings and their combined limit, per client kind and connection count.
 combined() { awk -v h="$1" -v d="$2" 'BEGIN { if (h > 0 && d > 0) printf "%.0f", 1 / (1 / h + 1 / d); else print 0 }'; }
 us_per() { awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "n/a" }'; }
-LIMITS="| Client | Connections | HTTP ceiling/s | Database ceiling rows/s (batch) | Combined limit/s | regdesk sign-ups/s | regdesk / combined | MariaDB CPU µs per sign-up (regdesk) | per row (database alone) |
-|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+LIMITS="| Client | Connections | HTTP ceiling/s | Database ceiling rows/s (batch) | Combined limit/s | regdesk sign-ups/s | regdesk / combined | MariaDB CPU µs per sign-up (regdesk) | per row (database alone) | per row, confirmations queued too |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for k in "${CLIENTS[@]}"; do
 	for c in "${CONNECTIONS[@]}"; do
 		key=signup-$c-$k
 		limit=$(combined "${RPS[ceiling-$c-$k]}" "${DBC_RPS[$key]}")
-		LIMITS+=$'\n'"| $k | $c | $(fmt_num "${RPS[ceiling-$c-$k]}") | $(fmt_num "${DBC_RPS[$key]}") (${DBC_BATCH[$key]}) | $limit | $(fmt_num "${RPS[$key]}") | $(fmt_ratio "${RPS[$key]}" "$limit") | $(us_per "${DB_TICKS[$key]}" "${REQS[$key]}") | ${DBC_US[$key]} |"
+		LIMITS+=$'\n'"| $k | $c | $(fmt_num "${RPS[ceiling-$c-$k]}") | $(fmt_num "${DBC_RPS[$key]}") (${DBC_BATCH[$key]}) | $limit | $(fmt_num "${RPS[$key]}") | $(fmt_ratio "${RPS[$key]}" "$limit") | $(us_per "${DB_TICKS[$key]}" "${REQS[$key]}") | ${DBC_US[$key]} | ${DBC_QUS[$key]} |"
 	done
 done
 
@@ -420,7 +427,9 @@ batch size regdesk reached in that run (its \`admission_requests\` / \`admission
 HTTP, no regdesk. The
 combined limit is what the two stages can do sharing the machine, 1 / (1/HTTP ceiling +
 1/database ceiling); MariaDB's CPU per sign-up is its CPU time over the run divided by the
-sign-ups.
+sign-ups. The last column is a second \`db_ceiling\` run with \`--queue 1\`: a third thread queues
+the owed confirmations every 250 ms as the mail worker does, so it is MariaDB's CPU for the whole
+of a sign-up's durable work but the sending.
 
 $LIMITS
 

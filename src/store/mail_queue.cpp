@@ -85,9 +85,9 @@ void add_overdue_scheduled_mails(std::vector<QueuedMail>& out, const std::string
       out.push_back({public_id, "meeting_link", key, now});
 }
 
-int insert_mails(sql::Connection& c, long long event_id, const std::vector<QueuedMail>& mails,
-                 Instant now) {
-  if (mails.empty()) return 0;
+void insert_mails(sql::Connection& c, long long event_id, const std::vector<QueuedMail>& mails,
+                  Instant now) {
+  if (mails.empty()) return;
   // Text, not prepared: this runs inside the admission transaction (see sql_text.hpp).
   const std::string created = to_sql_time(now);
   SqlText insert(c, q::kInsert);
@@ -101,7 +101,7 @@ int insert_mails(sql::Connection& c, long long event_id, const std::vector<Queue
       insert.null();
     insert.sql(",").text(to_sql_time(m.due)).sql(",").text(created).sql(")");
   }
-  return insert.sql(q::kKeepExisting).execute_update();
+  insert.sql(q::kKeepExisting).execute_update();
 }
 
 int materialize_due_schedules(sql::Connection& c, Instant now) {

@@ -39,9 +39,8 @@ void add_overdue_scheduled_mails(std::vector<QueuedMail>& out, const std::string
                                  Instant now);
 
 // One multi-row insert; a row whose (registration, dedupe key) exists is left as it is.
-// Returns the rows inserted.
-int insert_mails(sql::Connection& c, long long event_id, const std::vector<QueuedMail>& mails,
-                 Instant now);
+void insert_mails(sql::Connection& c, long long event_id, const std::vector<QueuedMail>& mails,
+                  Instant now);
 
 // Queues every scheduled mail that has come due (meeting link, reminders still before the
 // start) for the registrations confirmed by its due time; returns how many rows it queued. Safe

@@ -5,6 +5,7 @@
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
 
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -69,12 +70,17 @@ constexpr const char* kEventsPastMark =
     "SELECT e.id, e.next_number, COALESCE(m.queued_below, 1) FROM events e"
     " LEFT JOIN confirmation_marks m ON m.event_id = e.id"
     " WHERE e.next_number > COALESCE(m.queued_below, 1)";
-// Locked (shared) so a cancellation is ordered with this: it either waits and then cancels
-// what this queued, or goes first, and this sees the row cancelled and owes it nothing.
-constexpr const char* kOwedConfirmations =
-    "SELECT public_id, number, registered_at FROM registrations WHERE confirmation_owed"
-    " AND status = 'confirmed' AND event_id = ";
-constexpr int kOwedPerTransaction = 1000;
+// The confirmations owed in a range of an event's numbers, queued in one statement. Read as a
+// consistent read (READ COMMITTED: no locks), so it never waits on a cancellation; one that
+// commits meanwhile is caught when its confirmation's turn comes (the worker drops a
+// confirmation whose registration is cancelled).
+constexpr const char* kQueueOwed =
+    "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, due_at, created_at)"
+    " SELECT event_id, public_id, 'confirmation', 'confirmation', registered_at, ";
+constexpr const char* kOwedInRange =
+    " FROM registrations WHERE confirmation_owed AND status = 'confirmed' AND event_id = ";
+constexpr const char* kKeepQueued = " ON DUPLICATE KEY UPDATE outbox.id = outbox.id";
+constexpr int kNumbersPerTransaction = 1000;
 // Two workers may queue the same numbers at once: the mark only goes up.
 constexpr const char* kMoveMark = "INSERT INTO confirmation_marks (event_id, queued_below) VALUES (";
 constexpr const char* kMarkOnlyUp =
@@ -129,31 +135,22 @@ int OutboxStore::queue_owed_confirmations(Instant now) {
   });
   // Every number below `below` was committed with the next_number just read, so nothing this
   // skips over can still appear.
+  const std::string created = to_sql_time(now);
   int queued = 0;
   for (Range r : ranges) {
     while (r.from < r.below) {
-      // Text, not prepared: three statements in a transaction (see sql_text.hpp).
-      auto [done_below, rows] = in_transaction(pool_, [&](sql::Connection& c) {
-        SqlText owed(c, q::kOwedConfirmations);
-        owed.number(r.event_id).sql(" AND number >= ").number(r.from).sql(" AND number < ");
-        owed.number(r.below).sql(" ORDER BY number LIMIT ").number(q::kOwedPerTransaction);
-        auto rs = owed.sql(" LOCK IN SHARE MODE").execute_query();
-        std::vector<QueuedMail> mails;
-        int last = 0;
-        while (rs->next()) {
-          last = rs->getInt(2);
-          Instant registered = from_sql_time(rs->getString(3));
-          mails.push_back({rs->getString(1), "confirmation", "confirmation", registered});
-        }
-        const int inserted = insert_mails(c, r.event_id, mails, now);
-        const int done_below =
-            mails.size() == static_cast<size_t>(q::kOwedPerTransaction) ? last + 1 : r.below;
+      const int to = std::min(r.below, r.from + q::kNumbersPerTransaction);
+      // Text, not prepared: two statements in a transaction (see sql_text.hpp).
+      queued += in_transaction(pool_, [&](sql::Connection& c) {
+        SqlText queue(c, q::kQueueOwed);
+        queue.text(created).sql(q::kOwedInRange).number(r.event_id);
+        queue.sql(" AND number >= ").number(r.from).sql(" AND number < ").number(to);
+        const int inserted = queue.sql(q::kKeepQueued).execute_update();
         SqlText mark(c, q::kMoveMark);
-        mark.number(r.event_id).sql(",").number(done_below).sql(q::kMarkOnlyUp).execute_update();
-        return std::pair{done_below, inserted};
+        mark.number(r.event_id).sql(",").number(to).sql(q::kMarkOnlyUp).execute_update();
+        return inserted;
       });
-      r.from = done_below;
-      queued += rows;
+      r.from = to;
     }
   }
   return queued;
