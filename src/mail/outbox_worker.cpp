@@ -219,6 +219,12 @@ bool OutboxWorker::deliver(const store::OutboxItem& item) {
     outbox_.mark_cancelled(item.id, "not sent: the registration was cancelled first");
     return true;
   }
+  if (item.email.empty()) {
+    // Only a purge empties an address: a mail queued as it ran (a worker's queuing that read
+    // the row just before) has nobody left to go to.
+    outbox_.mark_cancelled(item.id, "not sent: the registration's personal data was purged");
+    return true;
+  }
   Instant now = clock_.now();
   std::string mime;
   try {
@@ -249,12 +255,11 @@ bool OutboxWorker::deliver(const store::OutboxItem& item) {
 
 size_t OutboxWorker::run_once() {
   size_t handled = 0;
-  outbox_.queue_owed_confirmations(clock_.now());
   outbox_.materialize_schedules(clock_.now());
   bool relay_down = false;  // then wait for the next poll before trying the relay again
-  for (bool first = true; !stopping_ && !relay_down; first = false) {
-    // Sign-ups go on while this sends: their confirmations join the next claim.
-    if (!first) outbox_.queue_owed_confirmations(clock_.now());
+  while (!stopping_ && !relay_down) {
+    // Before every claim: sign-ups go on while this sends, and their confirmations join in.
+    outbox_.queue_owed_confirmations(clock_.now());
     auto items = outbox_.claim(clock_.now(), settings_.claim_size(), settings_.lease);
     if (items.empty()) break;
     // The rows are this worker's until the lease runs out; then another worker may take them.

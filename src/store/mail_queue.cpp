@@ -45,6 +45,18 @@ const std::string kQueueFollowUps =
     "   THEN 'follow_up_attended' ELSE 'follow_up_absent' END, 'follow_up', ?, ?"
     " FROM registrations WHERE event_id = ? AND status = 'confirmed' AND unsubscribed_at IS NULL"
     " ON DUPLICATE KEY UPDATE outbox.id = outbox.id";
+// The confirmations owed in a range of an event's numbers. A consistent read (READ COMMITTED:
+// no locks), so it never waits on a cancellation; one that commits meanwhile is caught when the
+// confirmation's turn comes (the worker drops a confirmation whose registration is cancelled).
+constexpr const char* kQueueOwed =
+    "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, due_at, created_at)"
+    " SELECT event_id, public_id, 'confirmation', 'confirmation', registered_at, ";
+constexpr const char* kOwedInRange =
+    " FROM registrations WHERE confirmation_owed AND status = 'confirmed' AND event_id = ";
+// Two workers may queue the same numbers at once: the mark only goes up.
+constexpr const char* kMoveMark = "INSERT INTO confirmation_marks (event_id, queued_below) VALUES (";
+constexpr const char* kMarkOnlyUp =
+    ") ON DUPLICATE KEY UPDATE queued_below = GREATEST(queued_below, VALUES(queued_below))";
 constexpr const char* kCancelForRegistration =
     "UPDATE outbox SET state = 'cancelled' WHERE registration_public_id = ? AND state = 'queued'";
 }  // namespace q
@@ -102,6 +114,18 @@ void insert_mails(sql::Connection& c, long long event_id, const std::vector<Queu
     insert.sql(",").text(to_sql_time(m.due)).sql(",").text(created).sql(")");
   }
   insert.sql(q::kKeepExisting).execute_update();
+}
+
+int queue_owed_in_range(sql::Connection& c, long long event_id, int from, int below,
+                        Instant now) {
+  // Text, not prepared: two statements in a transaction (see sql_text.hpp).
+  SqlText queue(c, q::kQueueOwed);
+  queue.text(to_sql_time(now)).sql(q::kOwedInRange).number(event_id);
+  queue.sql(" AND number >= ").number(from).sql(" AND number < ").number(below);
+  const int inserted = queue.sql(" ON DUPLICATE KEY UPDATE outbox.id = outbox.id").execute_update();
+  SqlText mark(c, q::kMoveMark);
+  mark.number(event_id).sql(",").number(below).sql(q::kMarkOnlyUp).execute_update();
+  return inserted;
 }
 
 int materialize_due_schedules(sql::Connection& c, Instant now) {

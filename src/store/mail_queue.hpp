@@ -42,6 +42,12 @@ void add_overdue_scheduled_mails(std::vector<QueuedMail>& out, const std::string
 void insert_mails(sql::Connection& c, long long event_id, const std::vector<QueuedMail>& mails,
                   Instant now);
 
+// Queues the confirmations owed by the registrations numbered [from, below) of an event
+// (registrations.confirmation_owed, still confirmed) and moves the event's mark in
+// confirmation_marks up to `below`; returns the rows queued. The caller holds a transaction.
+int queue_owed_in_range(sql::Connection& c, long long event_id, int from, int below,
+                        Instant now);
+
 // Queues every scheduled mail that has come due (meeting link, reminders still before the
 // start) for the registrations confirmed by its due time; returns how many rows it queued. Safe
 // to run from several workers at once and again after a crash.

@@ -50,8 +50,8 @@ constexpr const char* kQueueAnnouncement =
 constexpr const char* kCountRecipients = "UPDATE announcements SET recipients = ? WHERE id = ?";
 constexpr const char* kPurge =
     "UPDATE registrations SET email = '', email_key = NULL, name = '', name_kana = '',"
-    " organization = '', department = '', phone = '', question = NULL, decline_message = NULL"
-    " WHERE event_id = ?";
+    " organization = '', department = '', phone = '', question = NULL, decline_message = NULL,"
+    " confirmation_owed = 0 WHERE event_id = ?";
 constexpr const char* kAnswersToPurge =
     "SELECT id, answers FROM registrations WHERE event_id = ? AND answers IS NOT NULL";
 constexpr const char* kKeepAnswers = "UPDATE registrations SET answers = ? WHERE id = ?";

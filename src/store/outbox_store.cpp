@@ -70,21 +70,7 @@ constexpr const char* kEventsPastMark =
     "SELECT e.id, e.next_number, COALESCE(m.queued_below, 1) FROM events e"
     " LEFT JOIN confirmation_marks m ON m.event_id = e.id"
     " WHERE e.next_number > COALESCE(m.queued_below, 1)";
-// The confirmations owed in a range of an event's numbers, queued in one statement. Read as a
-// consistent read (READ COMMITTED: no locks), so it never waits on a cancellation; one that
-// commits meanwhile is caught when its confirmation's turn comes (the worker drops a
-// confirmation whose registration is cancelled).
-constexpr const char* kQueueOwed =
-    "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, due_at, created_at)"
-    " SELECT event_id, public_id, 'confirmation', 'confirmation', registered_at, ";
-constexpr const char* kOwedInRange =
-    " FROM registrations WHERE confirmation_owed AND status = 'confirmed' AND event_id = ";
-constexpr const char* kKeepQueued = " ON DUPLICATE KEY UPDATE outbox.id = outbox.id";
 constexpr int kNumbersPerTransaction = 1000;
-// Two workers may queue the same numbers at once: the mark only goes up.
-constexpr const char* kMoveMark = "INSERT INTO confirmation_marks (event_id, queued_below) VALUES (";
-constexpr const char* kMarkOnlyUp =
-    ") ON DUPLICATE KEY UPDATE queued_below = GREATEST(queued_below, VALUES(queued_below))";
 constexpr const char* kOwedNotQueued =
     "SELECT COUNT(*) FROM registrations r LEFT JOIN confirmation_marks m ON m.event_id = r.event_id"
     " WHERE r.event_id = ? AND r.number >= COALESCE(m.queued_below, 1) AND r.confirmation_owed"
@@ -135,20 +121,12 @@ int OutboxStore::queue_owed_confirmations(Instant now) {
   });
   // Every number below `below` was committed with the next_number just read, so nothing this
   // skips over can still appear.
-  const std::string created = to_sql_time(now);
   int queued = 0;
   for (Range r : ranges) {
     while (r.from < r.below) {
       const int to = std::min(r.below, r.from + q::kNumbersPerTransaction);
-      // Text, not prepared: two statements in a transaction (see sql_text.hpp).
       queued += in_transaction(pool_, [&](sql::Connection& c) {
-        SqlText queue(c, q::kQueueOwed);
-        queue.text(created).sql(q::kOwedInRange).number(r.event_id);
-        queue.sql(" AND number >= ").number(r.from).sql(" AND number < ").number(to);
-        const int inserted = queue.sql(q::kKeepQueued).execute_update();
-        SqlText mark(c, q::kMoveMark);
-        mark.number(r.event_id).sql(",").number(to).sql(q::kMarkOnlyUp).execute_update();
-        return inserted;
+        return queue_owed_in_range(c, r.event_id, r.from, to, now);
       });
       r.from = to;
     }

@@ -374,6 +374,27 @@ def test_a_confirmation_queued_after_its_cancellation_is_never_sent(db_url, regd
     assert len(harness.maildir_messages(to=address, root=private_relay.maildir)) == 1
 
 
+def test_nothing_is_mailed_to_a_purged_registration(db_url, regdesk_factory, private_relay, tmp_path):
+    cfg = relay_config(tmp_path, worker={"enabled": False})
+    rd, env = serve_without_worker(db_url, regdesk_factory, private_relay, cfg)
+    address = harness.unique_email("purged")
+    reg = signup(rd, SYMPOSIUM, applicant(address))
+    out = rd.check("purge", "--event", SYMPOSIUM)
+    assert "purged the personal data of 1 registrations" in out.stdout
+    # The purge took the owed confirmation with the address. And one queued all the same (a
+    # worker whose queuing read the row just before the purge committed) is dropped, not tried.
+    assert harness.db_query(db_url, "SELECT COUNT(*) FROM registrations WHERE confirmation_owed") == [("0",)]
+    harness.db_query(db_url, "INSERT INTO outbox (event_id, registration_public_id, kind, dedupe_key, due_at,"
+                             " created_at) SELECT event_id, public_id, 'confirmation', 'raced', registered_at,"
+                             f" registered_at FROM registrations WHERE public_id = '{reg['id']}'")
+    worker = regdesk_factory(db_url, env=env, args=("--config", cfg, "worker"))
+    worker.start(ready=r"mail worker running")
+    harness.poll(lambda: harness.db_query(db_url, "SELECT kind, state, last_error FROM outbox ORDER BY id")
+                 == [("confirmation", "cancelled", "not sent: the registration's personal data was purged")],
+                 deadline_s=30, what="the raced confirmation dropped")
+    assert harness.maildir_messages(root=private_relay.maildir) == []
+
+
 def test_messages_per_minute_paces_the_relay(db_url, regdesk_factory, private_relay, tmp_path):
     # A relay that takes at most 240 messages a minute: one every 250 ms, however many are due.
     cfg = relay_config(tmp_path, worker={"enabled": False}, smtp={"messages_per_minute": 240})

@@ -23,6 +23,7 @@
 #include "store/event_store.hpp"
 #include "store/group_admission.hpp"
 #include "store/migrations.hpp"
+#include "store/organiser_store.hpp"
 #include "store/outbox_store.hpp"
 #include "store/random_id.hpp"
 #include "store/registration_store.hpp"
@@ -271,6 +272,22 @@ TEST_F(StoreTest, ARegistrationCancelledBeforeItsConfirmationIsQueuedGetsNone) {
                    " registration_public_id = '" + result.results[3].receipt.public_id + "'"),
             0);
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'confirmation'"), 2);
+}
+
+// After a purge nobody is owed anything: no confirmation may go to an address that is gone.
+TEST_F(StoreTest, APurgedEventOwesNoConfirmations) {
+  long long id = create_event(3);
+  ledger_->admit(id, {request("p1@example.jp"), request("p2@example.jp")});
+  ASSERT_EQ(scalar("SELECT COUNT(*) FROM registrations WHERE confirmation_owed"), 2);
+  const Instant now = at("2024-03-20T10:00:00+09:00");
+  OrganiserStore organiser(*pool_);
+  const AuditEntry purged = by_test("personal_data_purged");
+  EXPECT_EQ(organiser.purge(id, {}, now, purged), 2);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM registrations WHERE confirmation_owed"), 0);
+  OutboxStore outbox(*pool_);
+  EXPECT_EQ(outbox.queue_owed_confirmations(now), 0);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox"), 0);
+  EXPECT_EQ(outbox.counts_by_state(id)["queued"], 0);
 }
 
 TEST_F(StoreTest, ASignUpWithAMeetingLinkAlreadyDueHasBothQueuedAtOnce) {
