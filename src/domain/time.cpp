@@ -68,6 +68,41 @@ std::optional<Instant> parse_rfc3339(std::string_view s) {
   return Instant{local - std::chrono::minutes{offset_minutes}};
 }
 
+std::string civil_text(Instant t, char between, bool micros) {
+  using namespace std::chrono;
+  const auto day = floor<days>(t);
+  const date::year_month_day ymd{day};
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {  // never an event's; date::format knows how to write it
+    const std::string pattern = std::string("%Y-%m-%d") + between + "%H:%M:%S";
+    return micros ? date::format(pattern, t) : date::format(pattern, floor<seconds>(t));
+  }
+  // date::format builds a stream and imbues a locale on every call: 4.6 % of a sign-up's CPU
+  // (perf, bench/RESULTS.md), for text whose every digit is known.
+  long long us = (t - day).count();
+  const long long seconds_of_day = us / 1'000'000;
+  us %= 1'000'000;
+  char buf[27];
+  auto put = [&buf](size_t at, long long value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10) buf[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  buf[4] = '-';
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  buf[7] = '-';
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+  buf[10] = between;
+  put(11, seconds_of_day / 3600, 2);
+  buf[13] = ':';
+  put(14, seconds_of_day / 60 % 60, 2);
+  buf[16] = ':';
+  put(17, seconds_of_day % 60, 2);
+  if (!micros) return std::string(buf, 19);
+  buf[19] = '.';
+  put(20, us, 6);
+  return std::string(buf, 26);
+}
+
 std::string format_in_zone(Instant t, const std::string& zone) {
   const auto* tz = date::locate_zone(zone);
   const auto secs = std::chrono::time_point_cast<std::chrono::seconds>(t);
@@ -75,7 +110,7 @@ std::string format_in_zone(Instant t, const std::string& zone) {
   // 1972: -00:44:30): the clock time is written for the offset cut to minutes, so the text
   // still names the instant.
   const auto offset = std::chrono::duration_cast<std::chrono::minutes>(tz->get_info(secs).offset);
-  std::string out = date::format("%Y-%m-%dT%H:%M:%S", secs + offset);
+  std::string out = civil_text(Instant(secs + offset), 'T', false);
   auto off = offset.count();
   char buf[8];
   std::snprintf(buf, sizeof buf, "%c%02lld:%02lld", off < 0 ? '-' : '+', std::llabs(off) / 60,
@@ -84,10 +119,11 @@ std::string format_in_zone(Instant t, const std::string& zone) {
 }
 
 std::string format_utc(Instant t) {
-  return date::format("%Y-%m-%dT%H:%M:%SZ", std::chrono::time_point_cast<std::chrono::seconds>(t));
+  return civil_text(Instant(std::chrono::time_point_cast<std::chrono::seconds>(t)), 'T', false) +
+         'Z';
 }
 
-std::string format_utc_micros(Instant t) { return date::format("%Y-%m-%dT%H:%M:%SZ", t); }
+std::string format_utc_micros(Instant t) { return civil_text(t, 'T', true) + 'Z'; }
 
 std::string local_date(Instant t, const std::string& zone) {
   auto zoned = date::make_zoned(zone, std::chrono::time_point_cast<std::chrono::seconds>(t));

@@ -19,6 +19,9 @@ std::string format_in_zone(Instant t, const std::string& zone);
 std::string format_utc(Instant t);
 // "2024-02-28T05:00:00.123456Z": the audit trail's times, fine enough to page by `since`.
 std::string format_utc_micros(Instant t);
+// "2024-02-28 05:00:00" with `between` as the separator, and ".123456" when `micros`: what
+// date::format writes for "%Y-%m-%d %H:%M:%S", without its stream (see time.cpp).
+std::string civil_text(Instant t, char between, bool micros);
 // "2024-02-28" in the given zone (sign-ups per day are counted in the event's days).
 std::string local_date(Instant t, const std::string& zone);
 

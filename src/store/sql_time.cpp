@@ -6,10 +6,12 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "domain/time.hpp"
+
 namespace regdesk::store {
 
 std::string to_sql_time(Instant t) {
-  return date::format("%Y-%m-%d %H:%M:%S", t);
+  return civil_text(t, ' ', true);
 }
 
 Instant from_sql_time(const std::string& s) {

@@ -134,6 +134,26 @@ TEST(ParseRfc3339, RejectsGarbage) {
   }
 }
 
+TEST(CivilText, WritesWhatDateFormatWrites) {
+  // Every field's carries and widths: instants spread over 1900-2200 (before and after the
+  // epoch), each with a fraction, in both precisions and with both separators.
+  unsigned long long x = 88172645463325252ull;  // xorshift: a fixed, reproducible spread
+  const long long span_us = 300LL * 366 * 86400 * 1'000'000;
+  const Instant from = utc(1900, 1, 1);
+  for (int i = 0; i < 20000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const Instant t = from + std::chrono::microseconds(static_cast<long long>(x % span_us));
+    ASSERT_EQ(civil_text(t, ' ', true), date::format("%Y-%m-%d %H:%M:%S", t));
+    ASSERT_EQ(civil_text(t, 'T', false),
+              date::format("%Y-%m-%dT%H:%M:%S", std::chrono::floor<std::chrono::seconds>(t)));
+  }
+  EXPECT_EQ(civil_text(utc(2024, 2, 29, 23, 59, 59) + 999999us, ' ', true),
+            "2024-02-29 23:59:59.999999");
+  EXPECT_EQ(civil_text(utc(1969, 12, 31, 23, 59, 59) + 1us, 'T', true), "1969-12-31T23:59:59.000001");
+  EXPECT_EQ(civil_text(utc(2030, 3, 1), 'T', false), "2030-03-01T00:00:00");
+  EXPECT_EQ(format_utc_micros(utc(2030, 3, 1) + 5us), "2030-03-01T00:00:00.000005Z");
+}
+
 // --- zones ------------------------------------------------------------------------------------
 
 TEST(FormatInZone, ShowsTokyoLocalTimeWithItsOffset) {
