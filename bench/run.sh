@@ -32,7 +32,8 @@
 # BENCH_NO_RESULTS=1 leaves bench/RESULTS.md alone, BENCH_PERF=DIR records a flat `perf` profile
 # of regdesk and mariadbd during each measured regdesk run into DIR/perf-TARGET-C-CLIENT.data
 # (BENCH_PERF_CALLS=1: with call graphs, from DWARF, so a Release build without frame pointers
-# still shows the callers).
+# still shows the callers), BENCH_PRELOAD=LIB runs regdesk with LD_PRELOAD=LIB (an allocator A/B,
+# e.g. /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 against the tcmalloc regdesk links).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -124,7 +125,7 @@ log "$(tr '\n' ' ' <"$TMP/import.out")"
 ulimit -n "$(ulimit -Hn)"   # 5,000 burst clients need as many descriptors in the server
 start_server ceiling "$CEILING" || exit 1
 CEILING_PID=$STARTED_PID CEILING_URL=$STARTED_URL
-start_server regdesk "$REGDESK" "${CONFIG[@]}" serve || exit 1
+start_server regdesk env ${BENCH_PRELOAD:+LD_PRELOAD=$BENCH_PRELOAD} "$REGDESK" "${CONFIG[@]}" serve || exit 1
 REGDESK_PID=$STARTED_PID REGDESK_URL=$STARTED_URL
 log "regdesk at $REGDESK_URL (pid $REGDESK_PID), ceiling at $CEILING_URL (pid $CEILING_PID)"
 

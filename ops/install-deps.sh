@@ -15,6 +15,8 @@ PACKAGES=(
 	libpistache-dev libmysqlcppconn-dev libcurl4-openssl-dev nlohmann-json3-dev
 	libssl-dev libkainjow-mustache-dev libxlsxwriter-dev zlib1g-dev libargon2-dev libicu-dev libcli11-dev
 	libhowardhinnant-date-dev libexpected-dev tzdata
+	# the service's allocator: tcmalloc (libtcmalloc_minimal, src/CMakeLists.txt)
+	libgoogle-perftools-dev
 	# certificates (src/certificate): PDF through cairo, Japanese shaped by pango (fonts-noto-cjk,
 	# below); poppler-utils for the tests reading the PDFs back (pdftotext, pdfinfo)
 	libcairo2-dev libpango1.0-dev poppler-utils
