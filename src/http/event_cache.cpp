@@ -29,28 +29,29 @@ void EventCache::refresh(const std::string& slug) {
   }
 }
 
-void EventCache::get(const std::string& slug, Callback done) {
+EventCache::Entry EventCache::cached(const std::string& slug) {
   Entry entry;
-  bool have = false;
   bool start_refresh = false;
   {
     std::lock_guard lock(mu_);
     auto it = slots_.find(slug);
-    if (it != slots_.end()) {
-      have = true;
-      entry = it->second.entry;
-      if (!it->second.refreshing &&
-          std::chrono::steady_clock::now() - it->second.fetched > kFresh) {
-        it->second.refreshing = true;
-        start_refresh = true;
-      }
+    if (it == slots_.end()) return nullptr;
+    entry = it->second.entry;
+    if (!it->second.refreshing &&
+        std::chrono::steady_clock::now() - it->second.fetched > kFresh) {
+      it->second.refreshing = true;
+      start_refresh = true;
     }
   }
   if (start_refresh && !pool_.post([this, slug] { refresh(slug); })) {
     std::lock_guard lock(mu_);
     slots_[slug].refreshing = false;
   }
-  if (have) return done(entry, false);
+  return entry;
+}
+
+void EventCache::get(const std::string& slug, Callback done) {
+  if (Entry entry = cached(slug)) return done(entry, false);
   bool posted = pool_.post([this, slug, done] {
     try {
       auto e = events_.find(slug);

@@ -30,6 +30,9 @@ class EventCache {
   // Runs `done` at once when a cached entry exists (starting a refresh if it is stale), or on
   // the blocking pool after a database read.
   void get(const std::string& slug, Callback done);
+  // The cached entry, or nullptr when there is none yet (starts a refresh if it is stale): for
+  // a caller that continues at once on a hit and only packs itself up for `get` on a miss.
+  Entry cached(const std::string& slug);
   // Records what a fresh read returned (e.g. after an admin PUT or a detail GET).
   void put(const std::string& slug, std::optional<store::StoredEvent> e);
 

@@ -98,6 +98,84 @@ void answer_signup(ApiContext& ctx, const Responder& r, const store::SignupResul
   }
 }
 
+// What a sign-up carries from its request to the moment its event is known.
+struct SignupInput {
+  std::optional<SignupForm> form;     // parsed at once, unless only peeked
+  std::optional<SignupBodyPeek> peek;  // set when the body may be answered sold_out unparsed
+  std::optional<store::IdempotencyKey> idempotency;
+  Instant received_at;
+};
+
+// The rest of a sign-up, with its event. `unparsed` is the body, parsed here if it was only
+// peeked.
+void sign_up_to(ApiContext& ctx, const Responder& r, const EventCache::Entry& stored,
+                SignupInput& in, const std::string& unparsed) {
+  if (!stored) return r.problem(problem(404, "not_found"));
+  const Event& event = stored->event;
+  if (event.visibility == Visibility::kDraft) return r.problem(problem(404, "not_found"));
+
+  // A full event answers sold_out from memory before the form is checked: at the rush most
+  // requests ask for seats that are gone, and checking every field of a form that cannot be
+  // accepted was 8 % of such an answer's CPU (perf, bench/RESULTS.md). Not where an
+  // outsider must not learn the event's state (an allow-list, invitations), nor outside the
+  // window.
+  if (in.peek && event.eligible_email_domains.empty() && !event.invitation_required &&
+      window_state(event, in.received_at) == WindowState::kOpen) {
+    if (auto full = ctx.services.admission.sold_out_from_memory(
+            stored->id, duplicate_key_of(in.peek->email), in.peek->wants_waitlist))
+      return answer_signup(ctx, r, *full, event);
+  }
+  // The peek vouched that this parses.
+  if (!in.form) in.form = signup_form_from_json(nlohmann::json::parse(unparsed));
+
+  ValidatedSignup v = validate_signup(*in.form, event);
+  if (!v.applicant) {
+    bool bot = std::any_of(v.errors.begin(), v.errors.end(),
+                           [](const FieldError& e) { return e.field == "website"; });
+    ctx.metrics->count_signup(bot ? "honeypot" : "validation_failed");
+    Problem p = problem(422, "validation_failed");
+    p.errors = std::move(v.errors);
+    label_answer_errors(p.errors, event, r.lang());
+    return r.problem(p);
+  }
+  // Eligibility before the window and before any seat is touched: an outsider learns
+  // nothing about the event's state.
+  if (!is_eligible(event, v.applicant->email)) {
+    ctx.metrics->count_signup("not_eligible");
+    return r.problem(problem(403, "not_eligible"));
+  }
+  // No invitation at all needs no database; a code is checked in the admission transaction.
+  if (event.invitation_required && v.applicant->invitation.empty()) {
+    ctx.metrics->count_signup("invitation_required");
+    return r.problem(problem(403, "invitation_required"));
+  }
+  if (WindowState window = window_state(event, in.received_at); window != WindowState::kOpen) {
+    bool closed = window == WindowState::kClosed;
+    auto refuse = [&ctx, r, closed] {
+      ctx.metrics->count_signup(closed ? "closed" : "not_open");
+      r.problem(problem(409, closed ? "registration_closed" : "registration_not_open"));
+    };
+    if (!closed || !in.idempotency) return refuse();
+    // A retry of a sign-up that was answered before the window closed gets that answer.
+    return ctx.offload(r, [&ctx, r, stored, key = *in.idempotency, refuse] {
+      std::optional<store::SignupResult> first;
+      try {
+        first = ctx.services.admission.replay(stored->id, key);
+      } catch (const store::DatabaseUnavailable&) {
+        ctx.metrics->count_signup("unavailable");
+        return r.problem(unavailable());
+      }
+      if (!first) return refuse();
+      answer_signup(ctx, r, *first, stored->event);
+    });
+  }
+  store::SignupRequest request{std::move(*v.applicant), in.idempotency, in.received_at};
+  ctx.services.admission.submit(stored->id, std::move(request),
+                                [&ctx, r, stored](const store::SignupResult& result) {
+                                  answer_signup(ctx, r, result, stored->event);
+                                });
+}
+
 void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
   if (int wait = ctx.signup_limit.check(req.client, std::chrono::steady_clock::now())) {
     ctx.metrics->count_signup("rate_limited");
@@ -114,102 +192,38 @@ void sign_up(ApiContext& ctx, const Request& req, const Responder& r) {
   // built once the event turns out not to be full. Any other body is parsed now, so a malformed
   // one hears 400 before anything about the event.
   const std::string key = req.header("idempotency-key");
-  std::optional<SignupBodyPeek> peek;
-  if (key.empty()) peek = peek_signup_body(req.body);
-  std::optional<SignupForm> form;
-  std::string unparsed;
-  if (peek) {
-    unparsed = req.body;
-  } else {
+  SignupInput in;
+  if (key.empty()) in.peek = peek_signup_body(req.body);
+  if (!in.peek) {
     nlohmann::json body;
     if (!parse_accepted_json_body(req, r, body)) {
       ctx.metrics->count_signup("bad_request");
       return;
     }
-    form = signup_form_from_json(body);
+    in.form = signup_form_from_json(body);
   }
-  std::optional<store::IdempotencyKey> idempotency;
   if (!key.empty()) {
     if (key.size() > 255) {
       Problem p = problem(422, "validation_failed");
       p.errors.push_back({"idempotency_key", "too_long"});
       return r.problem(p);
     }
-    idempotency = store::IdempotencyKey{store::sha256(key), store::sha256(req.body)};
+    in.idempotency = store::IdempotencyKey{store::sha256(key), store::sha256(req.body)};
   }
-  Instant received_at = ctx.services.clock.now();
+  in.received_at = ctx.services.clock.now();
 
-  ctx.events.get(req.params.at("slug"), [&ctx, r, form = std::move(form), peek = std::move(peek),
-                                         unparsed = std::move(unparsed), idempotency, received_at](
-                                            EventCache::Entry stored, bool unavailable_now) mutable {
+  // The event is nearly always cached: continue here, copying nothing. Only a miss packs the
+  // sign-up up (its body too) for the database read on the blocking pool.
+  const std::string& slug = req.params.at("slug");
+  if (EventCache::Entry stored = ctx.events.cached(slug))
+    return sign_up_to(ctx, r, stored, in, req.body);
+  ctx.events.get(slug, [&ctx, r, in = std::move(in), body = req.body](
+                           EventCache::Entry stored, bool unavailable_now) mutable {
     if (unavailable_now) {
       ctx.metrics->count_signup("unavailable");
       return r.problem(unavailable());
     }
-    if (!stored) return r.problem(problem(404, "not_found"));
-    const Event& event = stored->event;
-    if (event.visibility == Visibility::kDraft) return r.problem(problem(404, "not_found"));
-
-    // A full event answers sold_out from memory before the form is checked: at the rush most
-    // requests ask for seats that are gone, and checking every field of a form that cannot be
-    // accepted was 8 % of such an answer's CPU (perf, bench/RESULTS.md). Not where an
-    // outsider must not learn the event's state (an allow-list, invitations), nor outside the
-    // window.
-    if (peek && event.eligible_email_domains.empty() && !event.invitation_required &&
-        window_state(event, received_at) == WindowState::kOpen) {
-      if (auto full = ctx.services.admission.sold_out_from_memory(
-              stored->id, duplicate_key_of(peek->email), peek->wants_waitlist))
-        return answer_signup(ctx, r, *full, event);
-    }
-    // The peek vouched that this parses.
-    if (!form) form = signup_form_from_json(nlohmann::json::parse(unparsed));
-
-    ValidatedSignup v = validate_signup(*form, event);
-    if (!v.applicant) {
-      bool bot = std::any_of(v.errors.begin(), v.errors.end(),
-                             [](const FieldError& e) { return e.field == "website"; });
-      ctx.metrics->count_signup(bot ? "honeypot" : "validation_failed");
-      Problem p = problem(422, "validation_failed");
-      p.errors = std::move(v.errors);
-      label_answer_errors(p.errors, event, r.lang());
-      return r.problem(p);
-    }
-    // Eligibility before the window and before any seat is touched: an outsider learns
-    // nothing about the event's state.
-    if (!is_eligible(event, v.applicant->email)) {
-      ctx.metrics->count_signup("not_eligible");
-      return r.problem(problem(403, "not_eligible"));
-    }
-    // No invitation at all needs no database; a code is checked in the admission transaction.
-    if (event.invitation_required && v.applicant->invitation.empty()) {
-      ctx.metrics->count_signup("invitation_required");
-      return r.problem(problem(403, "invitation_required"));
-    }
-    if (WindowState window = window_state(event, received_at); window != WindowState::kOpen) {
-      bool closed = window == WindowState::kClosed;
-      auto refuse = [&ctx, r, closed] {
-        ctx.metrics->count_signup(closed ? "closed" : "not_open");
-        r.problem(problem(409, closed ? "registration_closed" : "registration_not_open"));
-      };
-      if (!closed || !idempotency) return refuse();
-      // A retry of a sign-up that was answered before the window closed gets that answer.
-      return ctx.offload(r, [&ctx, r, stored, key = *idempotency, refuse] {
-        std::optional<store::SignupResult> first;
-        try {
-          first = ctx.services.admission.replay(stored->id, key);
-        } catch (const store::DatabaseUnavailable&) {
-          ctx.metrics->count_signup("unavailable");
-          return r.problem(unavailable());
-        }
-        if (!first) return refuse();
-        answer_signup(ctx, r, *first, stored->event);
-      });
-    }
-    store::SignupRequest request{std::move(*v.applicant), idempotency, received_at};
-    ctx.services.admission.submit(stored->id, std::move(request),
-                                  [&ctx, r, stored](const store::SignupResult& result) {
-                                    answer_signup(ctx, r, result, stored->event);
-                                  });
+    sign_up_to(ctx, r, stored, in, body);
   });
 }
 

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdio>
 #include <random>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -31,7 +32,7 @@ std::string new_request_id() {
 }
 
 // Lower-case, as Request::header() is asked for them.
-constexpr const char* kHeadersHandlersRead[] = {
+constexpr std::string_view kHeadersHandlersRead[] = {
     "content-type",    "authorization", "accept-language", "x-request-id", "x-forwarded-for",
     "idempotency-key", "x-csrf-token",  "if-match",        "if-none-match"};
 
@@ -146,8 +147,9 @@ Request copy_request(const Http::Request& in, const std::vector<std::string>& tr
   // Only the headers some handler reads are copied (every request pays for this copy): one
   // pass over what arrived, instead of a lookup per name (each lower-cases and allocates).
   for (const auto& [name, raw] : in.headers().rawList())
-    for (const char* wanted : kHeadersHandlersRead)
-      if (strcasecmp(name.c_str(), wanted) == 0) req.headers[wanted] = raw.value();
+    for (std::string_view wanted : kHeadersHandlersRead)
+      if (name.size() == wanted.size() && strncasecmp(name.data(), wanted.data(), name.size()) == 0)
+        req.headers[std::string(wanted)] = raw.value();
   // Pistache parses these two itself, so they are never among the raw headers.
   if (auto type = in.headers().tryGet<Http::Header::ContentType>())
     req.headers["content-type"] = type->mime().toString();

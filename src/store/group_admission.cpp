@@ -73,8 +73,7 @@ std::optional<SignupResult> GroupAdmission::known_sold_out(const EventQueue& q,
 }
 
 void GroupAdmission::count_answer_from_memory() {
-  std::lock_guard s(mu_);
-  ++stats_.answered_from_memory;
+  answered_from_memory_.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::optional<SignupResult> GroupAdmission::sold_out_from_memory(long long event_id,
@@ -86,7 +85,7 @@ std::optional<SignupResult> GroupAdmission::sold_out_from_memory(long long event
   if (queue->stopping) return std::nullopt;
   auto full = known_sold_out(*queue, email_key, wants_waitlist);
   lock.unlock();
-  if (full) count_answer_from_memory();  // not under the queue's lock: mu_ comes first
+  if (full) count_answer_from_memory();
   return full;
 }
 
@@ -119,7 +118,7 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
       }
     }
     requests.clear();
-    for (auto& p : batch) requests.push_back(p.request);
+    for (auto& p : batch) requests.push_back(std::move(p.request));  // `done` stays in batch
 
     bool turn_passed = false;
     std::chrono::steady_clock::time_point locked_at{};
@@ -162,7 +161,7 @@ void GroupAdmission::run_writer(long long event_id, EventQueue& q) {
       if (q.known_full || q.maybe_registered_loaded)
         for (size_t i = 0; i < batch.size(); ++i)
           if (stores_registration(result.results[i].outcome))
-            q.maybe_registered.insert(batch[i].request.applicant.email_key);
+            q.maybe_registered.insert(requests[i].applicant.email_key);
     }
     {
       std::lock_guard s(mu_);
@@ -211,7 +210,9 @@ void GroupAdmission::stop() {
 
 GroupAdmission::Stats GroupAdmission::stats() const {
   std::lock_guard lock(mu_);
-  return stats_;
+  Stats s = stats_;
+  s.answered_from_memory = answered_from_memory_.load(std::memory_order_relaxed);
+  return s;
 }
 
 }  // namespace regdesk::store
