@@ -45,10 +45,6 @@ size_t decode(std::string_view s, size_t i, char32_t& cp) {
 bool is_valid_utf8(std::string_view s) {
   char32_t cp;
   for (size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {  // most bytes of a form: no decoding needed
-      ++i;
-      continue;
-    }
     size_t n = decode(s, i, cp);
     if (n == 0) return false;
     i += n;
@@ -113,10 +109,6 @@ template <typename Unwanted>
 bool any_code_point(std::string_view s, Unwanted unwanted) {
   char32_t cp;
   for (size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {  // most bytes of a form: no decoding needed
-      if (unwanted(static_cast<char32_t>(s[i++]))) return true;
-      continue;
-    }
     size_t n = decode(s, i, cp);
     if (n == 0 || unwanted(cp)) return true;
     i += n;
