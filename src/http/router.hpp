@@ -22,6 +22,7 @@ class Router {
   struct Match {
     const Handler* handler = nullptr;
     std::string name;
+    size_t index = 0;  // of the route, in the order added (see names())
     PathParams params;
     bool path_matched = false;  // some route has this path, but not this method
   };
@@ -38,10 +39,18 @@ class Router {
       }
       m.handler = &r.handler;
       m.name = r.name;
+      m.index = static_cast<size_t>(&r - routes_.data());
       m.params = std::move(params);
       return m;
     }
     return m;
+  }
+
+  // Every route's name, in the order added.
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& r : routes_) out.push_back(r.name);
+    return out;
   }
 
  private:

@@ -95,13 +95,17 @@ class PistacheHandler : public Http::Handler {
   HTTP_PROTOTYPE(PistacheHandler)
 
   PistacheHandler(std::shared_ptr<ApiContext> ctx, std::shared_ptr<Routes> routes)
-      : ctx_(std::move(ctx)), routes_(std::move(routes)) {}
+      : ctx_(std::move(ctx)),
+        routes_(std::move(routes)),
+        unmatched_(&ctx_->metrics->route("unmatched")) {
+    for (const auto& name : routes_->names()) route_stats_.push_back(&ctx_->metrics->route(name));
+  }
 
   void onRequest(const Http::Request& in, Http::ResponseWriter response) override {
     Request req = copy_request(in, ctx_->settings.trusted_proxies);
     auto match = routes_->match(req.method, req.path);
-    Responder responder(std::make_shared<Http::ResponseWriter>(std::move(response)), req.request_id,
-                        req.lang, match.handler ? match.name : "unmatched", req.started,
+    Responder responder(std::move(response), req.request_id, req.lang,
+                        match.handler ? *route_stats_[match.index] : *unmatched_, req.started,
                         ctx_->metrics, ctx_->in_flight);
     if (ctx_->draining) {
       // Stopping: nothing new is started; the client (or nginx) tries again elsewhere.
@@ -133,7 +137,13 @@ class PistacheHandler : public Http::Handler {
  private:
   std::shared_ptr<ApiContext> ctx_;
   std::shared_ptr<Routes> routes_;
+  std::vector<Metrics::RouteStats*> route_stats_;  // by route index
+  Metrics::RouteStats* unmatched_;
 };
+
+// A header every answer carries, made once.
+const std::shared_ptr<Http::Header::Header> kNoStore =
+    std::make_shared<NamedHeader>("Cache-Control", "no-store");
 
 }  // namespace
 
@@ -166,25 +176,50 @@ Request copy_request(const Http::Request& in, const std::vector<std::string>& tr
   return req;
 }
 
-Responder::Responder(std::shared_ptr<Http::ResponseWriter> writer, std::string request_id,
-                     std::string lang, std::string route,
-                     std::chrono::steady_clock::time_point started,
-                     std::shared_ptr<Metrics> metrics, std::shared_ptr<InFlight> in_flight)
-    : writer_(std::move(writer)),
-      request_id_(std::move(request_id)),
-      lang_(std::move(lang)),
-      route_(std::move(route)),
-      started_(started),
-      metrics_(std::move(metrics)),
-      in_flight_(std::move(in_flight)),
-      ticket_(in_flight_ ? in_flight_->begin() : 0) {}
+struct Responder::State {
+  Http::ResponseWriter writer;
+  std::string request_id, lang;
+  Metrics::RouteStats& route;
+  std::chrono::steady_clock::time_point started;
+  std::shared_ptr<Metrics> metrics;
+  std::shared_ptr<InFlight> in_flight;
+  InFlight::Ticket ticket;
+
+  void observe(int status) const {
+    route.observe(status,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+  // A client that has gone away makes the promise fail; what was committed stays committed.
+  // Either way the request is no longer in flight once the write is done.
+  template <typename Promise, typename Then>
+  void once_written(Promise written, Then then) const {
+    auto done = [in_flight = in_flight, ticket = ticket, then] {
+      then();
+      if (in_flight) in_flight->end(ticket);
+    };
+    written.then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
+  }
+};
+
+Responder::Responder(Http::ResponseWriter&& writer, std::string request_id, std::string lang,
+                     Metrics::RouteStats& route, std::chrono::steady_clock::time_point started,
+                     std::shared_ptr<Metrics> metrics, std::shared_ptr<InFlight> in_flight) {
+  InFlight::Ticket ticket = in_flight ? in_flight->begin() : 0;
+  state_ = std::make_shared<State>(State{std::move(writer), std::move(request_id), std::move(lang),
+                                         route, started, std::move(metrics), std::move(in_flight),
+                                         ticket});
+}
+
+const std::string& Responder::lang() const {
+  return state_->lang;
+}
 
 void Responder::send(int status, const std::string& content_type, const std::string& body,
                      const std::vector<std::pair<std::string, std::string>>& headers) const {
-  auto& h = writer_->headers();
+  auto& h = state_->writer.headers();
   h.add<Http::Header::ContentType>(media_type(content_type));
-  h.add(std::make_shared<NamedHeader>("X-Request-Id", request_id_));
-  h.add(std::make_shared<NamedHeader>("Cache-Control", "no-store"));
+  h.add(std::make_shared<NamedHeader>("X-Request-Id", state_->request_id));
+  h.add(kNoStore);
   for (const auto& [name, value] : headers) {
     // Pistache decides keep-alive from the request; we only ever ask it to close.
     if (name == "Connection")
@@ -192,34 +227,20 @@ void Responder::send(int status, const std::string& content_type, const std::str
     else
       h.add(std::make_shared<NamedHeader>(name, value));
   }
-  metrics_->observe_request(
-      route_, status,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
-  // A client that has gone away makes the promise fail; what was committed stays committed.
-  // Either way the request is no longer in flight once the write is done.
-  auto done = [in_flight = in_flight_, ticket = ticket_] {
-    if (in_flight) in_flight->end(ticket);
-  };
-  writer_->send(static_cast<Http::Code>(status), body)
-      .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
+  state_->observe(status);
+  state_->once_written(state_->writer.send(static_cast<Http::Code>(status), body), [] {});
 }
 
 void Responder::send_temporary_file(
     const std::string& content_type, const std::string& path,
     const std::vector<std::pair<std::string, std::string>>& headers) const {
-  auto& h = writer_->headers();
-  h.add(std::make_shared<NamedHeader>("X-Request-Id", request_id_));
-  h.add(std::make_shared<NamedHeader>("Cache-Control", "no-store"));
+  auto& h = state_->writer.headers();
+  h.add(std::make_shared<NamedHeader>("X-Request-Id", state_->request_id));
+  h.add(kNoStore);
   for (const auto& [name, value] : headers) h.add(std::make_shared<NamedHeader>(name, value));
-  metrics_->observe_request(
-      route_, 200,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
-  auto done = [in_flight = in_flight_, ticket = ticket_, path] {
-    ::unlink(path.c_str());
-    if (in_flight) in_flight->end(ticket);
-  };
-  Http::serveFile(*writer_, path, media_type(content_type))
-      .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
+  state_->observe(200);
+  state_->once_written(Http::serveFile(state_->writer, path, media_type(content_type)),
+                       [path] { ::unlink(path.c_str()); });
 }
 
 void Responder::json(int status, const nlohmann::json& body,
@@ -233,7 +254,7 @@ void Responder::problem(const Problem& p) const {
     headers.emplace_back("Retry-After", std::to_string(p.retry_after_seconds));
   if (p.status == 401) headers.emplace_back("WWW-Authenticate", "Bearer realm=\"regdesk\"");
   if (p.status == 413) headers.emplace_back("Connection", "close");
-  send(p.status, "application/problem+json; charset=utf-8", problem_text(p, lang_), headers);
+  send(p.status, "application/problem+json; charset=utf-8", problem_text(p, state_->lang), headers);
 }
 
 void ApiContext::offload(const Responder& r, std::function<void()> job) {

@@ -15,6 +15,7 @@
 #include "domain/access.hpp"
 #include "domain/clock.hpp"
 #include "http/in_flight.hpp"
+#include "http/metrics.hpp"
 #include "http/problem.hpp"
 #include "http/router.hpp"
 
@@ -106,14 +107,13 @@ struct Request {
 Request copy_request(const Pistache::Http::Request& in,
                      const std::vector<std::string>& trusted_proxies);
 
-class Metrics;
-
 // Sends exactly one response; safe to copy and to use from any thread.
 class Responder {
  public:
-  // Counts itself in `in_flight` (may be null) until the answer has been written.
-  Responder(std::shared_ptr<Pistache::Http::ResponseWriter> writer, std::string request_id,
-            std::string lang, std::string route, std::chrono::steady_clock::time_point started,
+  // Counts itself in `in_flight` (may be null) until the answer has been written, and the
+  // answer in `route` (a counter of `metrics`, which it keeps alive).
+  Responder(Pistache::Http::ResponseWriter&& writer, std::string request_id, std::string lang,
+            Metrics::RouteStats& route, std::chrono::steady_clock::time_point started,
             std::shared_ptr<Metrics> metrics, std::shared_ptr<InFlight> in_flight);
 
   void send(int status, const std::string& content_type, const std::string& body,
@@ -125,15 +125,13 @@ class Responder {
   void send_temporary_file(
       const std::string& content_type, const std::string& path,
       const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
-  const std::string& lang() const { return lang_; }
+  const std::string& lang() const;
 
  private:
-  std::shared_ptr<Pistache::Http::ResponseWriter> writer_;
-  std::string request_id_, lang_, route_;
-  std::chrono::steady_clock::time_point started_;
-  std::shared_ptr<Metrics> metrics_;
-  std::shared_ptr<InFlight> in_flight_;
-  InFlight::Ticket ticket_ = 0;
+  // One per request, shared by the copies handlers capture (a copy is one count, not
+  // several strings and pointers: sign-ups copy it into their callbacks).
+  struct State;
+  std::shared_ptr<State> state_;
 };
 
 using Handler = std::function<void(const Request&, const Responder&)>;
