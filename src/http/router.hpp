@@ -21,8 +21,7 @@ class Router {
 
   struct Match {
     const Handler* handler = nullptr;
-    std::string name;
-    size_t index = 0;  // of the route, in the order added (see names())
+    size_t index = 0;  // of the route, in the order added: its name is names()[index]
     PathParams params;
     bool path_matched = false;  // some route has this path, but not this method
   };
@@ -38,7 +37,6 @@ class Router {
         continue;
       }
       m.handler = &r.handler;
-      m.name = r.name;
       m.index = static_cast<size_t>(&r - routes_.data());
       m.params = std::move(params);
       return m;
